@@ -1,0 +1,96 @@
+import type { Secret } from '../util/secret.js';
+
+/** The whole local state (SYSTEM.md §1). Obtained only through parseConfig(). */
+export interface RdcConfig {
+  currentContext: string | undefined;
+  contexts: Record<string, Context>;
+}
+
+/** A kubectl-style context: a set of machines and the repositories living on them. */
+export interface Context {
+  /** SSH private key used for machines that do not name their own. */
+  sshKey: string | undefined;
+  /** The machine `-m` defaults to. */
+  defaultMachine: string | undefined;
+  machines: Record<string, Machine>;
+  repositories: Record<string, Repository>;
+}
+
+export interface Machine {
+  host: string;
+  user: string;
+  port: number;
+  sshKey: string | undefined;
+  /** Pinned host keys, `algo base64` as in known_hosts (without the host column). */
+  hostKeys: string[];
+  datastore: string;
+  /** Prefix under which renet keeps every path it owns (`/` on a real server; temp dirs in tests). */
+  rootPrefix: string;
+  infra: Infra;
+}
+
+/** What `set-infra` stores and `push-infra` renders (SYSTEM.md §3). */
+export interface Infra {
+  publicIPv4: string | undefined;
+  publicIPv6: string | undefined;
+  baseDomain: string | undefined;
+  certEmail: string | undefined;
+  cfDnsApiToken: Secret | undefined;
+  /** Extra TCP entrypoints on top of the preconfigured ones; sorted, unique. */
+  tcpPorts: number[];
+  udpPorts: number[];
+  httpPort: number;
+  httpsPort: number;
+  /** Bind web/tcp/udp entrypoints here instead of every interface. */
+  listenAddress: string | undefined;
+  traefikImage: string;
+  routeServerPort: number;
+  /** Traefik API/dashboard on 127.0.0.1:{apiPort} (off when unset). */
+  apiPort: number | undefined;
+}
+
+export interface Repository {
+  machine: string;
+  guid: string;
+  networkId: number;
+  path: string | undefined;
+  credential: Secret;
+}
+
+export const DEFAULTS = {
+  contextName: 'default',
+  port: 22,
+  datastore: '/mnt/rediacc',
+  rootPrefix: '/',
+  httpPort: 80,
+  httpsPort: 443,
+  traefikImage: 'traefik:v3.7',
+  routeServerPort: 7111,
+} as const;
+
+export function emptyInfra(): Infra {
+  return {
+    publicIPv4: undefined,
+    publicIPv6: undefined,
+    baseDomain: undefined,
+    certEmail: undefined,
+    cfDnsApiToken: undefined,
+    tcpPorts: [],
+    udpPorts: [],
+    httpPort: DEFAULTS.httpPort,
+    httpsPort: DEFAULTS.httpsPort,
+    listenAddress: undefined,
+    traefikImage: DEFAULTS.traefikImage,
+    routeServerPort: DEFAULTS.routeServerPort,
+    apiPort: undefined,
+  };
+}
+
+export function emptyContext(): Context {
+  return { sshKey: undefined, defaultMachine: undefined, machines: {}, repositories: {} };
+}
+
+/** TLS through Let's Encrypt is on only when both the email and the DNS token are set. */
+export function tlsConfigured(infra: Infra): boolean {
+  return infra.certEmail !== undefined && infra.cfDnsApiToken !== undefined;
+}

@@ -1,0 +1,134 @@
+import type { Problem } from '../errors.js';
+import { checkInfraPorts } from '../infra/ports.js';
+import { Secret } from '../util/secret.js';
+import { childPath, Diagnostics } from './diagnostics.js';
+import { readField, readList, readObject, str, warnUnknownKeys } from './fields.js';
+import { DEFAULTS, emptyContext, emptyInfra, type Context, type Infra, type Machine, type RdcConfig, type Repository } from './model.js';
+import * as v from './validators.js';
+
+export interface ParsedConfig {
+  config: RdcConfig;
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+/**
+ * The only way to obtain an RdcConfig from untyped data (the YAML file). Reports every problem
+ * with its path instead of stopping at the first; `config` is trustworthy only when `errors` is empty.
+ */
+export function parseConfig(raw: unknown): ParsedConfig {
+  const d = new Diagnostics();
+  const config: RdcConfig = { currentContext: undefined, contexts: {} };
+  const root = readObject(raw, '(top level)', d);
+  if (root) {
+    warnUnknownKeys(root, ['currentContext', 'contexts'], '', d);
+    config.currentContext = readField(root, 'currentContext', '', d, str(v.checkName));
+    const contexts = readObject(root.contexts, 'contexts', d) ?? {};
+    for (const [name, value] of Object.entries(contexts)) {
+      const path = childPath('contexts', name);
+      if (!v.checkName(name).ok) d.error(path, 'is not a valid context name; use lower-case letters, digits and -');
+      config.contexts[name] = parseContext(value, path, d);
+    }
+    if (config.currentContext && !config.contexts[config.currentContext]) {
+      d.error('currentContext', `names context ${v.show(config.currentContext)}, which does not exist; set it to one of: ${Object.keys(config.contexts).join(', ') || '(none)'}`);
+    }
+  }
+  return { config, errors: d.errors, warnings: d.warnings };
+}
+
+function parseContext(value: unknown, path: string, d: Diagnostics): Context {
+  const ctx = emptyContext();
+  const obj = readObject(value, path, d);
+  if (!obj) return ctx;
+  warnUnknownKeys(obj, ['sshKey', 'defaultMachine', 'machines', 'repositories'], path, d);
+  ctx.sshKey = readField(obj, 'sshKey', path, d, str(ok));
+  ctx.defaultMachine = readField(obj, 'defaultMachine', path, d, str(v.checkName));
+  const machines = readObject(obj.machines, childPath(path, 'machines'), d) ?? {};
+  for (const [name, m] of Object.entries(machines)) {
+    const mpath = childPath(childPath(path, 'machines'), name);
+    if (!v.checkName(name).ok) d.error(mpath, 'is not a valid machine name; use lower-case letters, digits and -');
+    ctx.machines[name] = parseMachine(m, mpath, d);
+  }
+  const repos = readObject(obj.repositories, childPath(path, 'repositories'), d) ?? {};
+  for (const [name, r] of Object.entries(repos)) {
+    const rpath = childPath(childPath(path, 'repositories'), name);
+    if (!v.checkName(name).ok) d.error(rpath, 'is not a valid repository name; use lower-case letters, digits and -');
+    const repo = parseRepository(r, rpath, d);
+    if (repo && !ctx.machines[repo.machine]) d.error(childPath(rpath, 'machine'), `names machine ${v.show(repo.machine)}, which is not in this context`);
+    if (repo) ctx.repositories[name] = repo;
+  }
+  if (ctx.defaultMachine && !ctx.machines[ctx.defaultMachine]) {
+    d.error(childPath(path, 'defaultMachine'), `names machine ${v.show(ctx.defaultMachine)}, which is not in this context`);
+  }
+  return ctx;
+}
+
+function parseMachine(value: unknown, path: string, d: Diagnostics): Machine {
+  const obj = readObject(value, path, d) ?? {};
+  warnUnknownKeys(obj, ['host', 'user', 'port', 'sshKey', 'hostKeys', 'datastore', 'rootPrefix', 'infra'], path, d);
+  return {
+    host: readField(obj, 'host', path, d, str(v.checkHost), true) ?? '',
+    user: readField(obj, 'user', path, d, str(v.checkUser), true) ?? '',
+    port: readField(obj, 'port', path, d, v.checkPort) ?? DEFAULTS.port,
+    sshKey: readField(obj, 'sshKey', path, d, str(ok)),
+    hostKeys: readList(obj, 'hostKeys', path, d, str(checkHostKey)),
+    datastore: readField(obj, 'datastore', path, d, str(v.checkAbsolutePath)) ?? DEFAULTS.datastore,
+    rootPrefix: readField(obj, 'rootPrefix', path, d, str(v.checkAbsolutePath)) ?? DEFAULTS.rootPrefix,
+    infra: parseInfra(obj.infra, childPath(path, 'infra'), d),
+  };
+}
+
+const INFRA_KEYS = ['publicIPv4', 'publicIPv6', 'baseDomain', 'certEmail', 'cfDnsApiToken', 'tcpPorts', 'udpPorts', 'httpPort', 'httpsPort', 'listenAddress', 'traefikImage', 'routeServerPort', 'apiPort'] as const;
+
+function parseInfra(value: unknown, path: string, d: Diagnostics): Infra {
+  const infra = emptyInfra();
+  const obj = readObject(value, path, d);
+  if (!obj) return infra;
+  warnUnknownKeys(obj, INFRA_KEYS, path, d);
+  const token = readField(obj, 'cfDnsApiToken', path, d, str(v.checkToken));
+  const parsed: Infra = {
+    publicIPv4: readField(obj, 'publicIPv4', path, d, str(v.checkIPv4)),
+    publicIPv6: readField(obj, 'publicIPv6', path, d, str(v.checkIPv6)),
+    baseDomain: readField(obj, 'baseDomain', path, d, str(v.checkDomain)),
+    certEmail: readField(obj, 'certEmail', path, d, str(v.checkEmail)),
+    cfDnsApiToken: token === undefined ? undefined : new Secret(token),
+    tcpPorts: v.uniqueSorted(readList(obj, 'tcpPorts', path, d, v.checkPort)),
+    udpPorts: v.uniqueSorted(readList(obj, 'udpPorts', path, d, v.checkPort)),
+    httpPort: readField(obj, 'httpPort', path, d, v.checkPort) ?? infra.httpPort,
+    httpsPort: readField(obj, 'httpsPort', path, d, v.checkPort) ?? infra.httpsPort,
+    listenAddress: readField(obj, 'listenAddress', path, d, str(v.checkIP)),
+    traefikImage: readField(obj, 'traefikImage', path, d, str(v.checkImage)) ?? infra.traefikImage,
+    routeServerPort: readField(obj, 'routeServerPort', path, d, v.checkPort) ?? infra.routeServerPort,
+    apiPort: readField(obj, 'apiPort', path, d, v.checkPort),
+  };
+  // Cross-field clashes are located on the raw list so the index matches what the user sees.
+  const rawTcp = Array.isArray(obj.tcpPorts) ? obj.tcpPorts : [];
+  for (const p of checkInfraPorts(parsed, (field, i) => {
+    if (field === 'tcpPorts' && i !== undefined) return childPath(childPath(path, field), rawTcp.indexOf(parsed.tcpPorts[i]));
+    return childPath(path, field);
+  })) d.error(p.where, p.message);
+  return parsed;
+}
+
+function parseRepository(value: unknown, path: string, d: Diagnostics): Repository | undefined {
+  const obj = readObject(value, path, d);
+  if (!obj) return undefined;
+  warnUnknownKeys(obj, ['machine', 'guid', 'networkId', 'path', 'credential'], path, d);
+  const machine = readField(obj, 'machine', path, d, str(v.checkName), true);
+  const guid = readField(obj, 'guid', path, d, str(v.checkGuid), true);
+  const networkId = readField(obj, 'networkId', path, d, v.checkNetworkId, true);
+  const repoPath = readField(obj, 'path', path, d, str(ok));
+  const credential = readField(obj, 'credential', path, d, str(v.checkToken), true);
+  if (!machine || !guid || networkId === undefined || !credential) return undefined;
+  return { machine, guid, networkId, path: repoPath, credential: new Secret(credential) };
+}
+
+function ok(value: string): v.Check<string> {
+  return value.length > 0 ? { ok: true, value } : { ok: false, expected: 'must not be empty' };
+}
+
+/** `ssh-ed25519 AAAA…` — the key part of a known_hosts line. */
+export function checkHostKey(value: string): v.Check<string> {
+  if (/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,2}$/.test(value)) return { ok: true, value };
+  return { ok: false, expected: `${v.show(value)} is not a host key; expected "ssh-ed25519 AAAA…" as in known_hosts` };
+}

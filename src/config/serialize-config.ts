@@ -1,0 +1,44 @@
+import type { Context, Infra, Machine, RdcConfig, Repository } from './model.js';
+
+/**
+ * The inverse of parseConfig: plain data for the YAML file. This is the one place where secrets are
+ * revealed, because the local config file (0600) is where they live.
+ */
+export function serializeConfig(config: RdcConfig): Record<string, unknown> {
+  const contexts: Record<string, unknown> = {};
+  for (const [name, ctx] of Object.entries(config.contexts)) contexts[name] = serializeContext(ctx);
+  return compact({ currentContext: config.currentContext, contexts });
+}
+
+function serializeContext(ctx: Context): Record<string, unknown> {
+  const machines: Record<string, unknown> = {};
+  for (const [name, m] of Object.entries(ctx.machines)) machines[name] = serializeMachine(m);
+  const repositories: Record<string, unknown> = {};
+  for (const [name, r] of Object.entries(ctx.repositories)) repositories[name] = serializeRepository(r);
+  return compact({ sshKey: ctx.sshKey, defaultMachine: ctx.defaultMachine, machines, repositories });
+}
+
+function serializeMachine(m: Machine): Record<string, unknown> {
+  return compact({
+    host: m.host,
+    user: m.user,
+    port: m.port,
+    sshKey: m.sshKey,
+    hostKeys: m.hostKeys.length ? m.hostKeys : undefined,
+    datastore: m.datastore,
+    rootPrefix: m.rootPrefix,
+    infra: serializeInfra(m.infra),
+  });
+}
+
+export function serializeInfra(infra: Infra): Record<string, unknown> {
+  return compact({ ...infra, cfDnsApiToken: infra.cfDnsApiToken?.reveal() });
+}
+
+function serializeRepository(r: Repository): Record<string, unknown> {
+  return compact({ machine: r.machine, guid: r.guid, networkId: r.networkId, path: r.path, credential: r.credential.reveal() });
+}
+
+function compact(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,46 @@
+import { tlsConfigured, type Infra } from '../config/model.js';
+import { tcpEntryPorts, udpEntryPorts } from './ports.js';
+
+export const CERT_RESOLVER = 'letsencrypt';
+
+export interface EntryPointSpec {
+  name: string;
+  /** Traefik's `[host]:port[/udp]`. */
+  address: string;
+  protocol: 'http' | 'tcp' | 'udp' | 'api';
+}
+
+/**
+ * Every entrypoint a machine's Traefik listens on (SYSTEM.md §3). HTTPS binds the public addresses
+ * themselves, never `:443` together with `[::]:443`: Linux sockets are dual-stack and the second
+ * bind would fail.
+ */
+export function entryPoints(infra: Infra): EntryPointSpec[] {
+  const bind = infra.listenAddress ? hostPart(infra.listenAddress) : '';
+  const eps: EntryPointSpec[] = [{ name: 'web', address: `${bind}:${infra.httpPort}`, protocol: 'http' }];
+  if (infra.publicIPv4) eps.push({ name: 'websecure', address: `${infra.publicIPv4}:${infra.httpsPort}`, protocol: 'http' });
+  if (infra.publicIPv6) eps.push({ name: 'websecure-v6', address: `[${infra.publicIPv6}]:${infra.httpsPort}`, protocol: 'http' });
+  for (const port of tcpEntryPorts(infra)) eps.push({ name: `tcp-${port}`, address: `${bind}:${port}`, protocol: 'tcp' });
+  for (const port of udpEntryPorts(infra)) eps.push({ name: `udp-${port}`, address: `${bind}:${port}/udp`, protocol: 'udp' });
+  if (infra.apiPort !== undefined) eps.push({ name: 'traefik', address: `127.0.0.1:${infra.apiPort}`, protocol: 'api' });
+  return eps;
+}
+
+/** The HTTPS entrypoints that exist on this machine (websecure, websecure-v6). */
+export function secureEntryPoints(infra: Infra): string[] {
+  return entryPoints(infra).filter((e) => e.name.startsWith('websecure')).map((e) => e.name);
+}
+
+/**
+ * Where HTTP routes attach: the HTTPS entrypoints with the Let's Encrypt resolver when TLS is
+ * configured and a public address exists, plain `web` otherwise.
+ */
+export function routeEntryPoints(infra: Infra): { entryPoints: string[]; certResolver: string | undefined } {
+  const secure = secureEntryPoints(infra);
+  if (tlsConfigured(infra) && secure.length > 0) return { entryPoints: secure, certResolver: CERT_RESOLVER };
+  return { entryPoints: ['web'], certResolver: undefined };
+}
+
+function hostPart(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}

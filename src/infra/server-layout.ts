@@ -1,0 +1,24 @@
+import { posix } from 'node:path';
+
+/**
+ * Where things live on a server, relative to the machine's root prefix (`/` in production, a temp
+ * dir for test servers). renet owns every one of these paths.
+ */
+export const SERVER_PATHS = {
+  proxyDir: 'opt/rediacc/proxy',
+  proxyCompose: 'opt/rediacc/proxy/docker-compose.yml',
+  proxyEnv: 'opt/rediacc/proxy/config.env',
+  traefikStatic: 'opt/rediacc/proxy/traefik/traefik.yml',
+  traefikDynamicDefaults: 'opt/rediacc/proxy/traefik/dynamic/rediacc-defaults.yml',
+  acmeDir: 'opt/rediacc/proxy/letsencrypt',
+  routerConfig: 'etc/rediacc/router.json',
+  routerUnit: 'etc/systemd/system/rediacc-router.service',
+  renet: 'opt/rediacc/bin/renet.cjs',
+  socketDir: 'var/run/rediacc',
+  routerState: 'var/lib/rediacc/router',
+} as const;
+
+/** The absolute path of a server path under a root prefix. */
+export function onServer(rootPrefix: string, relative: string): string {
+  return posix.join(rootPrefix, relative);
+}

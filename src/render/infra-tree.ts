@@ -1,0 +1,57 @@
+import { stringify } from 'yaml';
+import type { Infra, Machine } from '../config/model.js';
+import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
+import { fillTemplate } from './fill-template.js';
+import { byPath, sha256, type RenderedFile } from './rendered-file.js';
+import { renderRouterConfig } from './router-config.js';
+import type { InfraTemplates } from './templates.js';
+import { renderTraefikStatic } from './traefik-static.js';
+
+const HEADER = '# Rendered by rdc (context push-infra); edits here are overwritten on the next push.\n';
+
+/**
+ * Everything `push-infra` puts on a machine (SYSTEM.md §3), as files relative to the root prefix.
+ * Pure and deterministic: same machine settings and templates, same bytes.
+ */
+export function renderInfraTree(machineName: string, machine: Machine, templates: InfraTemplates): RenderedFile[] {
+  const infra = machine.infra;
+  const staticYaml = HEADER + toYaml(renderTraefikStatic(infra));
+  const env = renderProxyEnv(infra);
+  const files: RenderedFile[] = [
+    { path: SERVER_PATHS.traefikStatic, content: staticYaml, mode: 0o644 },
+    { path: SERVER_PATHS.traefikDynamicDefaults, content: fillTemplate('rediacc-defaults.yml', templates.dynamicDefaults, {}), mode: 0o644 },
+    { path: SERVER_PATHS.proxyEnv, content: env, mode: 0o600 },
+    {
+      path: SERVER_PATHS.proxyCompose,
+      content: fillTemplate('docker-compose.yml', templates.proxyCompose, {
+        traefikImage: infra.traefikImage,
+        configHash: sha256(staticYaml + env).slice(0, 16),
+      }),
+      mode: 0o644,
+    },
+    { path: SERVER_PATHS.routerConfig, content: `${JSON.stringify(renderRouterConfig(machineName, machine), null, 2)}\n`, mode: 0o644 },
+    {
+      path: SERVER_PATHS.routerUnit,
+      content: fillTemplate('rediacc-router.service', templates.routerUnit, {
+        port: String(infra.routeServerPort),
+        renet: onServer(machine.rootPrefix, SERVER_PATHS.renet),
+        config: onServer(machine.rootPrefix, SERVER_PATHS.routerConfig),
+        stateDir: onServer(machine.rootPrefix, SERVER_PATHS.routerState),
+        socketDir: onServer(machine.rootPrefix, SERVER_PATHS.socketDir),
+      }),
+      mode: 0o644,
+    },
+  ];
+  return files.sort(byPath);
+}
+
+/** The 0600 env file: the only place the Cloudflare token exists on the server. */
+export function renderProxyEnv(infra: Infra): string {
+  const lines = ['# Rendered by rdc (context push-infra). Mode 0600: holds the Cloudflare DNS token for ACME DNS-01.'];
+  if (infra.cfDnsApiToken) lines.push(`CF_DNS_API_TOKEN=${infra.cfDnsApiToken.reveal()}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
+}

@@ -1,0 +1,35 @@
+import type { Machine } from '../config/model.js';
+import { routeEntryPoints } from '../infra/entrypoints.js';
+import { DYNAMIC_TCP_RANGE, tcpEntryPorts, udpEntryPorts } from '../infra/ports.js';
+import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
+
+/** What `renet route-server` reads at start (SYSTEM.md §5); paths already carry the root prefix. */
+export interface RouterConfig {
+  machine: string;
+  listen: { host: string; port: number };
+  /** Auto routes `{service}-{networkId}.{baseDomain}` exist only with a base domain. */
+  baseDomain: string | null;
+  routeEntryPoints: string[];
+  certResolver: string | null;
+  tcpEntryPorts: number[];
+  udpEntryPorts: number[];
+  dynamicTcpRange: { first: number; last: number };
+  socketDir: string;
+  stateDir: string;
+}
+
+export function renderRouterConfig(machineName: string, machine: Machine): RouterConfig {
+  const { entryPoints, certResolver } = routeEntryPoints(machine.infra);
+  return {
+    machine: machineName,
+    listen: { host: '127.0.0.1', port: machine.infra.routeServerPort },
+    baseDomain: machine.infra.baseDomain ?? null,
+    routeEntryPoints: entryPoints,
+    certResolver: certResolver ?? null,
+    tcpEntryPorts: tcpEntryPorts(machine.infra),
+    udpEntryPorts: udpEntryPorts(machine.infra),
+    dynamicTcpRange: { ...DYNAMIC_TCP_RANGE },
+    socketDir: onServer(machine.rootPrefix, SERVER_PATHS.socketDir),
+    stateDir: onServer(machine.rootPrefix, SERVER_PATHS.routerState),
+  };
+}

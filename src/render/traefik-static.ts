@@ -1,0 +1,63 @@
+import { tlsConfigured, type Infra } from '../config/model.js';
+import { CERT_RESOLVER, entryPoints, routeEntryPoints } from '../infra/entrypoints.js';
+
+/** Paths inside the Traefik container (see templates/proxy/docker-compose.yml for the mounts). */
+export const TRAEFIK_PATHS = {
+  staticConfig: '/etc/traefik/traefik.yml',
+  dynamicDir: '/etc/traefik/dynamic',
+  acmeStorage: '/letsencrypt/acme.json',
+} as const;
+
+/**
+ * The Traefik v3.7 static configuration for one machine, as plain data (serialised to YAML by the
+ * caller). Deterministic: the same settings always give the same object in the same key order.
+ */
+export function renderTraefikStatic(infra: Infra): Record<string, unknown> {
+  const tls = tlsConfigured(infra);
+  const redirectTo = tls ? routeEntryPoints(infra).entryPoints[0] : undefined;
+
+  const eps: Record<string, unknown> = {};
+  for (const ep of entryPoints(infra)) {
+    const entry: Record<string, unknown> = { address: ep.address };
+    if (ep.name === 'web' && redirectTo) {
+      entry.http = { redirections: { entryPoint: { to: redirectTo, scheme: 'https', permanent: true } } };
+    }
+    eps[ep.name] = entry;
+  }
+
+  const config: Record<string, unknown> = {
+    global: { checkNewVersion: false, sendAnonymousUsage: false },
+    log: { level: 'INFO' },
+    entryPoints: eps,
+    providers: {
+      // Throttle below the poll interval so a changed route is applied on the next poll.
+      providersThrottleDuration: '100ms',
+      http: {
+        endpoint: `http://127.0.0.1:${infra.routeServerPort}/routes.json`,
+        pollInterval: '1s',
+        pollTimeout: '5s',
+      },
+      file: { directory: TRAEFIK_PATHS.dynamicDir, watch: true },
+    },
+  };
+  if (infra.apiPort !== undefined) {
+    config.api = { insecure: true, dashboard: true };
+    config.ping = { entryPoint: 'traefik' };
+  }
+  if (tls) {
+    config.certificatesResolvers = {
+      [CERT_RESOLVER]: {
+        acme: {
+          email: infra.certEmail,
+          storage: TRAEFIK_PATHS.acmeStorage,
+          dnsChallenge: {
+            provider: 'cloudflare',
+            resolvers: ['1.1.1.1:53', '1.0.0.1:53'],
+            propagation: { delayBeforeChecks: '10s' },
+          },
+        },
+      },
+    };
+  }
+  return config;
+}

@@ -1,0 +1,66 @@
+import { tlsConfigured, type Infra, type Machine } from '../config/model.js';
+import { selectContext, selectMachine } from '../config/select.js';
+import { UserError, ValidationError } from '../errors.js';
+import { entryPoints, routeEntryPoints } from '../infra/entrypoints.js';
+import { applyInfraFlags, type InfraFlags } from '../infra/set-infra.js';
+import { maskSecret } from '../util/secret.js';
+import { readConfig, type Deps } from './deps.js';
+import { readSecretFlag } from './read-secret.js';
+
+/**
+ * Stores infra settings for a machine. All flags are validated together; on any problem the config
+ * file is left byte-identical.
+ */
+export async function setInfra(deps: Deps, machineName: string, flags: InfraFlags) {
+  if (Object.values(flags).every((f) => f === undefined)) {
+    throw new UserError('Nothing to set.', { hint: 'Pass at least one setting, e.g. --public-ipv4 203.0.113.50 --base-domain example.com (see rdc context set-infra --help).' });
+  }
+  if (flags.cfDnsToken !== undefined) {
+    const token = await readSecretFlag('--cf-dns-token', flags.cfDnsToken, deps.io.stdin);
+    deps.out.addSecret(token.value);
+    if (token.fromArgv) deps.out.warn('the token was given on the command line, where other local users can read it (ps, shell history); next time use --cf-dns-token - (stdin) or --cf-dns-token @FILE.');
+    flags = { ...flags, cfDnsToken: token.value };
+  }
+  return deps.store.update((config) => {
+    const selected = selectContext(config, deps.flags.context);
+    const machine = selectMachine(selected, machineName);
+    const change = applyInfraFlags(machine.infra, flags);
+    if (change.problems.length) {
+      throw new ValidationError(change.problems, { title: `Invalid infra settings for ${machineName} (nothing was changed):\n${change.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}` });
+    }
+    machine.infra = change.infra;
+    return { context: selected.name, machine: machineName, changed: change.changed, infra: infraView(machine) };
+  });
+}
+
+export async function showInfra(deps: Deps, machineName: string) {
+  const config = await readConfig(deps);
+  const selected = selectContext(config, deps.flags.context);
+  return { context: selected.name, machine: machineName, infra: infraView(selectMachine(selected, machineName)) };
+}
+
+/** The infra settings as shown to users: the token masked, derived facts spelled out. */
+export function infraView(machine: Machine) {
+  const infra: Infra = machine.infra;
+  const routes = routeEntryPoints(infra);
+  return {
+    publicIPv4: infra.publicIPv4 ?? null,
+    publicIPv6: infra.publicIPv6 ?? null,
+    baseDomain: infra.baseDomain ?? null,
+    certEmail: infra.certEmail ?? null,
+    cfDnsApiToken: infra.cfDnsApiToken ? maskSecret(infra.cfDnsApiToken) : null,
+    tcpPorts: infra.tcpPorts,
+    udpPorts: infra.udpPorts,
+    httpPort: infra.httpPort,
+    httpsPort: infra.httpsPort,
+    listenAddress: infra.listenAddress ?? null,
+    traefikImage: infra.traefikImage,
+    routeServerPort: infra.routeServerPort,
+    apiPort: infra.apiPort ?? null,
+    tls: tlsConfigured(infra),
+    routeEntryPoints: routes.entryPoints,
+    entryPoints: entryPoints(infra).map((e) => ({ name: e.name, address: e.address })),
+  };
+}
+
+export type InfraView = ReturnType<typeof infraView>;

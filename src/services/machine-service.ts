@@ -1,0 +1,110 @@
+import { checkHostKey } from '../config/parse-config.js';
+import { DEFAULTS, emptyContext, emptyInfra, type Machine } from '../config/model.js';
+import { assertName, contextName, selectContext, selectMachine } from '../config/select.js';
+import * as v from '../config/validators.js';
+import { UserError, ValidationError, type Problem } from '../errors.js';
+import { readConfig, type Deps } from './deps.js';
+import { resolveKeyPath } from './ssh-key-path.js';
+
+export interface AddMachineFlags {
+  ip?: string;
+  user?: string;
+  port?: string;
+  sshKey?: string;
+  datastore?: string;
+  rootPrefix?: string;
+  hostKey?: string[];
+  scan: boolean;
+}
+
+/**
+ * Registers a machine. Every flag is checked first and all problems are reported together; the
+ * config is written only when all are valid. Creates the `default` context on first use.
+ */
+export async function addMachine(deps: Deps, name: string, flags: AddMachineFlags): Promise<{ context: string; machine: Machine }> {
+  assertName(name, 'machine name');
+  const problems: Problem[] = [];
+  const need = <T>(flag: string, raw: string | undefined, check: (s: string) => v.Check<T>, fallback?: T): T | undefined => {
+    if (raw === undefined) {
+      if (fallback === undefined) problems.push({ where: flag, message: 'is required' });
+      return fallback;
+    }
+    const result = check(raw);
+    if (result.ok) return result.value;
+    problems.push({ where: flag, message: result.expected });
+    return undefined;
+  };
+  const host = need('--ip', flags.ip, v.checkHost);
+  const user = need('--user', flags.user, v.checkUser);
+  const port = need('--port', flags.port, v.checkPort, DEFAULTS.port);
+  const datastore = need('--datastore', flags.datastore, v.checkAbsolutePath, DEFAULTS.datastore);
+  const rootPrefix = need('--root-prefix', flags.rootPrefix, v.checkAbsolutePath, DEFAULTS.rootPrefix);
+  const hostKeys = (flags.hostKey ?? []).map((line) => parseHostKeyFlag(line, problems));
+  if (problems.length) throw new ValidationError(problems, { title: `Cannot add machine ${v.show(name)}:\n${problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}` });
+  if (flags.scan && hostKeys.length === 0) {
+    throw new UserError('Scanning the host key over SSH is not available in this version of rdc.', {
+      hint: 'Pin the key yourself with --host-key "ssh-ed25519 AAAA…" (from ssh-keyscan), or register without pinning using --no-scan.',
+    });
+  }
+  const sshKey = flags.sshKey === undefined ? undefined : await resolveKeyPath(deps, flags.sshKey, '--ssh-key');
+
+  const machine: Machine = {
+    host: host as string, user: user as string, port: port as number, sshKey,
+    hostKeys: hostKeys.filter((k): k is string => k !== undefined),
+    datastore: datastore as string, rootPrefix: rootPrefix as string, infra: emptyInfra(),
+  };
+  return deps.store.update((config) => {
+    const ctxName = contextName(config, deps.flags.context);
+    if (!config.contexts[ctxName]) {
+      if (deps.flags.context !== undefined) selectContext(config, deps.flags.context);
+      config.contexts[ctxName] = emptyContext();
+      config.currentContext ??= ctxName;
+      deps.out.progress(`Created context ${ctxName}.`);
+    }
+    const ctx = config.contexts[ctxName] as ReturnType<typeof emptyContext>;
+    if (ctx.machines[name]) throw new UserError(`Machine ${v.show(name)} already exists in context ${v.show(ctxName)}.`, { hint: `Remove it first with: rdc context remove-machine ${name}` });
+    ctx.machines[name] = machine;
+    return { context: ctxName, machine };
+  });
+}
+
+/** Accepts `ssh-ed25519 AAAA…` or a whole known_hosts line (`[host]:port ssh-ed25519 AAAA…`). */
+function parseHostKeyFlag(line: string, problems: Problem[]): string | undefined {
+  const parts = line.trim().split(/\s+/);
+  const key = parts.length >= 3 ? parts.slice(1, 3).join(' ') : parts.join(' ');
+  const check = checkHostKey(key);
+  if (check.ok) return check.value;
+  problems.push({ where: '--host-key', message: check.expected });
+  return undefined;
+}
+
+export async function removeMachine(deps: Deps, name: string, opts: { force?: boolean }): Promise<string> {
+  return deps.store.update((config) => {
+    const selected = selectContext(config, deps.flags.context);
+    selectMachine(selected, name);
+    const repos = Object.entries(selected.context.repositories).filter(([, r]) => r.machine === name).map(([n]) => n);
+    if (repos.length && !opts.force) {
+      throw new UserError(`Machine ${v.show(name)} still holds repositories: ${repos.join(', ')}.`, {
+        hint: 'Removing it forgets their credentials (the server is untouched). Delete them first, or add --force.',
+      });
+    }
+    for (const r of repos) delete selected.context.repositories[r];
+    delete selected.context.machines[name];
+    if (selected.context.defaultMachine === name) selected.context.defaultMachine = undefined;
+    return selected.name;
+  });
+}
+
+export async function listMachines(deps: Deps) {
+  const config = await readConfig(deps);
+  const selected = selectContext(config, deps.flags.context);
+  return {
+    context: selected.name,
+    machines: Object.entries(selected.context.machines)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, m]) => ({
+        name, host: m.host, user: m.user, port: m.port, datastore: m.datastore, rootPrefix: m.rootPrefix,
+        hostKeyPinned: m.hostKeys.length > 0, baseDomain: m.infra.baseDomain ?? null,
+      })),
+  };
+}

@@ -1,0 +1,37 @@
+import { selectContext, selectMachine } from '../config/select.js';
+import { UserError } from '../errors.js';
+import type { RenderedFile } from '../render/rendered-file.js';
+import { renderCheckedInfra } from './render-infra.js';
+import { readConfig, type Deps } from './deps.js';
+import { writeTree } from './write-tree.js';
+
+export interface PushInfraOptions {
+  output?: string;
+  dryRun?: boolean;
+}
+
+/**
+ * push-infra. With --output the complete server tree is rendered into a local directory (no network).
+ * Pushing over SSH arrives with the SSH layer; until then this says so instead of pretending.
+ */
+export async function pushInfra(deps: Deps, machineName: string, opts: PushInfraOptions) {
+  const config = await readConfig(deps);
+  const selected = selectContext(config, deps.flags.context);
+  const machine = selectMachine(selected, machineName);
+  const files = await renderCheckedInfra(machineName, machine);
+  if (opts.output === undefined) {
+    throw new UserError('Pushing to a machine over SSH is not available in this version of rdc.', {
+      hint: `Render the tree locally instead: rdc context push-infra ${machineName} --output DIR`,
+    });
+  }
+  if (opts.output.trim() === '') throw new UserError('--output: the directory is empty; give a directory path, e.g. --output ./server-1-infra');
+  const written = await writeTree(deps.io.cwd, opts.output, files);
+  return { machine: machineName, context: selected.name, directory: written.directory, files: written.files, warnings: infraWarnings(files) };
+}
+
+/** Things that render fine but will surprise the user at runtime. */
+function infraWarnings(files: RenderedFile[]): string[] {
+  const env = files.find((f) => f.path.endsWith('config.env'));
+  return env && !env.content.includes('CF_DNS_API_TOKEN=') ? ['TLS is off: without --cert-email and --cf-dns-token routes are served over plain HTTP on the web entrypoint.'] : [];
+}
+
