@@ -41,6 +41,8 @@ export function checkInfraPorts(infra: Infra, where: FieldLocator): Problem[] {
     problems.push({ where: where('httpsPort'), message: `${infra.httpsPort} is also the HTTP port; HTTP and HTTPS need different ports` });
   }
   tcpTaken.set(infra.httpsPort, 'the HTTPS entrypoint (--https-port)');
+  tcpTaken.set(infra.routeServerPort, 'the route server (--route-server-port)');
+  if (infra.apiPort !== undefined) tcpTaken.set(infra.apiPort, 'the Traefik API (--api-port)');
 
   infra.tcpPorts.forEach((port, i) => {
     const owner = tcpTaken.get(port);
@@ -54,10 +56,12 @@ export function checkInfraPorts(infra: Infra, where: FieldLocator): Problem[] {
     }
   }
 
+  // Clashes with --tcp-ports were reported above, at the list; these are the fixed entrypoints.
+  const fixedPorts = new Set(tcpEntryPorts({ ...infra, tcpPorts: [] }));
   const loopbackUsers: [keyof Infra, number | undefined][] = [['routeServerPort', infra.routeServerPort], ['apiPort', infra.apiPort]];
   for (const [field, port] of loopbackUsers) {
     if (port === undefined) continue;
-    if (entryPorts.has(port) || port === infra.httpPort || port === infra.httpsPort) {
+    if (fixedPorts.has(port) || port === infra.httpPort || port === infra.httpsPort) {
       problems.push({ where: where(field), message: `${port} is also a Traefik entrypoint port; choose a port no entrypoint uses` });
     }
   }
