@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { cliWithConfig } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const TOKEN = 'knownGoodToken0123456789';
+
+/** Every bad input: exit code 2, a message naming the flag and what is expected, the file unchanged. */
+describe('bad input leaves the config byte-identical', () => {
+  const dir = tempDir();
+  const configPath = join(dir, 'config.yaml');
+  const rdc = cliWithConfig(configPath, dir);
+  let before_ = '';
+
+  before(async () => {
+    assert.equal((await rdc(['context', 'add-machine', 'server-1', '--ip', '203.0.113.50', '--user', 'root', '--no-scan'])).code, 0);
+    assert.equal((await rdc(['context', 'set-infra', 'server-1', '--public-ipv4', '203.0.113.50', '--cf-dns-token', '-'], TOKEN)).code, 0);
+    before_ = readFileSync(configPath, 'utf8');
+  });
+
+  const cases: [string, string[], RegExp, string?][] = [
+    ['IPv6 given as IPv4', ['context', 'set-infra', 'server-1', '--public-ipv4', '2001:db8::1'], /--public-ipv4: "2001:db8::1" is an IPv6 address/],
+    ['IPv4 given as IPv6', ['context', 'set-infra', 'server-1', '--public-ipv6', '203.0.113.9'], /--public-ipv6: "203.0.113.9" is an IPv4 address/],
+    ['bad IPv4', ['context', 'set-infra', 'server-1', '--public-ipv4', '203.0.113'], /--public-ipv4: .*expected four numbers/],
+    ['wildcard domain', ['context', 'set-infra', 'server-1', '--base-domain', '*.example.com'], /--base-domain: .*wildcard/],
+    ['domain with scheme', ['context', 'set-infra', 'server-1', '--base-domain', 'https://example.com'], /--base-domain: .*not a domain name/],
+    ['domain with double dot', ['context', 'set-infra', 'server-1', '--base-domain', 'example.com..'], /--base-domain/],
+    ['bad email', ['context', 'set-infra', 'server-1', '--cert-email', 'admin-at-example.com'], /--cert-email: .*not an email address/],
+    ['empty token', ['context', 'set-infra', 'server-1', '--cf-dns-token', ''], /--cf-dns-token: the token is empty/],
+    ['token with space', ['context', 'set-infra', 'server-1', '--cf-dns-token', '-'], /--cf-dns-token: the token contains whitespace/, 'abc def'],
+    ['port out of range', ['context', 'set-infra', 'server-1', '--tcp-ports', '25,70000'], /--tcp-ports: "70000" .*1 to 65535/],
+    ['port list with junk', ['context', 'set-infra', 'server-1', '--udp-ports', '53;54'], /--udp-ports: "53;54"/],
+    ['tcp port 443', ['context', 'set-infra', 'server-1', '--tcp-ports', '25,443'], /--tcp-ports: 443 is reserved/],
+    ['http-port clash', ['context', 'set-infra', 'server-1', '--http-port', '8080', '--tcp-ports', '8080'], /--tcp-ports: 8080 is reserved for the HTTP entrypoint/],
+    ['http = https', ['context', 'set-infra', 'server-1', '--http-port', '8443', '--https-port', '8443'], /--https-port: 8443 is also the HTTP port/],
+    ['several at once', ['context', 'set-infra', 'server-1', '--public-ipv4', 'x', '--cert-email', 'y'], /--public-ipv4[\s\S]*--cert-email/],
+    ['nothing to set', ['context', 'set-infra', 'server-1'], /Nothing to set/],
+    ['unknown machine', ['context', 'set-infra', 'server-9', '--public-ipv4', '1.2.3.4'], /Machine "server-9" is not in context "default"[\s\S]*Known machines: server-1/],
+    ['unknown context', ['--context', 'nope', 'context', 'show-infra', 'server-1'], /Context "nope" does not exist/],
+    ['hostile machine name', ['context', 'set-infra', '$(id);x', '--public-ipv4', '1.2.3.4'], /machine name: "\$\(id\);x" is not a valid name/],
+    ['bad machine name', ['context', 'add-machine', 'Server_1', '--ip', '1.2.3.4', '--user', 'root', '--no-scan'], /machine name: "Server_1" is not a valid name/],
+    ['existing machine', ['context', 'add-machine', 'server-1', '--ip', '1.2.3.4', '--user', 'root', '--no-scan'], /already exists/],
+    ['add-machine missing flags', ['context', 'add-machine', 'server-2', '--no-scan'], /--ip: is required[\s\S]*--user: is required/],
+    ['add-machine bad values', ['context', 'add-machine', 'server-2', '--ip', 'a b', '--user', 'root;id', '--port', '0', '--datastore', 'rel/path', '--no-scan'], /--ip:[\s\S]*--user:[\s\S]*--port:[\s\S]*--datastore:/],
+    ['add-machine bad host key', ['context', 'add-machine', 'server-2', '--ip', '1.2.3.4', '--user', 'root', '--host-key', 'not-a-key'], /--host-key: "not-a-key" is not a host key/],
+    ['add-machine without --no-scan', ['context', 'add-machine', 'server-2', '--ip', '1.2.3.4', '--user', 'root'], /Scanning the host key over SSH is not available[\s\S]*--no-scan/],
+    ['add-machine missing key file', ['context', 'add-machine', 'server-2', '--ip', '1.2.3.4', '--user', 'root', '--ssh-key', '/nonexistent/key', '--no-scan'], /--ssh-key: cannot read the SSH key/],
+    ['bad traefik image', ['context', 'set-infra', 'server-1', '--traefik-image', 'traefik:v3.7 --x'], /--traefik-image: .*not a Docker image/],
+    ['push-infra over SSH', ['context', 'push-infra', 'server-1'], /over SSH is not available[\s\S]*--output DIR/],
+    ['bad context name', ['context', 'create', 'a/b'], /context name: "a\/b" is not a valid name/],
+  ];
+  for (const [name, args, message, stdin] of cases) {
+    test(name, async () => {
+      const r = await rdc(args, stdin);
+      assert.equal(r.code, 2, `exit code (stderr: ${r.stderr})`);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+      assert.ok(!(r.stdout + r.stderr).includes(TOKEN), 'the stored token never appears');
+      assert.equal(readFileSync(configPath, 'utf8'), before_, 'the config file is byte-identical');
+    });
+  }
+});
+
+describe('a hand-edited config file with bad values', () => {
+  const dir = tempDir();
+  const configPath = join(dir, 'config.yaml');
+  const rdc = cliWithConfig(configPath, dir);
+
+  test('is reported with the path of each bad value, exit 2, no stack trace', async () => {
+    writeFileSync(configPath, `currentContext: default
+contexts:
+  default:
+    machines:
+      server-1:
+        host: 203.0.113.50
+        user: root
+        infra:
+          cfDnsApiToken: ${TOKEN}
+          tcpPorts: [25, 143, "smtp"]
+          httpPort: 0
+`, { mode: 0o600 });
+    const r = await rdc(['context', 'show-infra', 'server-1']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /contexts\.default\.machines\.server-1\.infra\.tcpPorts\[2\]: "smtp" is not a port/);
+    assert.match(r.stderr, /contexts\.default\.machines\.server-1\.infra\.httpPort: 0 is not a port/);
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/);
+    assert.ok(!r.stderr.includes(TOKEN));
+    const before_ = readFileSync(configPath, 'utf8');
+    assert.equal((await rdc(['context', 'set-infra', 'server-1', '--base-domain', 'example.com'])).code, 2);
+    assert.equal(readFileSync(configPath, 'utf8'), before_, 'a write on a broken file changes nothing');
+  });
+
+  test('YAML syntax errors give a line and column', async () => {
+    writeFileSync(configPath, 'contexts:\n  default: [unclosed\n');
+    const r = await rdc(['context', 'list']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /line \d+, column \d+/);
+  });
+
+  test('unknown keys are warnings, not errors', async () => {
+    writeFileSync(configPath, 'contexts:\n  default:\n    colour: blue\n');
+    const r = await rdc(['context', 'list']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: .*contexts\.default\.colour: unknown key/);
+  });
+});
