@@ -1,5 +1,15 @@
 #!/usr/bin/env node
 // The only place that decides the process exit code: main() resolves to it and never exits itself.
-import { main } from '../dist/src/cli.js';
+// The CLI runs from the esbuild bundle (a handful of files instead of hundreds of modules: startup time).
+import { main } from '../dist/bundle/cli.js';
+
+// A closed pipe (`rdc … | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+process.on('SIGINT', () => process.exit(130));
 
 process.exitCode = await main(process.argv.slice(2));

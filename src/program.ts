@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { contextCommand } from './commands/context/index.js';
 import type { CommandEnv } from './commands/run.js';
+import { packageRoot } from './util/package-root.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The commander tree: `rdc <noun> <verb> [name] [flags]`. */
 export function buildProgram(env: CommandEnv): Command {

@@ -1,7 +1,5 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
 import { parseDocument, stringify } from 'yaml';
 import { ConfigFileError, RdcError, type Problem } from '../errors.js';
 import type { RdcConfig } from './model.js';
@@ -32,6 +30,8 @@ export class ConfigStore {
    */
   async update<T>(change: (config: RdcConfig) => T | Promise<T>): Promise<T> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    // Loaded here, not at the top: read-only commands never pay for them.
+    const [{ default: lockfile }, { default: writeFileAtomic }] = await Promise.all([import('proper-lockfile'), import('write-file-atomic')]);
     let release: (() => Promise<void>) | undefined;
     try {
       release = await lockfile.lock(this.path, {

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Bundles the CLI with esbuild (run by `npm run build`). One ESM entry plus lazily loaded chunks:
+// startup reads a handful of files instead of hundreds of modules, and heavy dependencies
+// (yaml, the lock, later ssh2) stay in chunks that only the commands needing them load.
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  keepNames: true,
+  logLevel: 'warning',
+  // CommonJS dependencies bundled into ESM still expect require, __filename and __dirname.
+  banner: {
+    js: [
+      "import { createRequire as __rdcRequire } from 'node:module';",
+      "import { fileURLToPath as __rdcPath } from 'node:url';",
+      'const require = __rdcRequire(import.meta.url);',
+      'const __filename = __rdcPath(import.meta.url);',
+      "const __dirname = __rdcPath(new URL('.', import.meta.url));",
+    ].join(' '),
+  },
+});
