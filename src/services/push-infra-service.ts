@@ -1,6 +1,7 @@
 import { selectContext, selectMachine } from '../config/select.js';
 import { UserError } from '../errors.js';
-import type { RenderedFile } from '../render/rendered-file.js';
+import { octal, planSummary } from '../plan/file-plan.js';
+import { sha256, type RenderedFile } from '../render/rendered-file.js';
 import { renderCheckedInfra } from './render-infra.js';
 import { readConfig, type Deps } from './deps.js';
 import { writeTree } from './write-tree.js';
@@ -25,8 +26,16 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
     });
   }
   if (opts.output.trim() === '') throw new UserError('--output: the directory is empty; give a directory path, e.g. --output ./server-1-infra');
-  const written = await writeTree(deps.io.cwd, opts.output, files);
-  return { machine: machineName, context: selected.name, directory: written.directory, files: written.files, warnings: infraWarnings(files) };
+  const { directory, plan } = await writeTree(deps.io.cwd, opts.output, files, opts.dryRun);
+  return {
+    machine: machineName,
+    context: selected.name,
+    directory,
+    dryRun: Boolean(opts.dryRun),
+    plan: plan.map(({ op, file, cause }) => ({ op, path: file.path, mode: octal(file.mode), sha256: sha256(file.content), cause })),
+    summary: planSummary(plan),
+    warnings: infraWarnings(files),
+  };
 }
 
 /** Things that render fine but will surprise the user at runtime. */

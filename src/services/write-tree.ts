@@ -1,25 +1,40 @@
-import { chmod, mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { planFiles, type FileOperation, type ObservedFile } from '../plan/file-plan.js';
 import { sha256, type RenderedFile } from '../render/rendered-file.js';
 
 /**
- * Writes a rendered tree under `dir`, each file through a temp file + rename so that a reader
- * (or a later rsync) never sees half a file, with the file's own mode (0600 for secrets).
+ * Writes a rendered tree under `dir`: observe what is there, plan, then carry the plan out. Each
+ * file goes through a temp file + rename so that no reader sees half a file, with its own mode
+ * (0600 for secrets). With dryRun only the plan is returned.
  */
-export async function writeTree(cwd: string, dir: string, files: RenderedFile[]) {
+export async function writeTree(cwd: string, dir: string, files: RenderedFile[], dryRun = false) {
   const root = resolve(cwd, dir);
   const info = await stat(root).catch(() => undefined);
   if (info && !info.isDirectory()) throw new UserError(`--output: ${root} exists and is not a directory.`, { hint: 'Give a new or existing directory.' });
-  const written: { path: string; mode: string; sha256: string }[] = [];
+  const plan = planFiles(files, await observeTree(root, files));
+  if (!dryRun) for (const op of plan) await execute(root, op);
+  return { directory: root, plan };
+}
+
+async function observeTree(root: string, files: RenderedFile[]): Promise<Map<string, ObservedFile>> {
+  const observed = new Map<string, ObservedFile>();
   for (const file of files) {
-    const target = join(root, file.path);
-    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
-    const tmp = `${target}.rdc-tmp-${process.pid}`;
-    await writeFile(tmp, file.content, { mode: file.mode });
-    await chmod(tmp, file.mode);
-    await rename(tmp, target);
-    written.push({ path: file.path, mode: file.mode.toString(8).padStart(4, '0'), sha256: sha256(file.content) });
+    const path = join(root, file.path);
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isFile()) observed.set(file.path, { sha256: sha256(await readFile(path, 'utf8')), mode: info.mode });
   }
-  return { directory: root, files: written };
+  return observed;
+}
+
+async function execute(root: string, { op, file }: FileOperation): Promise<void> {
+  const target = join(root, file.path);
+  if (op === 'chmod') await chmod(target, file.mode);
+  if (op !== 'create' && op !== 'update') return;
+  await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+  const tmp = `${target}.rdc-tmp-${process.pid}`;
+  await writeFile(tmp, file.content, { mode: file.mode });
+  await chmod(tmp, file.mode);
+  await rename(tmp, target);
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -37,9 +37,16 @@ test('a new user registers a machine, sets infra and renders the server tree', a
   assert.equal(view.infra.tls, true);
   assert.deepEqual(view.infra.routeEntryPoints, ['websecure', 'websecure-v6']);
 
+  const dry = await rdc(['context', 'push-infra', 'server-1', '--output', 'tree', '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /Would render .* \(6 to create, 0 to update, 0 unchanged\)/);
+  assert.equal(existsSync(join(dir, 'tree')), false, '--dry-run writes nothing');
   const push = await rdc(['context', 'push-infra', 'server-1', '--output', 'tree']);
   assert.equal(push.code, 0, push.stderr);
   const tree = join(dir, 'tree');
+  chmodSync(join(tree, 'opt/rediacc/proxy/config.env'), 0o644);
+  const again = JSON.parse((await rdc(['context', 'push-infra', 'server-1', '--output', 'tree', '--json'])).stdout) as { plan: { op: string; path: string }[] };
+  assert.deepEqual(again.plan.filter((o) => o.op !== 'keep').map((o) => `${o.op} ${o.path}`), ['chmod opt/rediacc/proxy/config.env'], 'a second push only repairs the mode');
   const staticConfig = parse(readFileSync(join(tree, 'opt/rediacc/proxy/traefik/traefik.yml'), 'utf8'));
   assert.deepEqual(schemaErrors('static', staticConfig), []);
   assert.deepEqual(schemaErrors('dynamic', parse(readFileSync(join(tree, 'opt/rediacc/proxy/traefik/dynamic/rediacc-defaults.yml'), 'utf8'))), []);
@@ -52,7 +59,7 @@ test('a new user registers a machine, sets infra and renders the server tree', a
     .map((p) => ({ path: p, content: readFileSync(join(tree, p), 'utf8'), mode: 0o644 }));
   assert.deepEqual(checkInfraTree(files), []);
 
-  for (const out of [add, set, show, json, push]) assert.ok(!(out.stdout + out.stderr).includes(TOKEN), 'the token is never printed');
+  for (const out of [add, set, show, json, dry, push]) assert.ok(!(out.stdout + out.stderr).includes(TOKEN), 'the token is never printed');
 });
 
 test('a token on the command line works but is warned about, and never echoed', async () => {

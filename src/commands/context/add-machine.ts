@@ -1,16 +1,6 @@
 import { Command } from 'commander';
+import type { AddMachineFlags } from '../../services/machine-service.js';
 import { runWith, type CommandEnv } from '../run.js';
-
-interface Flags {
-  ip?: string;
-  user?: string;
-  port?: string;
-  sshKey?: string;
-  datastore?: string;
-  rootPrefix?: string;
-  hostKey?: string[];
-  scan: boolean;
-}
 
 export function contextAddMachineCommand(env: CommandEnv): Command {
   return new Command('add-machine')
@@ -24,7 +14,7 @@ export function contextAddMachineCommand(env: CommandEnv): Command {
     .option('--root-prefix <path>', 'prefix for every path rdc owns on the server (default /)')
     .option('--host-key <key>', 'pin this host key ("ssh-ed25519 AAAA…" or a known_hosts line); repeatable', collect)
     .option('--no-scan', 'do not connect to pin the host key')
-    .action(runWith<Flags>(env, async ({ deps, args, opts }) => {
+    .action(runWith<AddMachineFlags>(env, async ({ deps, args, opts }) => {
       const { addMachine } = await import('../../services/machine-service.js');
       const name = args[0] as string;
       const { context, machine } = await addMachine(deps, name, opts);

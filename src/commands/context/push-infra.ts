@@ -11,8 +11,9 @@ export function contextPushInfraCommand(env: CommandEnv): Command {
       const { pushInfra } = await import('../../services/push-infra-service.js');
       const result = await pushInfra(deps, args[0] as string, { output: opts.output, dryRun: opts.dryRun });
       if (deps.out.json) return deps.out.data(result);
-      deps.out.done(`Rendered the infra of ${result.machine} into ${result.directory}:`);
-      deps.out.table(['MODE', 'SHA256', 'PATH'], result.files.map((f) => [f.mode, f.sha256.slice(0, 12), f.path]));
+      const verb = result.dryRun ? 'Would render' : 'Rendered';
+      deps.out.done(`${verb} the infra of ${result.machine} into ${result.directory} (${result.summary}):`);
+      deps.out.table(['OP', 'MODE', 'SHA256', 'PATH'], result.plan.map((f) => [f.op, f.mode, f.sha256.slice(0, 12), f.path]));
       for (const w of result.warnings) deps.out.warn(w);
     }));
 }
