@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { Infra, Machine } from '../config/model.js';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { fillTemplate } from './fill-template.js';
@@ -17,9 +17,11 @@ export function renderInfraTree(machineName: string, machine: Machine, templates
   const infra = machine.infra;
   const staticYaml = HEADER + toYaml(renderTraefikStatic(infra));
   const env = renderProxyEnv(infra);
+  const defaults = fillTemplate('rediacc-defaults.yml', templates.dynamicDefaults, {});
+  const fileMiddlewares = Object.keys((parse(defaults) as { http?: { middlewares?: object } }).http?.middlewares ?? {}).sort();
   const files: RenderedFile[] = [
     { path: SERVER_PATHS.traefikStatic, content: staticYaml, mode: 0o644 },
-    { path: SERVER_PATHS.traefikDynamicDefaults, content: fillTemplate('rediacc-defaults.yml', templates.dynamicDefaults, {}), mode: 0o644 },
+    { path: SERVER_PATHS.traefikDynamicDefaults, content: defaults, mode: 0o644 },
     { path: SERVER_PATHS.proxyEnv, content: env, mode: 0o600 },
     {
       path: SERVER_PATHS.proxyCompose,
@@ -29,7 +31,7 @@ export function renderInfraTree(machineName: string, machine: Machine, templates
       }),
       mode: 0o644,
     },
-    { path: SERVER_PATHS.routerConfig, content: `${JSON.stringify(renderRouterConfig(machineName, machine), null, 2)}\n`, mode: 0o644 },
+    { path: SERVER_PATHS.routerConfig, content: `${JSON.stringify(renderRouterConfig(machineName, machine, fileMiddlewares), null, 2)}\n`, mode: 0o644 },
     {
       path: SERVER_PATHS.routerUnit,
       content: fillTemplate('rediacc-router.service', templates.routerUnit, {

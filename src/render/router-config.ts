@@ -1,5 +1,5 @@
 import type { Machine } from '../config/model.js';
-import { routeEntryPoints } from '../infra/entrypoints.js';
+import { entryPoints, routeEntryPoints } from '../infra/entrypoints.js';
 import { DYNAMIC_TCP_RANGE, tcpEntryPorts, udpEntryPorts } from '../infra/ports.js';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 
@@ -10,25 +10,31 @@ export interface RouterConfig {
   /** Auto routes `{service}-{networkId}.{baseDomain}` exist only with a base domain. */
   baseDomain: string | null;
   routeEntryPoints: string[];
+  /** Every HTTP entrypoint a level-2 router may name. */
+  httpEntryPoints: string[];
   certResolver: string | null;
   tcpEntryPorts: number[];
   udpEntryPorts: number[];
   dynamicTcpRange: { first: number; last: number };
+  /** Middlewares of the file provider, usable from labels as `name@file`. */
+  fileMiddlewares: string[];
   socketDir: string;
   stateDir: string;
 }
 
-export function renderRouterConfig(machineName: string, machine: Machine): RouterConfig {
-  const { entryPoints, certResolver } = routeEntryPoints(machine.infra);
+export function renderRouterConfig(machineName: string, machine: Machine, fileMiddlewares: string[]): RouterConfig {
+  const routes = routeEntryPoints(machine.infra);
   return {
     machine: machineName,
     listen: { host: '127.0.0.1', port: machine.infra.routeServerPort },
     baseDomain: machine.infra.baseDomain ?? null,
-    routeEntryPoints: entryPoints,
-    certResolver: certResolver ?? null,
+    routeEntryPoints: routes.entryPoints,
+    httpEntryPoints: entryPoints(machine.infra).filter((e) => e.protocol === 'http').map((e) => e.name),
+    certResolver: routes.certResolver ?? null,
     tcpEntryPorts: tcpEntryPorts(machine.infra),
     udpEntryPorts: udpEntryPorts(machine.infra),
     dynamicTcpRange: { ...DYNAMIC_TCP_RANGE },
+    fileMiddlewares,
     socketDir: onServer(machine.rootPrefix, SERVER_PATHS.socketDir),
     stateDir: onServer(machine.rootPrefix, SERVER_PATHS.routerState),
   };

@@ -1,0 +1,43 @@
+import { ipBelongsTo } from '../../infra/network.js';
+import { lintTraefikDynamic } from '../../traefik/lint-dynamic.js';
+import { LABELS, traefikEnabled } from './labels.js';
+import { autoFragment } from './level1.js';
+import { labelFragment } from './level2.js';
+import type { ContainerInfo, FragmentResult, RouteSettings } from './model.js';
+
+/**
+ * The routes of one container, checked on their own: a container whose labels are wrong is
+ * reported and contributes nothing, so it can never blank or corrupt anyone else's routes.
+ */
+export function containerFragment(c: ContainerInfo, settings: RouteSettings): FragmentResult | undefined {
+  const service = c.labels[LABELS.serviceName];
+  const ip = c.labels[LABELS.serviceIp];
+  // Not started by renet compose: nothing to route (and nothing to complain about).
+  if (service === undefined && ip === undefined && !traefikEnabled(c.labels)) return undefined;
+  const errors: string[] = [];
+  if (!service) errors.push(`${LABELS.serviceName} is missing; start the container with renet compose`);
+  if (!ip) errors.push(`${LABELS.serviceIp} is missing; start the container with renet compose`);
+  else if (!ipBelongsTo(ip, c.networkId)) errors.push(`${LABELS.serviceIp}=${ip} is not an address of repo ${c.networkId}`);
+  const labelled = c.labels[LABELS.networkId];
+  if (labelled !== undefined && labelled !== String(c.networkId)) errors.push(`${LABELS.networkId}=${labelled} but the container runs on the daemon of repo ${c.networkId}`);
+  if (errors.length || !service || !ip) return { ok: false, errors };
+
+  const built = traefikEnabled(c.labels) ? labelFragment(c, service, ip, settings) : autoFragment(c, service, ip, settings);
+  if (!built.ok) return built;
+  const problems = lintTraefikDynamic(built.fragment.config, {
+    provider: 'http',
+    entryPoints: entryPointMap(settings),
+    certResolvers: new Set(settings.certResolver ? [settings.certResolver] : []),
+    external: { file: { middlewares: new Set(settings.fileMiddlewares) } },
+  });
+  if (problems.length) return { ok: false, errors: problems.map((p) => `${p.where}: ${p.message}`) };
+  return built;
+}
+
+export function entryPointMap(settings: RouteSettings): Map<string, 'tcp' | 'udp'> {
+  const map = new Map<string, 'tcp' | 'udp'>();
+  for (const name of settings.httpEntryPoints) map.set(name, 'tcp');
+  for (const port of settings.tcpEntryPorts) map.set(`tcp-${port}`, 'tcp');
+  for (const port of settings.udpEntryPorts) map.set(`udp-${port}`, 'udp');
+  return map;
+}

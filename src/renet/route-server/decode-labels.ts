@@ -1,0 +1,152 @@
+import { findField, type KeyNode } from './key-tree.js';
+import { TRAEFIK_KEYS } from './traefik-keys.generated.js';
+
+export type Section = 'http' | 'tcp' | 'udp';
+type Kind = 'routers' | 'services' | 'middlewares';
+type Obj = Record<string, unknown>;
+
+/** `loadbalancer.server.port|scheme`: the label-only shorthand for a service's single server. */
+export interface ServerHint {
+  port?: number;
+  scheme?: string;
+}
+
+export interface DecodedLabels {
+  /** Dynamic config in canonical form, names as written in the labels (not yet namespaced). */
+  config: Record<Section, Record<Kind, Record<string, Obj>>>;
+  /** Per section and service name: the server port/scheme the labels asked for. */
+  servers: Record<Section, Record<string, ServerHint>>;
+  errors: string[];
+}
+
+const SECTIONS: Section[] = ['http', 'tcp', 'udp'];
+const KINDS: Kind[] = ['routers', 'services', 'middlewares'];
+/** Labels under traefik.* that are not routing config and carry no meaning without Traefik's Docker provider. */
+const IGNORED = new Set(['traefik.enable', 'traefik.docker.network', 'traefik.docker.allownonrunning', 'traefik.tags']);
+
+/**
+ * Decodes a container's `traefik.http|tcp|udp.*` labels the way Traefik's label parser does:
+ * keys case-insensitive, values typed by the option they set, lists comma-separated, `[n]` for list
+ * items. Backends cannot be set here (`servers`): they are always the container's own loopback IP.
+ */
+export function decodeTraefikLabels(labels: Record<string, string>): DecodedLabels {
+  const out: DecodedLabels = {
+    config: { http: emptyKinds(), tcp: emptyKinds(), udp: emptyKinds() },
+    servers: { http: {}, tcp: {}, udp: {} },
+    errors: [],
+  };
+  for (const key of Object.keys(labels).sort()) {
+    const lower = key.toLowerCase();
+    if (!lower.startsWith('traefik.') || IGNORED.has(lower)) continue;
+    const error = decodeOne(key, labels[key] as string, out);
+    if (error) out.errors.push(`${key}: ${error}`);
+  }
+  return out;
+}
+
+function decodeOne(key: string, value: string, out: DecodedLabels): string | undefined {
+  const [, sectionRaw = '', kindRaw = '', name = '', ...path] = key.split('.');
+  const section = SECTIONS.find((s) => s === sectionRaw.toLowerCase());
+  const kind = KINDS.find((k) => k === kindRaw.toLowerCase());
+  if (!section || !kind) return `not a routing label; expected traefik.{http|tcp|udp}.{routers|services|middlewares}.NAME.…`;
+  if (name.includes('@')) return `the name "${name}" contains '@', which Traefik reserves for provider suffixes`;
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) return `the name "${name}" may only use letters, digits, '-' and '_'`;
+  const schema = TRAEFIK_KEYS[`${section}.${kind}`];
+  if (!schema) return `${section} has no ${kind}`;
+  if (path.length === 0) return 'the label names no option';
+
+  if (kind === 'services' && path[0]?.toLowerCase() === 'loadbalancer' && path[1]?.toLowerCase() === 'server') {
+    return serverHint(path.slice(2), value, (out.servers[section][name] ??= {}));
+  }
+  if (kind === 'services' && path[0]?.toLowerCase() === 'loadbalancer' && path[1]?.toLowerCase().startsWith('servers')) {
+    return 'setting servers is not allowed: the backend is always the container\'s own IP; use loadbalancer.server.port';
+  }
+  const entry = (out.config[section][kind][name] ??= {});
+  return setPath(entry, schema, path, value);
+}
+
+function serverHint(path: string[], value: string, hint: ServerHint): string | undefined {
+  const field = path.join('.').toLowerCase();
+  if (field === 'port') {
+    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 65535) return `"${value}" is not a port (a whole number 1-65535)`;
+    hint.port = Number(value);
+    return undefined;
+  }
+  if (field === 'scheme') {
+    if (!['http', 'https', 'h2c'].includes(value)) return `"${value}" is not a scheme (http, https or h2c)`;
+    hint.scheme = value;
+    return undefined;
+  }
+  return `unknown key loadbalancer.server.${path.join('.')} (port and scheme are supported)`;
+}
+
+/** Walks `path` down the key tree, creating objects and list items, and stores the typed value. */
+function setPath(target: Obj, node: KeyNode, path: string[], value: string): string | undefined {
+  let obj: Obj | unknown[] = target;
+  let shape: KeyNode = node;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i] as string;
+    const last = i === path.length - 1;
+    if (typeof shape === 'object' && 'map' in shape) {
+      if (!last) return `too many parts after the map key "${segment}"`;
+      const typed = typedValue(shape.map, value);
+      if (!typed.ok) return typed.error;
+      (obj as Obj)[segment] = typed.value;
+      return undefined;
+    }
+    const m = /^(.+?)(?:\[([0-9]+)\])?$/.exec(segment) as RegExpExecArray;
+    const found = findField(shape, m[1] as string);
+    if (!found) return `unknown option "${path.slice(0, i + 1).join('.')}"`;
+    const [canonical, child] = found;
+    const index = m[2] === undefined ? undefined : Number(m[2]);
+    if (index !== undefined) {
+      if (typeof child !== 'object' || !('list' in child) || typeof child.list !== 'object') return `"${canonical}" is not a list of objects`;
+      const list = ((obj as Obj)[canonical] ??= []) as Obj[];
+      list[index] ??= {};
+      obj = list[index] as Obj;
+      shape = child.list;
+      if (last) return `"${segment}" needs an option after it`;
+      continue;
+    }
+    if (last) {
+      if (typeof child === 'object' && 'fields' in child) {
+        // `tls=true` turns the section on with its defaults.
+        if (value.toLowerCase() === 'true') (obj as Obj)[canonical] ??= {};
+        else if (value.toLowerCase() !== 'false') return `"${value}" for "${canonical}" must be true or false`;
+        return undefined;
+      }
+      const typed = typedValue(child, value);
+      if (!typed.ok) return typed.error;
+      (obj as Obj)[canonical] = typed.value;
+      return undefined;
+    }
+    if (typeof child !== 'object' || 'list' in child) return `"${canonical}" takes a value, not sub-options`;
+    obj = ((obj as Obj)[canonical] ??= {}) as Obj;
+    shape = child;
+  }
+  return undefined;
+}
+
+type Typed = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** A label value as the JSON type of the option it sets. */
+function typedValue(shape: KeyNode, value: string): Typed {
+  if (typeof shape === 'object' && 'list' in shape) {
+    const typed = value.split(',').map((s) => s.trim()).filter((s) => s !== '').map((item) => typedValue(shape.list, item));
+    const bad = typed.find((t) => !t.ok);
+    return bad ?? { ok: true, value: typed.map((t) => (t as { value: unknown }).value) };
+  }
+  if (shape === 'number') {
+    return /^-?[0-9]+(\.[0-9]+)?$/.test(value.trim()) ? { ok: true, value: Number(value) } : { ok: false, error: `"${value}" is not a number` };
+  }
+  if (shape === 'boolean') {
+    const v = value.trim().toLowerCase();
+    return v === 'true' || v === 'false' ? { ok: true, value: v === 'true' } : { ok: false, error: `"${value}" must be true or false` };
+  }
+  if (typeof shape === 'object') return { ok: false, error: 'expects sub-options, not a value' };
+  return { ok: true, value };
+}
+
+function emptyKinds(): Record<Kind, Record<string, Obj>> {
+  return { routers: {}, services: {}, middlewares: {} };
+}

@@ -1,0 +1,44 @@
+import { LABELS, parsePort } from './labels.js';
+import { emptyTables, type ContainerInfo, type Fragment, type FragmentResult, type RouteSettings } from './model.js';
+
+/**
+ * Level 1: a container with only `rediacc.*` labels gets the auto route
+ * `{service}-{networkId}.{baseDomain}` to `http://{service_ip}:{service_port or 80}`, plus a TCP/UDP
+ * route per `rediacc.tcp_ports` / `rediacc.udp_ports` entry.
+ */
+export function autoFragment(c: ContainerInfo, service: string, ip: string, s: RouteSettings): FragmentResult {
+  const errors: string[] = [];
+  const label = `${service.toLowerCase().replace(/[_.]/g, '-')}-${c.networkId}`;
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(label)) errors.push(`${LABELS.serviceName}=${JSON.stringify(service)} cannot be a DNS label (${label})`);
+  const portLabel = c.labels[LABELS.servicePort];
+  const port = portLabel === undefined ? 80 : parsePort(portLabel, LABELS.servicePort, errors);
+  const tcp = portList(c.labels[LABELS.tcpPorts], LABELS.tcpPorts, errors);
+  const udp = portList(c.labels[LABELS.udpPorts], LABELS.udpPorts, errors);
+  for (const p of tcp) if (!s.tcpEntryPorts.includes(p)) errors.push(`${LABELS.tcpPorts}: port ${p} has no entrypoint tcp-${p}; register it with rdc context set-infra --tcp-ports ${p} and push-infra`);
+  for (const p of udp) if (!s.udpEntryPorts.includes(p)) errors.push(`${LABELS.udpPorts}: port ${p} has no entrypoint udp-${p}; register it with rdc context set-infra --udp-ports ${p} and push-infra`);
+  if (errors.length) return { ok: false, errors };
+
+  const fragment: Fragment = { container: c, service, level: 1, config: { http: emptyTables(), tcp: emptyTables(), udp: emptyTables() } };
+  const name = `auto-${label}`;
+  if (s.baseDomain) {
+    const router: Record<string, unknown> = { entryPoints: s.routeEntryPoints, rule: `Host(\`${label}.${s.baseDomain}\`)`, service: name };
+    if (s.certResolver) router.tls = { certResolver: s.certResolver };
+    fragment.config.http.routers[name] = router;
+    fragment.config.http.services[name] = { loadBalancer: { servers: [{ url: `http://${ip}:${port}` }] } };
+  }
+  for (const p of tcp) {
+    fragment.config.tcp.routers[`${name}-tcp-${p}`] = { entryPoints: [`tcp-${p}`], rule: 'HostSNI(`*`)', service: `${name}-tcp-${p}` };
+    fragment.config.tcp.services[`${name}-tcp-${p}`] = { loadBalancer: { servers: [{ address: `${ip}:${p}` }] } };
+  }
+  for (const p of udp) {
+    fragment.config.udp.routers[`${name}-udp-${p}`] = { entryPoints: [`udp-${p}`], service: `${name}-udp-${p}` };
+    fragment.config.udp.services[`${name}-udp-${p}`] = { loadBalancer: { servers: [{ address: `${ip}:${p}` }] } };
+  }
+  return { ok: true, fragment };
+}
+
+function portList(value: string | undefined, label: string, errors: string[]): number[] {
+  if (value === undefined || value.trim() === '') return [];
+  const ports = value.split(',').map((p) => parsePort(p, label, errors)).filter((p): p is number => p !== undefined);
+  return [...new Set(ports)].sort((a, b) => a - b);
+}

@@ -1,0 +1,81 @@
+import type { Section } from './decode-labels.js';
+
+/** One running container as discovered on a repo daemon. */
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  /** From the daemon's socket name (docker-{networkId}.sock), not from a label. */
+  networkId: number;
+  labels: Record<string, string>;
+  /** ISO time the container started: the earlier claimant of a host or port keeps it. */
+  startedAt: string;
+}
+
+/** What the route server needs from router.json to build routes. */
+export interface RouteSettings {
+  baseDomain: string | null;
+  routeEntryPoints: string[];
+  httpEntryPoints: string[];
+  certResolver: string | null;
+  tcpEntryPorts: number[];
+  udpEntryPorts: number[];
+  dynamicTcpRange: { first: number; last: number };
+  /** Middlewares the file provider defines (referenced as `name@file`). */
+  fileMiddlewares: string[];
+}
+
+/** Kept across recomputes and restarts, so ownership never flips on its own. */
+export interface RouteState {
+  hostClaims: Record<string, number>;
+  tcpOwners: Record<string, number>;
+  udpOwners: Record<string, number>;
+  /** `{networkId}/{router}/{entrypoint}` → the dynamic-range port it was moved to. */
+  allocations: Record<string, number>;
+}
+
+export type Obj = Record<string, unknown>;
+export type Tables = Record<'routers' | 'services' | 'middlewares', Record<string, Obj>>;
+
+/** The routes one container contributes, before conflicts between repos are settled. */
+export interface Fragment {
+  container: ContainerInfo;
+  service: string;
+  level: 1 | 2;
+  config: Record<Section, Tables>;
+}
+
+export type FragmentResult = { ok: true; fragment: Fragment } | { ok: false; errors: string[] };
+
+export interface Conflict {
+  kind: 'host' | 'tcp-entrypoint' | 'udp-entrypoint';
+  value: string;
+  owner: number;
+  loser: number;
+  router: string;
+  container: string;
+}
+
+export interface ContainerError {
+  networkId: number;
+  container: string;
+  errors: string[];
+}
+
+export interface PortRoute {
+  port: number;
+  entrypoint: string;
+  networkId: number;
+  service: string;
+  backend: string;
+  router: string;
+  /** The port the container asked for, when it was moved into the dynamic range. */
+  requested?: number;
+}
+
+export function emptyState(): RouteState {
+  return { hostClaims: {}, tcpOwners: {}, udpOwners: {}, allocations: {} };
+}
+
+export function emptyTables(): Tables {
+  return { routers: {}, services: {}, middlewares: {} };
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { buildRoutes } from '../../../src/renet/route-server/build-routes.js';
+import { entryPointMap } from '../../../src/renet/route-server/container-routes.js';
+import { emptyState, type ContainerInfo, type RouteSettings, type RouteState } from '../../../src/renet/route-server/model.js';
+import { lintTraefikDynamic } from '../../../src/traefik/lint-dynamic.js';
+import { FIXTURES } from '../../helpers/paths.js';
+import { schemaErrors } from '../../helpers/schemas.js';
+
+/**
+ * Golden files for the label → route transform, one case per directory: input.yaml (settings
+ * overrides, prior state, containers with their labels) and expected.json (everything the
+ * transform returns). UPDATE_GOLDEN=1 rewrites expected.json.
+ */
+const CASES = `${FIXTURES}routes/`;
+
+export const BASE_SETTINGS: RouteSettings = {
+  baseDomain: 'example.com',
+  routeEntryPoints: ['websecure', 'websecure-v6'],
+  httpEntryPoints: ['web', 'websecure', 'websecure-v6'],
+  certResolver: 'letsencrypt',
+  tcpEntryPorts: [25, 993, 3306, 5432, 5672, 6379, 9092, 10000, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10010, 11211, 27017],
+  udpEntryPorts: [53],
+  dynamicTcpRange: { first: 10000, last: 10010 },
+  fileMiddlewares: ['compress', 'security-headers'],
+};
+
+interface CaseInput {
+  settings?: Partial<RouteSettings>;
+  state?: Partial<RouteState>;
+  containers: (Omit<ContainerInfo, 'id'> & { id?: string })[];
+}
+
+describe('route transform golden files', () => {
+  for (const name of readdirSync(CASES).sort()) {
+    test(name, () => {
+      const dir = join(CASES, name);
+      const input = parse(readFileSync(join(dir, 'input.yaml'), 'utf8')) as CaseInput;
+      const settings = { ...BASE_SETTINGS, ...input.settings };
+      const containers = input.containers.map((c) => ({ ...c, id: c.id ?? `id-${c.name}`, labels: stringLabels(c.labels) }));
+      const build = buildRoutes(containers, settings, { ...emptyState(), ...input.state });
+      const actual = `${JSON.stringify(build, null, 2)}\n`;
+      if (process.env.UPDATE_GOLDEN) writeFileSync(join(dir, 'expected.json'), actual);
+      assert.equal(actual, readFileSync(join(dir, 'expected.json'), 'utf8'));
+
+      assert.deepEqual(schemaErrors('dynamic', build.dynamic), [], 'Traefik\'s file-provider schema');
+      const lint = lintTraefikDynamic(build.dynamic, { provider: 'http', entryPoints: entryPointMap(settings), certResolvers: new Set(settings.certResolver ? [settings.certResolver] : []), external: { file: { middlewares: new Set(settings.fileMiddlewares) } } });
+      assert.deepEqual(lint, [], 'rdc\'s lint');
+      // The same input in another order gives the same bytes.
+      assert.equal(`${JSON.stringify(buildRoutes([...containers].reverse(), settings, { ...emptyState(), ...input.state }), null, 2)}\n`, actual);
+    });
+  }
+});
+
+/** YAML may read `8080` as a number; Docker labels are always strings. */
+function stringLabels(labels: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]));
+}
