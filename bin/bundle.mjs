@@ -7,6 +7,23 @@ import { build } from 'esbuild';
 
 const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
+
+// renet: one CommonJS file for the server, Node >= 18, no install step. ssh2's optional native
+// addons (pulled in through docker-modem) stay out; ssh2 falls back to pure JS without them.
+await build({
+  entryPoints: [new URL('../src/renet/main.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/renet/renet.cjs', import.meta.url).pathname,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node18',
+  minify: true,
+  keepNames: true,
+  external: ['*.node'],
+  logLevel: 'warning',
+  banner: { js: '#!/usr/bin/env node' },
+});
+
 await build({
   entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname],
   outdir,

@@ -1,0 +1,140 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isNetworkId } from '../../infra/network.js';
+import { buildRoutes, type RouteBuild } from './build-routes.js';
+import { DaemonWatcher } from './daemon-watcher.js';
+import type { RouteSettings, RouteState } from './model.js';
+import { loadState, saveState } from './state-file.js';
+
+export interface RouteServerOptions {
+  settings: RouteSettings;
+  socketDir: string;
+  stateDir: string;
+  /** How long a dead daemon's last routes are kept. */
+  graceMs: number;
+  /** Periodic full resync, the fallback when an event is missed. */
+  resyncMs: number;
+  /** Delay that coalesces a burst of events into one recompute. */
+  throttleMs: number;
+  log: (line: string) => void;
+}
+
+export type Snapshot = { ready: false } | { ready: true; build: RouteBuild; routesJson: Buffer; daemons: DaemonWatcher['status'][] };
+
+/**
+ * Watches `{socketDir}/docker-*.sock`, keeps one DaemonWatcher per repo daemon, and recomputes the
+ * routes whenever one reports a change. /routes.json bytes are cached and replaced only when the
+ * routes really change; until every daemon found at start has been listed once, nothing is served.
+ */
+export class RouteServer {
+  readonly #opts: RouteServerOptions;
+  readonly #watchers = new Map<string, DaemonWatcher>();
+  #state: RouteState;
+  #snapshot: Snapshot = { ready: false };
+  #scanned = false;
+  #timer: NodeJS.Timeout | undefined;
+  #intervals: NodeJS.Timeout[] = [];
+  #dirWatch: FSWatcher | undefined;
+  #lastReport = '';
+  /** Counts recomputes, so tests and benchmarks can tell "no change" from "not recomputed". */
+  recomputes = 0;
+
+  constructor(opts: RouteServerOptions) {
+    this.#opts = opts;
+    this.#state = loadState(opts.stateDir, opts.log);
+  }
+
+  get snapshot(): Snapshot {
+    return this.#snapshot;
+  }
+
+  async start(): Promise<void> {
+    await this.#scan();
+    this.#scanned = true;
+    this.#schedule();
+    try {
+      this.#dirWatch = watch(this.#opts.socketDir, () => void this.#scan());
+    } catch {
+      // The directory may not exist yet; the periodic scan below finds it when it appears.
+    }
+    this.#intervals.push(setInterval(() => void this.#scan(), 1000));
+    this.#intervals.push(setInterval(() => {
+      for (const w of this.#watchers.values()) void w.refresh();
+    }, this.#opts.resyncMs));
+  }
+
+  stop(): void {
+    for (const i of this.#intervals) clearInterval(i);
+    clearTimeout(this.#timer);
+    this.#dirWatch?.close();
+    for (const w of this.#watchers.values()) w.close();
+  }
+
+  async #scan(): Promise<void> {
+    const names = await readdir(this.#opts.socketDir).catch(() => [] as string[]);
+    const present = new Set<string>();
+    for (const name of names) {
+      const m = /^docker-([0-9]+)\.sock$/.exec(name);
+      if (!m || !isNetworkId(Number(m[1]))) continue;
+      const socket = join(this.#opts.socketDir, name);
+      present.add(socket);
+      if (this.#watchers.has(socket)) continue;
+      this.#opts.log(`daemon ${m[1]}: found ${socket}`);
+      const watcher = new DaemonWatcher(Number(m[1]), socket, () => this.#schedule());
+      this.#watchers.set(socket, watcher);
+      watcher.start();
+    }
+    for (const [socket, watcher] of this.#watchers) {
+      // A removed socket means the daemon was stopped on purpose (repo down): drop it at once.
+      if (present.has(socket)) continue;
+      this.#opts.log(`daemon ${watcher.status.networkId}: socket removed, routes dropped`);
+      watcher.close();
+      this.#watchers.delete(socket);
+      this.#schedule();
+    }
+  }
+
+  #schedule(): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#recompute();
+    }, this.#opts.throttleMs);
+  }
+
+  #recompute(): void {
+    const daemons = [...this.#watchers.values()].map((w) => w.status).sort((a, b) => a.networkId - b.networkId);
+    if (!this.#scanned || daemons.some((d) => !d.settled)) return;
+    this.recomputes++;
+    const now = Date.now();
+    for (const d of daemons) {
+      if (!d.ok && d.downSince !== undefined && now - d.downSince > this.#opts.graceMs && d.containers.length) {
+        this.#opts.log(`daemon ${d.networkId}: down for ${Math.round((now - d.downSince) / 1000)} s, dropping its ${d.containers.length} container(s)`);
+        d.containers = [];
+      }
+    }
+    const build = buildRoutes(daemons.flatMap((d) => d.containers), this.#opts.settings, this.#state);
+    const body = Buffer.from(JSON.stringify(build.dynamic));
+    const previous = this.#snapshot.ready ? this.#snapshot.routesJson : undefined;
+    const routesJson = previous && previous.equals(body) ? previous : body;
+    if (JSON.stringify(build.state) !== JSON.stringify(this.#state)) {
+      this.#state = build.state;
+      saveState(this.#opts.stateDir, build.state, this.#opts.log);
+    }
+    this.#snapshot = { ready: true, build, routesJson, daemons };
+    this.#logReport(build, daemons);
+  }
+
+  /** Logs conflicts, bad labels and dead daemons when they change, not on every recompute. */
+  #logReport(build: RouteBuild, daemons: DaemonWatcher['status'][]): void {
+    const lines = [
+      ...build.conflicts.map((c) => `conflict: ${c.kind} ${c.value} is held by repo ${c.owner}; router ${c.router} of repo ${c.loser} (${c.container}) is not routed`),
+      ...build.errors.map((e) => `bad labels on ${e.container} (repo ${e.networkId}), skipped: ${e.errors.join('; ')}`),
+      ...daemons.filter((d) => !d.ok).map((d) => `daemon ${d.networkId} is down: ${d.error}`),
+    ];
+    const report = lines.join('\n');
+    if (report !== this.#lastReport) for (const line of lines) this.#opts.log(line);
+    this.#lastReport = report;
+  }
+}

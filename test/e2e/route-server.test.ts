@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { emptyInfra, type Machine } from '../../src/config/model.js';
+import { serviceIp } from '../../src/infra/network.js';
+import { renderRouterConfig } from '../../src/render/router-config.js';
+import { ROOT } from '../helpers/paths.js';
+import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
+import { startDockerd, type Dockerd } from '../helpers/testbed/dockerd.js';
+import { getJson, httpGet, tcpExchange } from '../helpers/testbed/http.js';
+import { freePort, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
+import { startProcess, type Proc } from '../helpers/testbed/process.js';
+import { startTraefik } from '../helpers/testbed/traefik.js';
+
+/**
+ * The route server for real: two repo dockerds, containers labelled the way renet compose labels
+ * them, the bundled renet route-server process, and the real Traefik polling it. Requests travel
+ * client → Traefik → container.
+ */
+describe('route server with real dockerds and the real Traefik', () => {
+  // Removed in after(), once the daemons are down and nothing is mounted below it.
+  const root = mkdtempSync(join(tmpdir(), 'rdc-e2e-routes-'));
+  const listen = privateLoopback();
+  // Network IDs of our own (2816 + 64·n), so parallel test files never share container IPs.
+  const n = 100 + Math.floor(Math.random() * 5000);
+  const [A, B] = [2816 + 64 * n, 2816 + 64 * (n + 1)];
+  const daemons = new Map<number, Dockerd>();
+  let router: Proc;
+  let traefik: Awaited<ReturnType<typeof startTraefik>>;
+  let routerPort = 0;
+  const domain = 'example.test';
+
+  const routerApi = <T>(path: string) => getJson<T>('127.0.0.1', routerPort, path);
+  const viaTraefik = (host: string) => httpGet(listen, traefik.infra.httpPort, '/', host);
+  const run = (id: number, name: string, labels: Record<string, string>, env: Record<string, string>) =>
+    daemons.get(id)?.docker('run', '-d', '--init', '--network', 'host', '--name', name,
+      ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), BUSYBOX_IMAGE);
+  const rediacc = (id: number, service: string, slot: number) => ({
+    'rediacc.service_name': service, 'rediacc.service_ip': serviceIp(id, slot), 'rediacc.network_id': String(id),
+  });
+
+  before(async () => {
+    const machine: Machine = {
+      host: '127.0.0.1', user: 'root', port: 22, sshKey: undefined, hostKeys: [], datastore: '/mnt/rediacc', rootPrefix: root,
+      infra: { ...emptyInfra(), baseDomain: domain, publicIPv4: listen, listenAddress: listen, httpPort: await freePort(), httpsPort: await freePort(), routeServerPort: await freePort(), apiPort: await freePort() },
+    };
+    routerPort = machine.infra.routeServerPort;
+    const cfg = renderRouterConfig('e2e', machine, ['compress', 'security-headers']);
+    mkdirSync(cfg.socketDir, { recursive: true });
+    await Promise.all([A, B].map(async (id) => {
+      const d = await startDockerd(join(cfg.socketDir, `docker-${id}.sock`), join(root, `dockerd-${id}`));
+      daemons.set(id, d);
+      await importBusybox(d);
+    }));
+    writeFileSync(join(root, 'router.json'), JSON.stringify(cfg));
+    router = startProcess(process.execPath, [join(ROOT, 'dist/renet/renet.cjs'), 'route-server', '--config', join(root, 'router.json')],
+      { ...process.env, RENET_ROUTER_GRACE_MS: '600000' });
+    await waitFor('the route server\'s /health', async () => ((await routerApi('/health')).status === 200 ? true : undefined));
+    traefik = await startTraefik(join(root, 'traefik'), machine.infra);
+
+    await run(A, 'web', { ...rediacc(A, 'web', 0), 'rediacc.service_port': '8080' }, { BIND: serviceIp(A, 0), PORT: '8080', NAME: 'web-A' });
+    await run(A, 'app', {
+      ...rediacc(A, 'app', 1), 'traefik.enable': 'true',
+      'traefik.http.routers.app.rule': `Host(\`app.${domain}\`)`, 'traefik.http.routers.app.entrypoints': 'web',
+      'traefik.http.routers.app.middlewares': 'app-hsts', 'traefik.http.middlewares.app-hsts.headers.stsSeconds': '15768000',
+      'traefik.http.middlewares.app-hsts.headers.stsIncludeSubdomains': 'true', 'traefik.http.middlewares.app-hsts.headers.forceSTSHeader': 'true',
+      'traefik.http.services.app.loadbalancer.server.port': '3000',
+    }, { BIND: serviceIp(A, 1), PORT: '3000', NAME: 'app-A' });
+    await run(A, 'db', { ...rediacc(A, 'db', 2), 'rediacc.tcp_ports': '5432' }, { BIND: serviceIp(A, 2), PORT: '5432', NAME: 'db-A' });
+    await run(B, 'web', { ...rediacc(B, 'web', 0), 'rediacc.service_port': '8080' }, { BIND: serviceIp(B, 0), PORT: '8080', NAME: 'web-B' });
+  });
+
+  after(async () => {
+    // Every part is stopped even if another one fails to.
+    const results = await Promise.allSettled([traefik?.stop(), router?.stop(), ...[...daemons.values()].map((d) => d.stop())]);
+    rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length) throw new Error(`teardown: ${failed.map((f) => String((f as PromiseRejectedResult).reason)).join('; ')}`);
+  });
+
+  test('requests with the right Host reach the right container (level 1, both repos)', async () => {
+    for (const [id, name] of [[A, 'web-A'], [B, 'web-B']] as const) {
+      const r = await waitFor(`web-${id}.${domain} through Traefik`, async () => {
+        const res = await viaTraefik(`web-${id}.${domain}`);
+        return res.status === 200 ? res : undefined;
+      });
+      assert.match(r.body, new RegExp(`hello from ${name} at `));
+    }
+  });
+
+  test('a level-2 route with the HSTS middleware returns the header', async () => {
+    const r = await waitFor('app through Traefik', async () => {
+      const res = await viaTraefik(`app.${domain}`);
+      return res.status === 200 ? res : undefined;
+    });
+    assert.match(r.body, /hello from app-A/);
+    assert.equal(r.headers['strict-transport-security'], 'max-age=15768000; includeSubDomains');
+  });
+
+  test('a TCP route forwards bytes through tcp-5432', async () => {
+    const answer = await waitFor('tcp-5432 through Traefik', async () => {
+      const reply = await tcpExchange(listen, 5432, 'GET / HTTP/1.0\r\n\r\n').catch(() => '');
+      return reply.includes('hello from db-A') ? reply : undefined;
+    });
+    assert.match(answer, /^HTTP\/1\.[01] 200/);
+    const ports = await routerApi<{ tcp: { port: number; networkId: number; backend: string }[] }>('/ports');
+    assert.deepEqual(ports.json.tcp.map((p) => [p.port, p.networkId, p.backend]), [[5432, A, `${serviceIp(A, 2)}:5432`]]);
+  });
+
+  test('an unknown host gets Traefik\'s 404, and Traefik reports no router in error', async () => {
+    assert.equal((await viaTraefik(`nobody.${domain}`)).status, 404);
+    const routers = await getJson<{ name: string; status: string; provider: string }[]>('127.0.0.1', traefik.infra.apiPort as number, '/api/http/routers');
+    const ours = routers.json.filter((r) => r.provider === 'http');
+    assert.ok(ours.length >= 3, `expected our routers in Traefik, got ${JSON.stringify(routers.json)}`);
+    assert.deepEqual(ours.filter((r) => r.status !== 'enabled'), []);
+  });
+
+  test('stopping a container removes its route', async () => {
+    await daemons.get(A)?.docker('stop', '-t', '1', 'web');
+    await waitFor('the route to disappear from /routes.json', async () => {
+      const { json } = await routerApi<{ http?: { routers?: Record<string, unknown> } }>('/routes.json');
+      return json.http?.routers?.[`auto-web-${A}`] ? undefined : true;
+    });
+    await waitFor('Traefik to drop the route', async () => ((await viaTraefik(`web-${A}.${domain}`)).status === 404 ? true : undefined));
+    await daemons.get(A)?.docker('start', 'web');
+    await waitFor('the route to come back', async () => ((await viaTraefik(`web-${A}.${domain}`)).status === 200 ? true : undefined));
+  });
+
+  test('killing one daemon degrades /health while the other repo keeps serving', async () => {
+    await daemons.get(B)?.kill();
+    const health = await waitFor('/health to show the dead daemon', async () => {
+      const { json } = await routerApi<{ status: string; daemons: { networkId: number; ok: boolean; error: string | null }[] }>('/health');
+      return json.status === 'degraded' ? json : undefined;
+    });
+    const b = health.daemons.find((d) => d.networkId === B);
+    assert.equal(b?.ok, false);
+    assert.ok(b?.error, 'the dead daemon carries its error');
+    assert.equal(health.daemons.find((d) => d.networkId === A)?.ok, true);
+    assert.equal((await viaTraefik(`app.${domain}`)).status, 200, 'repo A still serves');
+    const { json } = await routerApi<{ http: { routers: Record<string, unknown> } }>('/routes.json');
+    assert.ok(json.http.routers[`auto-web-${B}`], 'the dead daemon\'s last routes are kept during the grace period');
+  });
+});

@@ -1,0 +1,116 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { requireTool } from './tools.js';
+import { waitFor } from './ports.js';
+
+const run = promisify(execFile);
+
+export interface Dockerd {
+  socket: string;
+  pid: number;
+  /** Runs the docker CLI against this daemon. */
+  docker(...args: string[]): Promise<string>;
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash would: the socket file stays; stop() later cleans up what it left behind. */
+  kill(): Promise<void>;
+}
+
+/**
+ * An isolated dockerd as in production (SYSTEM.md §4): its own socket, data-root, exec-root,
+ * pidfile and config file, `--bridge=none --iptables=false` (testbed-notes §2). Never Docker's
+ * default paths: the machine is shared.
+ */
+export async function startDockerd(socket: string, dataDir: string): Promise<Dockerd> {
+  const dockerd = requireTool('dockerd');
+  const dockerCli = requireTool('docker');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'daemon.json'), '{}\n');
+  const child = spawn(dockerd, [
+    '--host', `unix://${socket}`, '--data-root', join(dataDir, 'data'), '--exec-root', join(dataDir, 'exec'),
+    '--pidfile', join(dataDir, 'dockerd.pid'), '--config-file', join(dataDir, 'daemon.json'),
+    '--bridge=none', '--iptables=false', '--ip6tables=false', '--ip-masq=false', '--userland-proxy=false', '--log-level=warn',
+  ], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const pid = child.pid as number;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor(`dockerd on ${socket} (log: ${log.slice(-300)})`, async () => ((await ping(socket)) ? true : undefined), 30_000, 50);
+  const docker = async (...args: string[]) => (await run(dockerCli, ['-H', `unix://${socket}`, ...args], { maxBuffer: 16 << 20 })).stdout;
+  let stopped = false;
+  let orphans: number[] = [];
+  return {
+    socket,
+    pid,
+    docker,
+    async kill() {
+      // The container processes outlive a SIGKILLed dockerd (their shims belong to PID 1): note them now.
+      const ids = (await docker('ps', '-q')).split('\n').filter(Boolean);
+      if (ids.length) orphans = (await docker('inspect', '-f', '{{.State.Pid}}', ...ids)).split('\n').filter(Boolean).map(Number);
+      process.kill(pid, 'SIGKILL');
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (alive(pid)) {
+        const ids = (await docker('ps', '-aq').catch(() => '')).split('\n').filter(Boolean);
+        if (ids.length) await docker('rm', '-f', ...ids).catch(() => undefined);
+        process.kill(pid, 'SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      } else {
+        // After a SIGKILL: the containers, then containerd and its shims (their command lines name our exec-root).
+        for (const p of [...orphans, ...pidsMentioning(`${dataDir}/`)]) killQuietly(p);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      // netns and overlay mounts can outlive dockerd (testbed-notes pitfall 11).
+      const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dataDir}/`));
+      for (const m of mounts.sort().reverse()) await run('umount', ['-l', m]).catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      rmSync(socket, { force: true });
+    },
+  };
+}
+
+/** PIDs whose command line contains `text` (never our own process). */
+function pidsMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
+    } catch {
+      // the process is gone
+    }
+  }
+  return pids;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    // Zombies still answer kill -0 (PID 1 reaps late here): read the state instead.
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function ping(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath: socket, path: '/_ping', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
