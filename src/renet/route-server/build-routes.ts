@@ -1,7 +1,14 @@
-import { containerFragment } from './container-routes.js';
+import { containerFragment, entryPointMap } from './container-routes.js';
 import type { Section } from './decode-labels.js';
-import { emptyTables, type Conflict, type ContainerError, type ContainerInfo, type Fragment, type Obj, type PortRoute, type RouteSettings, type RouteState, type Tables } from './model.js';
-import { resolveClaims, type Move } from './resolve.js';
+import { emptyTables, type Conflict, type ContainerError, type ContainerInfo, type Fragment, type FragmentResult, type Obj, type PortRoute, type RouteSettings, type RouteState, type Tables } from './model.js';
+import { resolveClaims, routerKey, type Decisions, type Move } from './resolve.js';
+
+/**
+ * Per-container results kept between recomputes (the route server holds one per settings): a
+ * container's fragment depends only on its labels, name and repo, so an unchanged container is
+ * never decoded or linted twice. Passing no cache gives the same result, only slower.
+ */
+export type FragmentCache = Map<string, { key: string; result: FragmentResult | undefined }>;
 
 export interface RouteBuild {
   /** The Traefik dynamic configuration served at /routes.json; keys sorted, so equal input gives equal bytes. */
@@ -17,13 +24,19 @@ export interface RouteBuild {
  * The pure transform from discovered containers to Traefik's dynamic config (SYSTEM.md §5).
  * Containers are taken in start order so that "the earlier claimant keeps it" holds.
  */
-export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings, prior: RouteState): RouteBuild {
+export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings, prior: RouteState, cache: FragmentCache = new Map()): RouteBuild {
+  const entryPoints = entryPointMap(settings);
+  const seen = new Set<string>();
   const ordered = [...containers].sort((a, b) => cmp(a.startedAt, b.startedAt) || a.networkId - b.networkId || cmp(a.name, b.name) || cmp(a.id, b.id));
   const fragments: Fragment[] = [];
   const errors: ContainerError[] = [];
   const names = new Map<string, string>();
   for (const c of ordered) {
-    const result = containerFragment(c, settings);
+    const key = identityKey(c);
+    seen.add(c.id);
+    let entry = cache.get(c.id);
+    if (entry?.key !== key) cache.set(c.id, (entry = { key, result: containerFragment(c, settings, entryPoints) }));
+    const result = entry.result;
     if (!result) continue;
     if (!result.ok) {
       errors.push({ networkId: c.networkId, container: c.name, errors: result.errors });
@@ -33,9 +46,9 @@ export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings
     if (clash.length) errors.push({ networkId: c.networkId, container: c.name, errors: clash });
     else fragments.push(result.fragment);
   }
-  const { state, conflicts, moves } = resolveClaims(fragments, settings, prior);
-  const merged: Record<Section, Tables> = { http: emptyTables(), tcp: emptyTables(), udp: emptyTables() };
-  for (const f of fragments) for (const section of ['http', 'tcp', 'udp'] as const) for (const kind of ['routers', 'services', 'middlewares'] as const) Object.assign(merged[section][kind], f.config[section][kind]);
+  for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
+  const { state, conflicts, moves, decisions } = resolveClaims(fragments, settings, prior);
+  const merged = mergeFragments(fragments, decisions);
 
   const dynamic: Record<string, unknown> = {};
   for (const section of ['http', 'tcp', 'udp'] as const) {
@@ -48,38 +61,55 @@ export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings
     state,
     conflicts,
     errors,
-    ports: { tcp: portRoutes(fragments, 'tcp', moves), udp: portRoutes(fragments, 'udp', moves) },
+    ports: { tcp: portRoutes(merged, fragments, 'tcp', moves), udp: portRoutes(merged, fragments, 'udp', moves) },
     counts: {
       routers: ['http', 'tcp', 'udp'].reduce((n, s) => n + Object.keys(merged[s as Section].routers).length, 0),
       services: ['http', 'tcp', 'udp'].reduce((n, s) => n + Object.keys(merged[s as Section].services).length, 0),
-      autoRoutes: fragments.filter((f) => f.level === 1).reduce((n, f) => n + Object.keys(f.config.http.routers).length, 0),
+      autoRoutes: Object.keys(merged.http.routers).filter((name) => name.startsWith('auto-')).length,
     },
   };
 }
 
+/** A container's content key, memoized per object: a re-listed daemon brings new objects, the rest keep theirs. */
+const keys = new WeakMap<ContainerInfo, string>();
+function identityKey(c: ContainerInfo): string {
+  let key = keys.get(c);
+  if (key === undefined) keys.set(c, (key = `${c.networkId}\0${c.name}\0${c.startedAt}\0${JSON.stringify(c.labels)}`));
+  return key;
+}
+
 /** Names are namespaced per repo; inside one repo two containers must not define the same one. */
 function duplicateNames(f: Fragment, seen: Map<string, string>): string[] {
-  const problems: string[] = [];
-  const mine: string[] = [];
-  for (const section of ['http', 'tcp', 'udp'] as const) {
-    for (const kind of ['routers', 'services', 'middlewares'] as const) {
-      for (const name of Object.keys(f.config[section][kind])) {
-        const key = `${section}.${kind}.${name}`;
-        const other = seen.get(key);
-        if (other) problems.push(`${key} is already defined by container ${other} of the same repo; give it another name`);
-        mine.push(key);
-      }
-    }
-  }
-  if (!problems.length) for (const key of mine) seen.set(key, f.container.name);
+  const problems = f.names.filter((key) => seen.has(key)).map((key) => `${key} is already defined by container ${seen.get(key)} of the same repo; give it another name`);
+  if (!problems.length) for (const key of f.names) seen.set(key, f.container.name);
   return problems;
 }
 
-function portRoutes(fragments: Fragment[], section: 'tcp' | 'udp', moves: Move[]): PortRoute[] {
+/** All fragments in one config, with the routers resolveClaims dropped or moved applied on copies. */
+function mergeFragments(fragments: Fragment[], decisions: Decisions): Record<Section, Tables> {
+  const merged: Record<Section, Tables> = { http: emptyTables(), tcp: emptyTables(), udp: emptyTables() };
+  fragments.forEach((f, i) => {
+    for (const section of ['http', 'tcp', 'udp'] as const) {
+      Object.assign(merged[section].services, f.config[section].services);
+      Object.assign(merged[section].middlewares, f.config[section].middlewares);
+      for (const [name, router] of Object.entries(f.config[section].routers)) {
+        const key = routerKey(i, section, name);
+        if (decisions.dropped.has(key)) continue;
+        const moved = decisions.entryPoints.get(key);
+        merged[section].routers[name] = moved ? { ...router, entryPoints: moved } : router;
+      }
+    }
+  });
+  return merged;
+}
+
+function portRoutes(merged: Record<Section, Tables>, fragments: Fragment[], section: 'tcp' | 'udp', moves: Move[]): PortRoute[] {
   const routes: PortRoute[] = [];
   for (const f of fragments) {
-    for (const [name, router] of Object.entries(f.config[section].routers)) {
-      const service = f.config[section].services[router.service as string];
+    for (const name of Object.keys(f.config[section].routers)) {
+      const router = merged[section].routers[name];
+      if (!router) continue;
+      const service = merged[section].services[router.service as string];
       const servers = ((service?.loadBalancer as Obj | undefined)?.servers as { address?: string }[] | undefined) ?? [];
       for (const entrypoint of router.entryPoints as string[]) {
         const move = moves.find((m) => m.networkId === f.container.networkId && m.router === name && m.to === entrypoint);

@@ -1,5 +1,6 @@
 import { ipBelongsTo } from '../../infra/network.js';
 import { lintTraefikDynamic } from '../../traefik/lint-dynamic.js';
+import { checkRule } from '../../traefik/rule.js';
 import { LABELS, traefikEnabled } from './labels.js';
 import { autoFragment } from './level1.js';
 import { labelFragment } from './level2.js';
@@ -9,7 +10,7 @@ import type { ContainerInfo, FragmentResult, RouteSettings } from './model.js';
  * The routes of one container, checked on their own: a container whose labels are wrong is
  * reported and contributes nothing, so it can never blank or corrupt anyone else's routes.
  */
-export function containerFragment(c: ContainerInfo, settings: RouteSettings): FragmentResult | undefined {
+export function containerFragment(c: ContainerInfo, settings: RouteSettings, entryPoints = entryPointMap(settings)): FragmentResult | undefined {
   const service = c.labels[LABELS.serviceName];
   const ip = c.labels[LABELS.serviceIp];
   // Not started by renet compose: nothing to route (and nothing to complain about).
@@ -26,11 +27,26 @@ export function containerFragment(c: ContainerInfo, settings: RouteSettings): Fr
   if (!built.ok) return built;
   const problems = lintTraefikDynamic(built.fragment.config, {
     provider: 'http',
-    entryPoints: entryPointMap(settings),
+    entryPoints,
     certResolvers: new Set(settings.certResolver ? [settings.certResolver] : []),
     external: { file: { middlewares: new Set(settings.fileMiddlewares) } },
   });
   if (problems.length) return { ok: false, errors: problems.map((p) => `${p.where}: ${p.message}`) };
+  for (const section of ['http', 'tcp', 'udp'] as const) {
+    for (const kind of ['routers', 'services', 'middlewares'] as const) {
+      for (const name of Object.keys(built.fragment.config[section][kind])) built.fragment.names.push(`${section}.${kind}.${name}`);
+    }
+    if (section === 'udp') continue;
+    for (const [name, router] of Object.entries(built.fragment.config[section].routers)) {
+      built.fragment.hosts[`${section}/${name}`] = typeof router.rule === 'string' ? checkRule(router.rule, section).hosts : [];
+    }
+  }
+  const f = built.fragment;
+  f.claimedHosts = [...new Set(Object.values(f.hosts).flat())];
+  for (const section of ['tcp', 'udp'] as const) {
+    const routers = Object.keys(f.config[section].routers).filter((name) => section === 'udp' || (f.hosts[`tcp/${name}`] ?? []).length === 0);
+    f.catchAll[section] = { routers, entryPoints: [...new Set(routers.flatMap((n) => (f.config[section].routers[n]?.entryPoints as string[]) ?? []))] };
+  }
   return built;
 }
 

@@ -18,7 +18,7 @@ export function autoFragment(c: ContainerInfo, service: string, ip: string, s: R
   for (const p of udp) if (!s.udpEntryPorts.includes(p)) errors.push(`${LABELS.udpPorts}: port ${p} has no entrypoint udp-${p}; register it with rdc context set-infra --udp-ports ${p} and push-infra`);
   if (errors.length) return { ok: false, errors };
 
-  const fragment: Fragment = { container: c, service, level: 1, config: { http: emptyTables(), tcp: emptyTables(), udp: emptyTables() } };
+  const fragment: Fragment = { container: c, service, level: 1, config: { http: emptyTables(), tcp: emptyTables(), udp: emptyTables() }, hosts: {}, names: [], claimedHosts: [], catchAll: { tcp: { routers: [], entryPoints: [] }, udp: { routers: [], entryPoints: [] } } };
   const name = `auto-${label}`;
   if (s.baseDomain) {
     const router: Record<string, unknown> = { entryPoints: s.routeEntryPoints, rule: `Host(\`${label}.${s.baseDomain}\`)`, service: name };

@@ -11,7 +11,7 @@ export function labelFragment(c: ContainerInfo, service: string, ip: string, s: 
   const decoded = decodeTraefikLabels(c.labels);
   const errors = [...decoded.errors];
   const prefix = `r${c.networkId}-`;
-  const fragment: Fragment = { container: c, service, level: 2, config: { http: emptyTables(), tcp: emptyTables(), udp: emptyTables() } };
+  const fragment: Fragment = { container: c, service, level: 2, config: { http: emptyTables(), tcp: emptyTables(), udp: emptyTables() }, hosts: {}, names: [], claimedHosts: [], catchAll: { tcp: { routers: [], entryPoints: [] }, udp: { routers: [], entryPoints: [] } } };
   const portLabel = c.labels[LABELS.servicePort];
   const defaultPort = portLabel === undefined ? 80 : parsePort(portLabel, LABELS.servicePort, errors);
 

@@ -41,7 +41,16 @@ export interface Fragment {
   container: ContainerInfo;
   service: string;
   level: 1 | 2;
+  /** Never modified once built: fragments are memoized across recomputes. */
   config: Record<Section, Tables>;
+  /** `{section}/{router}` → the hosts its rule claims (Host, HostSNI other than `*`), parsed once. */
+  hosts: Record<string, string[]>;
+  /** `{section}.{kind}.{name}` of everything it defines, for the same-repo duplicate check. */
+  names: string[];
+  /** Every host it claims, once. */
+  claimedHosts: string[];
+  /** Routers that take a whole entrypoint (UDP, and TCP with HostSNI(`*`)), and those entrypoints. */
+  catchAll: Record<'tcp' | 'udp', { routers: string[]; entryPoints: string[] }>;
 }
 
 export type FragmentResult = { ok: true; fragment: Fragment } | { ok: false; errors: string[] };

@@ -1,14 +1,6 @@
-import { checkRule } from '../../traefik/rule.js';
 import type { Section } from './decode-labels.js';
 import type { Conflict, Fragment, Obj, RouteSettings, RouteState } from './model.js';
 
-/**
- * Settles what repos compete for, in a fixed order (earliest started container first), so the
- * result is the same on every recompute: a host, a catch-all TCP entrypoint or a UDP entrypoint
- * belongs to whoever held it before (state), else to the earliest claimant. A losing catch-all TCP
- * router moves to a port of the dynamic range, remembered in the state; everything else that loses
- * is dropped and reported. Fragments are modified in place.
- */
 export interface Move {
   networkId: number;
   router: string;
@@ -16,79 +8,98 @@ export interface Move {
   to: string;
 }
 
-export function resolveClaims(fragments: Fragment[], s: RouteSettings, prior: RouteState): { state: RouteState; conflicts: Conflict[]; moves: Move[] } {
+/** What resolveClaims decided, by `{fragment index}|{section}|{router}`; the fragments stay untouched. */
+export interface Decisions {
+  dropped: Set<string>;
+  entryPoints: Map<string, string[]>;
+}
+
+export const routerKey = (index: number, section: Section, router: string) => `${index}|${section}|${router}`;
+
+/**
+ * Settles what repos compete for, in a fixed order (earliest started container first), so the
+ * result is the same on every recompute: a host, a catch-all TCP entrypoint or a UDP entrypoint
+ * belongs to whoever held it before (state), else to the earliest claimant. A losing catch-all TCP
+ * router moves to a port of the dynamic range, remembered in the state; everything else that loses
+ * is dropped and reported.
+ */
+export function resolveClaims(fragments: Fragment[], s: RouteSettings, prior: RouteState): { state: RouteState; conflicts: Conflict[]; moves: Move[]; decisions: Decisions } {
   const conflicts: Conflict[] = [];
   const moves: Move[] = [];
+  const decisions: Decisions = { dropped: new Set(), entryPoints: new Map() };
   const state: RouteState = { hostClaims: {}, tcpOwners: {}, udpOwners: {}, allocations: { ...prior.allocations } };
+  const lose = (kind: Conflict['kind'], value: string, owner: number, f: Fragment, router: string) =>
+    conflicts.push({ kind, value, owner, loser: f.container.networkId, router, container: f.container.name });
 
   // Hosts (HTTP Host() and TCP HostSNI() other than `*`).
-  const hostOwner = owners(fragments, (f) => hostsOf(f), prior.hostClaims);
-  for (const f of fragments) {
-    for (const section of ['http', 'tcp'] as const) {
-      for (const [name, router] of Object.entries(f.config[section].routers)) {
-        for (const host of routerHosts(section, router)) {
-          const owner = hostOwner.get(host) as number;
-          if (owner !== f.container.networkId) {
-            conflicts.push({ kind: 'host', value: host, owner, loser: f.container.networkId, router: name, container: f.container.name });
-            delete f.config[section].routers[name];
-            break;
-          }
-        }
-      }
+  const hostOwner = owners(fragments, (f) => f.claimedHosts, prior.hostClaims);
+  fragments.forEach((f, i) => {
+    if (f.claimedHosts.every((h) => hostOwner.get(h) === f.container.networkId)) return;
+    for (const [key, hosts] of Object.entries(f.hosts)) {
+      const [section, name] = key.split('/') as [Section, string];
+      const lost = hosts.find((h) => hostOwner.get(h) !== f.container.networkId);
+      if (lost === undefined) continue;
+      lose('host', lost, hostOwner.get(lost) as number, f, name);
+      decisions.dropped.add(routerKey(i, section, name));
     }
-  }
+  });
   for (const [host, owner] of hostOwner) state.hostClaims[host] = owner;
 
   // Catch-all TCP entrypoints; losers move to the dynamic range.
-  const tcpOwner = owners(fragments, (f) => catchAllEntryPoints(f, 'tcp'), prior.tcpOwners);
+  const tcpOwner = owners(fragments, (f) => f.catchAll.tcp.entryPoints, prior.tcpOwners);
   for (const [ep, owner] of tcpOwner) state.tcpOwners[ep] = owner;
   const active = new Set<string>();
-  for (const f of fragments) {
+  fragments.forEach((f, i) => {
     for (const [name, router] of catchAllRouters(f, 'tcp')) {
-      const eps = router.entryPoints as string[];
-      const moved: string[] = [];
-      for (const ep of eps) {
-        const owner = tcpOwner.get(ep);
-        if (owner === f.container.networkId) { moved.push(ep); continue; }
+      if (decisions.dropped.has(routerKey(i, 'tcp', name))) continue;
+      const kept: string[] = [];
+      for (const ep of router.entryPoints as string[]) {
+        const owner = tcpOwner.get(ep) as number;
+        if (owner === f.container.networkId) { kept.push(ep); continue; }
         const key = `${f.container.networkId}/${name}/${ep}`;
         const port = allocate(key, state, s, (p) => !tcpOwner.has(`tcp-${p}`), active);
-        if (port === undefined) {
-          conflicts.push({ kind: 'tcp-entrypoint', value: ep, owner: owner as number, loser: f.container.networkId, router: name, container: f.container.name });
-        } else {
-          active.add(key);
-          moved.push(`tcp-${port}`);
-          moves.push({ networkId: f.container.networkId, router: name, from: ep, to: `tcp-${port}` });
-        }
+        if (port === undefined) { lose('tcp-entrypoint', ep, owner, f, name); continue; }
+        active.add(key);
+        kept.push(`tcp-${port}`);
+        moves.push({ networkId: f.container.networkId, router: name, from: ep, to: `tcp-${port}` });
       }
-      if (moved.length) router.entryPoints = moved;
-      else delete f.config.tcp.routers[name];
+      decide(decisions, routerKey(i, 'tcp', name), router, kept);
     }
-  }
+  });
   // Allocations of routers that are gone stay reserved for their return, unless evicted by allocate().
 
   // UDP entrypoints: no dynamic range, the later claimant is dropped.
-  const udpOwner = owners(fragments, (f) => catchAllEntryPoints(f, 'udp'), prior.udpOwners);
+  const udpOwner = owners(fragments, (f) => f.catchAll.udp.entryPoints, prior.udpOwners);
   for (const [ep, owner] of udpOwner) state.udpOwners[ep] = owner;
-  for (const f of fragments) {
+  fragments.forEach((f, i) => {
     for (const [name, router] of catchAllRouters(f, 'udp')) {
-      const lost = (router.entryPoints as string[]).filter((ep) => udpOwner.get(ep) !== f.container.networkId);
-      for (const ep of lost) conflicts.push({ kind: 'udp-entrypoint', value: ep, owner: udpOwner.get(ep) as number, loser: f.container.networkId, router: name, container: f.container.name });
-      const kept = (router.entryPoints as string[]).filter((ep) => !lost.includes(ep));
-      if (kept.length) router.entryPoints = kept;
-      else delete f.config.udp.routers[name];
+      const kept = (router.entryPoints as string[]).filter((ep) => {
+        if (udpOwner.get(ep) === f.container.networkId) return true;
+        lose('udp-entrypoint', ep, udpOwner.get(ep) as number, f, name);
+        return false;
+      });
+      decide(decisions, routerKey(i, 'udp', name), router, kept);
     }
-  }
-  return { state, conflicts, moves };
+  });
+  return { state, conflicts, moves, decisions };
+}
+
+function decide(decisions: Decisions, key: string, router: Obj, kept: string[]): void {
+  if (kept.length === 0) decisions.dropped.add(key);
+  else if (kept.join() !== (router.entryPoints as string[]).join()) decisions.entryPoints.set(key, kept);
 }
 
 /** For each claimed value: the prior holder if it still claims it, else the first claimant in order. */
 function owners(fragments: Fragment[], claims: (f: Fragment) => string[], prior: Record<string, number>): Map<string, number> {
-  const claimants = new Map<string, number[]>();
-  for (const f of fragments) for (const value of claims(f)) claimants.set(value, [...(claimants.get(value) ?? []), f.container.networkId]);
   const result = new Map<string, number>();
-  for (const [value, ids] of claimants) {
-    const held = prior[value];
-    result.set(value, held !== undefined && ids.includes(held) ? held : (ids[0] as number));
+  const held = new Set<string>();
+  for (const f of fragments) {
+    for (const value of claims(f)) {
+      if (held.has(value)) continue;
+      const previous = prior[value];
+      if (previous === f.container.networkId) held.add(value);
+      if (!result.has(value) || previous === f.container.networkId) result.set(value, f.container.networkId);
+    }
   }
   return result;
 }
@@ -107,21 +118,6 @@ function allocate(key: string, state: RouteState, s: RouteSettings, free: (p: nu
   return (state.allocations[key] = idle[1]);
 }
 
-function hostsOf(f: Fragment): string[] {
-  const hosts = new Set<string>();
-  for (const section of ['http', 'tcp'] as const) for (const r of Object.values(f.config[section].routers)) for (const h of routerHosts(section, r)) hosts.add(h);
-  return [...hosts];
-}
-
-function routerHosts(section: 'http' | 'tcp', router: Obj): string[] {
-  return typeof router.rule === 'string' ? checkRule(router.rule, section).hosts : [];
-}
-
-/** Routers that take a whole entrypoint: every UDP router, and TCP routers matching HostSNI(`*`). */
-function catchAllRouters(f: Fragment, section: Section): [string, Obj][] {
-  return Object.entries(f.config[section].routers).filter(([, r]) => section === 'udp' || (typeof r.rule === 'string' && checkRule(r.rule, 'tcp').hosts.length === 0));
-}
-
-function catchAllEntryPoints(f: Fragment, section: Section): string[] {
-  return [...new Set(catchAllRouters(f, section).flatMap(([, r]) => (r.entryPoints as string[]) ?? []))];
+function catchAllRouters(f: Fragment, section: 'tcp' | 'udp'): [string, Obj][] {
+  return f.catchAll[section].routers.map((name) => [name, f.config[section].routers[name] as Obj]);
 }

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNetworkId } from '../../infra/network.js';
-import { buildRoutes, type RouteBuild } from './build-routes.js';
+import { buildRoutes, type FragmentCache, type RouteBuild } from './build-routes.js';
 import { DaemonWatcher } from './daemon-watcher.js';
 import type { RouteSettings, RouteState } from './model.js';
 import { loadState, saveState } from './state-file.js';
@@ -37,6 +37,7 @@ export class RouteServer {
   #intervals: NodeJS.Timeout[] = [];
   #dirWatch: FSWatcher | undefined;
   #lastReport = '';
+  readonly #fragments: FragmentCache = new Map();
   /** Counts recomputes, so tests and benchmarks can tell "no change" from "not recomputed". */
   recomputes = 0;
 
@@ -114,7 +115,7 @@ export class RouteServer {
         d.containers = [];
       }
     }
-    const build = buildRoutes(daemons.flatMap((d) => d.containers), this.#opts.settings, this.#state);
+    const build = buildRoutes(daemons.flatMap((d) => d.containers), this.#opts.settings, this.#state, this.#fragments);
     const body = Buffer.from(JSON.stringify(build.dynamic));
     const previous = this.#snapshot.ready ? this.#snapshot.routesJson : undefined;
     const routesJson = previous && previous.equals(body) ? previous : body;
