@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -142,5 +142,36 @@ describe('route server with real dockerds and the real Traefik', () => {
     assert.equal((await viaTraefik(`app.${domain}`)).status, 200, 'repo A still serves');
     const { json } = await routerApi<{ http: { routers: Record<string, unknown> } }>('/routes.json');
     assert.ok(json.http.routers[`auto-web-${B}`], 'the dead daemon\'s last routes are kept during the grace period');
+  });
+
+  test('a daemon that comes back is picked up again by itself', async () => {
+    const dead = daemons.get(B) as Dockerd;
+    await dead.stop();
+    const socket = dead.socket;
+    const revived = await startDockerd(socket, join(root, `dockerd-${B}-again`));
+    daemons.set(B, revived);
+    await importBusybox(revived);
+    await run(B, 'web', { ...rediacc(B, 'web', 0), 'rediacc.service_port': '8080' }, { BIND: serviceIp(B, 0), PORT: '8080', NAME: 'web-B-again' });
+    await waitFor('/health to be ok again', async () => ((await routerApi<{ status: string }>('/health')).json.status === 'ok' ? true : undefined));
+    await waitFor('the revived repo\'s route in /routes.json', async () => {
+      const { json } = await routerApi<{ http: { routers: Record<string, unknown> } }>('/routes.json');
+      return json.http.routers[`auto-web-${B}`] ? true : undefined;
+    }, 5000);
+    const r = await waitFor('repo B through Traefik again', async () => {
+      const res = await viaTraefik(`web-${B}.${domain}`);
+      return res.body.includes('web-B-again') ? res : undefined;
+    });
+    assert.equal(r.status, 200);
+  });
+
+  test('a restarted route server serves the same routes and keeps its state', async () => {
+    const before_ = (await routerApi<unknown>('/routes.json')).json;
+    const ports = (await routerApi<unknown>('/ports')).json;
+    await router.stop();
+    router = startProcess(process.execPath, [join(ROOT, 'dist/renet/renet.cjs'), 'route-server', '--config', join(root, 'router.json')]);
+    await waitFor('the restarted route server', async () => ((await routerApi('/routes.json')).status === 200 ? true : undefined));
+    assert.deepEqual((await routerApi<unknown>('/routes.json')).json, before_);
+    assert.deepEqual((await routerApi<unknown>('/ports')).json, ports);
+    assert.match(readFileSync(join(root, 'var/lib/rediacc/router/state.json'), 'utf8'), new RegExp(`"app.${domain}": ${A}`));
   });
 });

@@ -35,7 +35,7 @@ export class DaemonWatcher {
   }
 
   start(): void {
-    void this.refresh().then(() => this.#follow());
+    void this.#follow();
   }
 
   /** Re-lists the containers; concurrent calls coalesce into at most one more list. */
@@ -82,8 +82,12 @@ export class DaemonWatcher {
     this.#onChange();
   }
 
+  /**
+   * Subscribes to events first and lists after: a container started in between would otherwise be
+   * missed until the next periodic resync.
+   */
   async #follow(): Promise<void> {
-    if (this.#closed || !this.status.ok) return this.#scheduleRetry();
+    if (this.#closed) return;
     try {
       const stream = (await this.#docker.getEvents({ filters: { type: ['container'], event: ['start', 'die', 'stop', 'destroy', 'kill', 'pause', 'unpause'] } })) as NodeJS.ReadableStream;
       this.#events = stream;
@@ -97,8 +101,10 @@ export class DaemonWatcher {
       };
       stream.on('end', () => lost());
       stream.on('error', lost);
+      await this.refresh();
     } catch (err) {
       this.#down(err);
+      this.status.settled = true;
       this.#onChange();
       this.#scheduleRetry();
     }
@@ -107,7 +113,7 @@ export class DaemonWatcher {
   #scheduleRetry(): void {
     if (this.#closed) return;
     clearTimeout(this.#retry);
-    this.#retry = setTimeout(() => void this.refresh().then(() => this.#follow()), 1000);
+    this.#retry = setTimeout(() => void this.#follow(), 1000);
     this.#retry.unref();
   }
 

@@ -123,7 +123,8 @@ export class RouteServer {
       this.#state = build.state;
       saveState(this.#opts.stateDir, build.state, this.#opts.log);
     }
-    this.#snapshot = { ready: true, build, routesJson, daemons };
+    // A copy: /health must describe the same moment as /routes.json, not the watchers' live state.
+    this.#snapshot = { ready: true, build, routesJson, daemons: daemons.map((d) => ({ ...d })) };
     this.#logReport(build, daemons);
   }
 
