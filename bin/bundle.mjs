@@ -11,7 +11,7 @@ rmSync(outdir, { recursive: true, force: true });
 // renet: one CommonJS file for the server, Node >= 18, no install step. ssh2's optional native
 // addons (pulled in through docker-modem) stay out; ssh2 falls back to pure JS without them.
 await build({
-  entryPoints: [new URL('../src/renet/main.ts', import.meta.url).pathname],
+  entryPoints: [new URL('./renet.js', import.meta.url).pathname],
   outfile: new URL('../dist/renet/renet.cjs', import.meta.url).pathname,
   bundle: true,
   format: 'cjs',
@@ -21,7 +21,6 @@ await build({
   keepNames: true,
   external: ['*.node'],
   logLevel: 'warning',
-  banner: { js: '#!/usr/bin/env node' },
 });
 
 await build({
