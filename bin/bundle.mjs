@@ -34,6 +34,8 @@ await build({
   minify: true,
   keepNames: true,
   logLevel: 'warning',
+  // Loaded from node_modules at run time (only by the commands that connect), with their native addons.
+  external: ['ssh2', 'ssh-config'],
   // CommonJS dependencies bundled into ESM still expect require, __filename and __dirname.
   banner: {
     js: [

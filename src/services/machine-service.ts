@@ -41,12 +41,12 @@ export async function addMachine(deps: Deps, name: string, flags: AddMachineFlag
   const rootPrefix = need('--root-prefix', flags.rootPrefix, v.checkAbsolutePath, DEFAULTS.rootPrefix);
   const hostKeys = (flags.hostKey ?? []).map((line) => parseHostKeyFlag(line, problems));
   if (problems.length) throw new ValidationError(problems, { title: `Cannot add machine ${v.show(name)}:\n${problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}` });
-  if (flags.scan && hostKeys.length === 0) {
-    throw new UserError('Scanning the host key over SSH is not available in this version of rdc.', {
-      hint: 'Pin the key yourself with --host-key "ssh-ed25519 AAAA…" (from ssh-keyscan), or register without pinning using --no-scan.',
-    });
-  }
   const sshKey = flags.sshKey === undefined ? undefined : await resolveKeyPath(deps, flags.sshKey, '--ssh-key');
+  if (flags.scan && hostKeys.length === 0) {
+    // Connects once, only as far as the key exchange: the key is pinned, nothing is sent.
+    const { scanMachineKey } = await import('./host-keys.js');
+    hostKeys.push(await scanMachineKey(deps, { machine: name, host: host as string, port: port as number, user: user as string, keyPath: sshKey, pinnedKeys: [] }));
+  }
 
   const machine: Machine = {
     host: host as string, user: user as string, port: port as number, sshKey,

@@ -20,7 +20,7 @@ export function contextAddMachineCommand(env: CommandEnv): Command {
       const { context, machine } = await addMachine(deps, name, opts);
       if (deps.out.json) return deps.out.data({ context, name, ...machine, infra: undefined });
       deps.out.done(`Machine ${name} added to context ${context}: ${machine.user}@${machine.host}:${machine.port}.`);
-      if (machine.hostKeys.length === 0) deps.out.warn('no host key pinned (--no-scan): the first SSH connection will not be able to verify the server.');
+      if (machine.hostKeys.length === 0) deps.out.warn(`no host key pinned (--no-scan): pin it before connecting with rdc context scan-keys ${name}.`);
       deps.out.result(`Next: rdc context set-infra ${name} --public-ipv4 IP --base-domain DOMAIN`);
     }));
 }

@@ -41,3 +41,9 @@ function locate(name: string): string | undefined {
     return undefined;
   }
 }
+
+/** OpenSSH's sshd, which must be started by its absolute path. */
+export function requireSshd(): string {
+  for (const path of ['/usr/sbin/sshd']) if (existsSync(path)) return path;
+  throw new Error('the test bed needs sshd, which is not installed here; run bash .ci/setup (or: apt-get install openssh-server)');
+}

@@ -1,0 +1,49 @@
+/**
+ * Remote actions as data. A RemoteCommand is an argv plus optional environment and stdin; it
+ * becomes shell text only in toShell(), and every token passes through shellQuote(), the one place
+ * quoting happens. Secrets travel in `stdin`, never in argv or env (both visible in `ps`).
+ */
+export interface RemoteCommand {
+  argv: string[];
+  /** Set inline (`env K=V cmd`): sshd drops variables not listed in AcceptEnv. */
+  env?: Record<string, string>;
+  /** Fed to the command's standard input (work as JSON, secrets included). */
+  stdin?: string;
+  /** A short description for plans, progress lines and error messages. */
+  title: string;
+}
+
+/** Quotes one token for a POSIX shell: safe for quotes, `$()`, `;`, newlines, anything. */
+export function shellQuote(token: string): string {
+  if (token !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(token)) return token;
+  return `'${token.replace(/'/g, `'\\''`)}'`;
+}
+
+export function toShell(cmd: RemoteCommand): string {
+  const env = Object.entries(cmd.env ?? {});
+  for (const [key] of env) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`invalid environment variable name ${JSON.stringify(key)}`);
+  const prefix = env.length ? ['env', ...env.map(([k, v]) => `${k}=${shellQuote(v)}`)] : [];
+  return [...prefix, ...cmd.argv.map(shellQuote)].join(' ');
+}
+
+export function command(title: string, argv: string[], extra: Omit<RemoteCommand, 'argv' | 'title'> = {}): RemoteCommand {
+  return { title, argv, ...extra };
+}
+
+/**
+ * Several commands as one remote shell program, run by `sh -c` (one exec, one round trip):
+ * `and` stops at the first failure, `seq` runs all.
+ */
+export function and(title: string, ...cmds: RemoteCommand[]): RemoteCommand {
+  return combine(title, ' && ', cmds);
+}
+
+export function seq(title: string, ...cmds: RemoteCommand[]): RemoteCommand {
+  return combine(title, ' ; ', cmds);
+}
+
+function combine(title: string, joiner: string, cmds: RemoteCommand[]): RemoteCommand {
+  const stdin = cmds.filter((c) => c.stdin !== undefined);
+  if (stdin.length > 1) throw new Error(`${title}: only one combined command may read stdin`);
+  return { title, argv: ['sh', '-c', cmds.map(toShell).join(joiner)], stdin: stdin[0]?.stdin };
+}

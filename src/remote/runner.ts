@@ -1,0 +1,19 @@
+import type { RemoteCommand } from './command.js';
+
+export interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Where remote commands go. SshRunner runs them over one SSH connection; a printing runner for
+ * --dry-run and recording runners for tests implement the same interface.
+ */
+export interface Runner {
+  /** Runs a command and reports its exit code, whatever it is. */
+  exec(cmd: RemoteCommand): Promise<ExecResult>;
+  /** Runs a command and throws RemoteCommandError unless it exits 0. */
+  run(cmd: RemoteCommand): Promise<ExecResult>;
+  close(): void;
+}

@@ -1,0 +1,33 @@
+import { selectContext, selectMachine } from '../config/select.js';
+import { fingerprint, keyType } from '../remote/host-key.js';
+import { scanHostKey } from '../remote/ssh-runner.js';
+import { resolveAlias, targetOf, type SshTarget } from '../remote/ssh-target.js';
+import type { Deps } from './deps.js';
+
+/** Reads a machine's host key over SSH (no login) and reports its fingerprint. */
+export async function scanMachineKey(deps: Deps, target: SshTarget): Promise<string> {
+  const resolved = await resolveAlias(target, deps.io.env);
+  const spinner = await deps.out.spinner(`Reading the host key of ${resolved.host}:${resolved.port}`);
+  try {
+    const key = await scanHostKey(resolved, deps.io.env);
+    spinner.succeed(`Host key of ${target.machine}: ${keyType(key)} ${fingerprint(key)}`);
+    return key;
+  } catch (err) {
+    spinner.fail(`Could not read the host key of ${target.machine}`);
+    throw err;
+  }
+}
+
+/** `rdc context scan-keys`: re-reads a machine's key and pins it in place of the old one. */
+export async function rescanKeys(deps: Deps, machineName: string) {
+  const config = await deps.store.read();
+  const selected = selectContext(config.config, deps.flags.context);
+  const machine = selectMachine(selected, machineName);
+  const key = await scanMachineKey(deps, targetOf(machineName, machine, selected.context));
+  const before = machine.hostKeys.map(fingerprint);
+  await deps.store.update((fresh) => {
+    const m = selectMachine(selectContext(fresh, deps.flags.context), machineName);
+    m.hostKeys = [key];
+  });
+  return { machine: machineName, context: selected.name, previous: before, pinned: fingerprint(key), changed: !before.includes(fingerprint(key)) };
+}
