@@ -1,4 +1,9 @@
-import { sha256, type RenderedFile } from '../render/rendered-file.js';
+/** A file as the plan needs it: where, which content (by hash), which mode. */
+export interface DesiredFile {
+  path: string;
+  sha256: string;
+  mode: number;
+}
 
 /** What is already at a path: its content hash and mode (absent when there is no file). */
 export interface ObservedFile {
@@ -6,9 +11,9 @@ export interface ObservedFile {
   mode: number;
 }
 
-export interface FileOperation {
+export interface FileOperation<F extends DesiredFile = DesiredFile> {
   op: 'create' | 'update' | 'chmod' | 'keep';
-  file: RenderedFile;
+  file: F;
   cause: string;
 }
 
@@ -16,11 +21,11 @@ export interface FileOperation {
  * Compares the files we want with what is there, by content hash and mode. Pure; the executor
  * that follows makes no decisions of its own, and `--dry-run` prints exactly this.
  */
-export function planFiles(desired: RenderedFile[], observed: Map<string, ObservedFile>): FileOperation[] {
+export function planFiles<F extends DesiredFile>(desired: F[], observed: Map<string, ObservedFile>): FileOperation<F>[] {
   return desired.map((file) => {
     const seen = observed.get(file.path);
     if (!seen) return { op: 'create', file, cause: 'not there yet' };
-    if (seen.sha256 !== sha256(file.content)) return { op: 'update', file, cause: 'content changed' };
+    if (seen.sha256 !== file.sha256) return { op: 'update', file, cause: 'content changed' };
     if ((seen.mode & 0o7777) !== file.mode) return { op: 'chmod', file, cause: `mode ${octal(seen.mode & 0o7777)} → ${octal(file.mode)}` };
     return { op: 'keep', file, cause: 'unchanged' };
   });

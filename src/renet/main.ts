@@ -1,4 +1,6 @@
+import { infraCommand } from './infra-command.js';
 import { routeServerCommand } from './route-server-command.js';
+import { superviseCommand } from './supervise-command.js';
 
 /**
  * renet, the server-side half of rdc: one bundled file (Node >= 18) that rdc uploads and drives
@@ -10,10 +12,28 @@ export async function renetMain(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'route-server') return await routeServerCommand(rest, log);
-    log(`usage: renet route-server --config FILE${command ? ` (unknown command "${command}")` : ''}`);
+    if (command === 'supervise') return await superviseCommand(rest, log);
+    if (command === 'infra') {
+      const report = await infraCommand(rest, await readStdin());
+      writeQuietly(`${JSON.stringify(report)}\n`);
+      return 0;
+    }
+    log(`usage: renet route-server|supervise|infra …${command ? ` (unknown command "${command}")` : ''}`);
     return 2;
   } catch (err) {
     log(`error: ${(err as Error).message}`);
     return 1;
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The reader may be gone (SSH cut); the work is done either way. */
+function writeQuietly(text: string): void {
+  process.stdout.on('error', () => undefined);
+  process.stdout.write(text);
 }

@@ -1,7 +1,7 @@
 import { selectContext, selectMachine } from '../config/select.js';
 import { UserError } from '../errors.js';
 import { octal, planSummary } from '../plan/file-plan.js';
-import { sha256, type RenderedFile } from '../render/rendered-file.js';
+import type { RenderedFile } from '../render/rendered-file.js';
 import { renderCheckedInfra } from './render-infra.js';
 import { readConfig, type Deps } from './deps.js';
 import { writeTree } from './write-tree.js';
@@ -32,7 +32,7 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
     context: selected.name,
     directory,
     dryRun: Boolean(opts.dryRun),
-    plan: plan.map(({ op, file, cause }) => ({ op, path: file.path, mode: octal(file.mode), sha256: sha256(file.content), cause })),
+    plan: plan.map(({ op, file, cause }) => ({ op, path: file.path, mode: octal(file.mode), sha256: file.sha256, cause })),
     summary: planSummary(plan),
     warnings: infraWarnings(files),
   };

@@ -13,7 +13,7 @@ export async function writeTree(cwd: string, dir: string, files: RenderedFile[],
   const root = resolve(cwd, dir);
   const info = await stat(root).catch(() => undefined);
   if (info && !info.isDirectory()) throw new UserError(`--output: ${root} exists and is not a directory.`, { hint: 'Give a new or existing directory.' });
-  const plan = planFiles(files, await observeTree(root, files));
+  const plan = planFiles(files.map((f) => ({ ...f, sha256: sha256(f.content) })), await observeTree(root, files));
   if (!dryRun) for (const op of plan) await execute(root, op);
   return { directory: root, plan };
 }
@@ -28,7 +28,7 @@ async function observeTree(root: string, files: RenderedFile[]): Promise<Map<str
   return observed;
 }
 
-async function execute(root: string, { op, file }: FileOperation): Promise<void> {
+async function execute(root: string, { op, file }: FileOperation<RenderedFile & { sha256: string }>): Promise<void> {
   const target = join(root, file.path);
   if (op === 'chmod') await chmod(target, file.mode);
   if (op !== 'create' && op !== 'update') return;

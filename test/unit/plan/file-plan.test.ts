@@ -5,10 +5,10 @@ import { sha256 } from '../../../src/render/rendered-file.js';
 
 test('plans by content hash and mode', () => {
   const desired = [
-    { path: 'a', content: 'A', mode: 0o644 },
-    { path: 'b', content: 'B2', mode: 0o644 },
-    { path: 'c', content: 'C', mode: 0o600 },
-    { path: 'd', content: 'D', mode: 0o644 },
+    { path: 'a', sha256: sha256('A'), mode: 0o644 },
+    { path: 'b', sha256: sha256('B2'), mode: 0o644 },
+    { path: 'c', sha256: sha256('C'), mode: 0o600 },
+    { path: 'd', sha256: sha256('D'), mode: 0o644 },
   ];
   const observed = new Map([
     ['b', { sha256: sha256('B1'), mode: 0o100644 }],

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
+import { planFiles, type FileOperation } from '../plan/file-plan.js';
+import { parseInfraRequest, type InfraRequest } from './infra/infra-request.js';
+import { finishSwap, infraDirs, observeFiles, swapIn } from './infra/live-files.js';
+import { withLock } from './infra/lock.js';
+import { proxyStatus, proxyUp } from './infra/proxy.js';
+import { ensureRouter, routerHealth, supervisorPid, usesSystemd } from './infra/router-service.js';
+
+/**
+ * `renet infra status|apply`, the server half of push-infra; the request comes as JSON on stdin
+ * and the report goes to stdout as JSON. `status` only looks; `apply` changes, under the lock.
+ */
+export async function infraCommand(args: string[], stdin: string): Promise<unknown> {
+  const req = parseInfraRequest(stdin);
+  if (args[0] === 'status') return status(req);
+  if (args[0] === 'apply') {
+    // The swap must finish even if the SSH session that started it is cut.
+    process.on('SIGHUP', () => undefined);
+    return withLock(infraDirs(req.rootPrefix).lock, req.lockTimeoutMs ?? 60_000, () => apply(req));
+  }
+  throw new Error('usage: renet infra status|apply < request.json');
+}
+
+async function status(req: InfraRequest) {
+  const plan = planFiles(req.files, observeFiles(req.rootPrefix, req.files.map((f) => f.path)));
+  const proxy = await proxyStatus(req.rootPrefix);
+  const health = await routerHealth(req.routerPort);
+  return {
+    plan: plan.map(summary),
+    pendingSwap: existsSync(infraDirs(req.rootPrefix).journal),
+    proxy,
+    router: { running: usesSystemd(req.rootPrefix) ? health.status > 0 : supervisorPid(req.rootPrefix) !== undefined, health: health.status },
+  };
+}
+
+async function apply(req: InfraRequest) {
+  const dirs = infraDirs(req.rootPrefix);
+  const recovered = finishSwap(req.rootPrefix);
+  const plan = planFiles(req.files, observeFiles(req.rootPrefix, req.files.map((f) => f.path)));
+  const changed = plan.filter((o) => o.op === 'create' || o.op === 'update');
+  const staged = changed.map(({ file }) => {
+    const source = join(dirs.staging, file.sha256);
+    if (!existsSync(source) || createHash('sha256').update(readFileSync(source)).digest('hex') !== file.sha256) {
+      throw new Error(`the staged content of ${file.path} is missing or damaged; push again`);
+    }
+    return { file, source };
+  });
+  if (staged.length) swapIn(req.rootPrefix, staged);
+  for (const { file } of plan.filter((o) => o.op === 'chmod')) chmodSync(onServer(req.rootPrefix, file.path), file.mode);
+  for (const dir of [SERVER_PATHS.acmeDir, SERVER_PATHS.routerState]) mkdirSync(onServer(req.rootPrefix, dir), { recursive: true, mode: 0o700 });
+  mkdirSync(onServer(req.rootPrefix, SERVER_PATHS.socketDir), { recursive: true, mode: 0o755 });
+
+  const touched = (prefix: string) => changed.some((o) => o.file.path.startsWith(prefix) && !o.file.path.includes('/dynamic/'));
+  const proxyBefore = await proxyStatus(req.rootPrefix);
+  let proxy: string = 'unchanged';
+  if (touched(SERVER_PATHS.proxyDir) || !proxyBefore.running) {
+    await proxyUp(req.rootPrefix);
+    proxy = proxyBefore.running ? 'updated' : 'started';
+  }
+  const router = await ensureRouter(req.rootPrefix, touched(SERVER_PATHS.routerConfig) || touched(SERVER_PATHS.routerUnit) || Boolean(req.renetChanged));
+  const verify = await verifyServices(req);
+  for (const { source } of staged) rmSync(source, { force: true });
+  return { recovered, changed: changed.map(summary), chmod: plan.filter((o) => o.op === 'chmod').map(summary), proxy, router, verify };
+}
+
+/** Traefik's container runs and the route server answers /health (waits up to 15 s for both). */
+async function verifyServices(req: InfraRequest) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const [proxy, health] = await Promise.all([proxyStatus(req.rootPrefix), routerHealth(req.routerPort)]);
+    const ok = proxy.running && health.status === 200;
+    if (ok || Date.now() > deadline) return { ok, proxyRunning: proxy.running, proxyContainer: proxy.container, routerHealth: health.status };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function summary(o: FileOperation): { op: string; path: string; cause: string } {
+  return { op: o.op, path: o.file.path, cause: o.cause };
+}

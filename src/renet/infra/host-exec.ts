@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { onServer } from '../../infra/server-layout.js';
+
+export interface HostResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program on this server (renet's side), never through a shell. */
+export function hostExec(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<HostResult> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
+      resolve({ code, stdout, stderr: stderr || (err && code === 127 ? err.message : '') });
+    });
+  });
+}
+
+/**
+ * The host's Docker daemon: `{rootPrefix}/var/run/docker.sock`. With the root prefix `/` that is
+ * Docker's own default; a test server under a temp prefix gets a private daemon there.
+ */
+export function hostDockerEnv(rootPrefix: string): NodeJS.ProcessEnv {
+  const socket = onServer(rootPrefix, 'var/run/docker.sock');
+  return rootPrefix === '/' || !existsSync(socket) ? { ...process.env } : { ...process.env, DOCKER_HOST: `unix://${socket}` };
+}

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { onServer } from '../../infra/server-layout.js';
+import type { ObservedFile } from '../../plan/file-plan.js';
+
+export interface WantedFile {
+  path: string;
+  sha256: string;
+  mode: number;
+}
+
+/** Where push-infra keeps its own state on the server, under the root prefix. */
+export function infraDirs(rootPrefix: string) {
+  const base = onServer(rootPrefix, 'opt/rediacc/infra');
+  return { base, staging: join(base, 'staging'), lock: join(base, 'lock'), journal: join(base, 'pending.json') };
+}
+
+/** The hash and mode of each live file that exists. */
+export function observeFiles(rootPrefix: string, paths: string[]): Map<string, ObservedFile> {
+  const observed = new Map<string, ObservedFile>();
+  for (const path of paths) {
+    const live = onServer(rootPrefix, path);
+    if (!existsSync(live)) continue;
+    observed.set(path, { sha256: createHash('sha256').update(readFileSync(live)).digest('hex'), mode: statSync(live).mode });
+  }
+  return observed;
+}
+
+/**
+ * Puts staged files live so that the tree is the old one or the new one: every new file is first
+ * copied next to its target (`.rdc-new`, same filesystem, fsynced), a journal lists them, and only
+ * then are they renamed into place. A swap cut short (power loss) is finished by the next run
+ * from the journal; nothing half-written is ever at a live path.
+ */
+export function swapIn(rootPrefix: string, staged: { file: WantedFile; source: string }[]): void {
+  const dirs = infraDirs(rootPrefix);
+  const moves = staged.map(({ file, source }) => {
+    const target = onServer(rootPrefix, file.path);
+    mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+    const next = `${target}.rdc-new`;
+    copyFileSync(source, next);
+    chmodSync(next, file.mode);
+    const fd = openSync(next, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    return { next, target };
+  });
+  writeFileSync(dirs.journal, JSON.stringify(moves));
+  finishSwap(rootPrefix);
+}
+
+/** Completes the renames a journal lists (idempotent), then drops the journal. */
+export function finishSwap(rootPrefix: string): boolean {
+  const { journal } = infraDirs(rootPrefix);
+  if (!existsSync(journal)) return false;
+  const moves = JSON.parse(readFileSync(journal, 'utf8')) as { next: string; target: string }[];
+  for (const { next, target } of moves) if (existsSync(next)) renameSync(next, target);
+  rmSync(journal, { force: true });
+  return true;
+}

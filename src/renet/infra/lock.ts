@@ -1,0 +1,51 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * One push at a time per machine: an atomic mkdir, holding the owner's PID. A second push waits
+ * (polling) up to `timeoutMs`, then fails with a clear message; a lock whose owner died is taken over.
+ */
+export async function withLock<T>(dir: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (ownerGone(dir)) {
+        rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`another push to this machine is still running (lock ${dir} held by PID ${owner(dir) ?? '?'}); waited ${Math.round(timeoutMs / 1000)} s`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function owner(dir: string): number | undefined {
+  try {
+    return Number(readFileSync(join(dir, 'pid'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function ownerGone(dir: string): boolean {
+  const pid = owner(dir);
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { hostDockerEnv, hostExec } from './host-exec.js';
+
+/** `rediacc-proxy`, or one per root prefix so test servers can share a host daemon. */
+export function proxyProject(rootPrefix: string): string {
+  return rootPrefix === '/' ? 'rediacc-proxy' : `rediacc-proxy-${createHash('sha256').update(rootPrefix).digest('hex').slice(0, 8)}`;
+}
+
+/** `docker compose` (v2) where the plugin exists, else `docker-compose` (v1); both are used the same way. */
+async function compose(env: NodeJS.ProcessEnv): Promise<[string, string[]]> {
+  if ((await hostExec('docker', ['compose', 'version'], env)).code === 0) return ['docker', ['compose']];
+  if ((await hostExec('docker-compose', ['version'], env)).code === 0) return ['docker-compose', []];
+  throw new Error('neither "docker compose" nor "docker-compose" is installed; run rdc machine setup');
+}
+
+/** Starts or updates the proxy project; compose recreates Traefik only when its definition changed. */
+export async function proxyUp(rootPrefix: string): Promise<string> {
+  const env = hostDockerEnv(rootPrefix);
+  const [bin, base] = await compose(env);
+  const file = onServer(rootPrefix, SERVER_PATHS.proxyCompose);
+  const r = await hostExec(bin, [...base, '-p', proxyProject(rootPrefix), '-f', file, 'up', '-d', '--remove-orphans'], env);
+  if (r.code !== 0) throw new Error(`starting the proxy failed (exit ${r.code}):\n${(r.stderr || r.stdout).trim().split('\n').slice(-8).join('\n')}`);
+  return r.stderr + r.stdout;
+}
+
+/** Whether the proxy's Traefik container runs, found by compose's project label (not by name: v1 and v2 name differently). */
+export async function proxyStatus(rootPrefix: string): Promise<{ running: boolean; container: string | null }> {
+  const r = await hostExec('docker', ['ps', '--filter', `label=com.docker.compose.project=${proxyProject(rootPrefix)}`, '--filter', 'status=running', '--format', '{{.Names}}'], hostDockerEnv(rootPrefix));
+  const name = r.code === 0 ? r.stdout.trim().split('\n')[0] || null : null;
+  return { running: name !== null, container: name };
+}
