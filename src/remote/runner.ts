@@ -15,5 +15,7 @@ export interface Runner {
   exec(cmd: RemoteCommand): Promise<ExecResult>;
   /** Runs a command and throws RemoteCommandError unless it exits 0. */
   run(cmd: RemoteCommand): Promise<ExecResult>;
+  /** Writes files in one SFTP session, creating their directories (absolute paths on the server). */
+  upload(files: { path: string; content: string | Buffer; mode: number }[]): Promise<void>;
   close(): void;
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
 import { toShell, type RemoteCommand } from './command.js';
 import { hostKeyFromBlob, matchesPinned } from './host-key.js';
@@ -87,6 +87,38 @@ export class SshRunner implements Runner {
     const result = await this.exec(cmd);
     if (result.code !== 0) throw new RemoteCommandError(where(this.target), cmd.title, result.code, this.redact(tail(result.stderr || result.stdout)));
     return result;
+  }
+
+  upload(files: { path: string; content: string | Buffer; mode: number }[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.sftp(async (err, sftp) => {
+        if (err) return reject(sshFailure(err, where(this.target), this.target.machine));
+        const call = <T>(fn: (cb: (e: Error | null | undefined, v?: T) => void) => void) =>
+          new Promise<T | undefined>((res, rej) => fn((e, v) => (e ? rej(e) : res(v))));
+        try {
+          const made = new Set<string>();
+          for (const file of files) {
+            const dir = posix.dirname(file.path);
+            if (!made.has(dir)) {
+              // mkdir -p, one level at a time; "already exists" is fine.
+              let partial = '';
+              for (const part of dir.split('/').filter(Boolean)) {
+                partial += `/${part}`;
+                await call((cb) => sftp.mkdir(partial, (e) => cb(e && (e as { code?: number }).code !== 4 ? e : null))).catch(() => undefined);
+              }
+              made.add(dir);
+            }
+            await call((cb) => sftp.writeFile(file.path, file.content, { mode: file.mode }, (e) => cb(e)));
+            await call((cb) => sftp.chmod(file.path, file.mode, (e) => cb(e)));
+          }
+          sftp.end();
+          resolve();
+        } catch (e) {
+          sftp.end();
+          reject(new SshError('disconnected', `Uploading to ${where(this.target)} failed: ${(e as Error).message}`, undefined, e));
+        }
+      });
+    });
   }
 
   close(): void {

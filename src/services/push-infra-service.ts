@@ -21,13 +21,13 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
   const machine = selectMachine(selected, machineName);
   const files = await renderCheckedInfra(machineName, machine);
   if (opts.output === undefined) {
-    throw new UserError('Pushing to a machine over SSH is not available in this version of rdc.', {
-      hint: `Render the tree locally instead: rdc context push-infra ${machineName} --output DIR`,
-    });
+    const { pushInfraRemote } = await import('./push-infra-remote.js');
+    return { mode: 'ssh' as const, machine: machineName, context: selected.name, ...(await pushInfraRemote(deps, machineName, machine, selected.context, files, Boolean(opts.dryRun))) };
   }
   if (opts.output.trim() === '') throw new UserError('--output: the directory is empty; give a directory path, e.g. --output ./server-1-infra');
   const { directory, plan } = await writeTree(deps.io.cwd, opts.output, files, opts.dryRun);
   return {
+    mode: 'output' as const,
     machine: machineName,
     context: selected.name,
     directory,

@@ -47,7 +47,6 @@ describe('bad input leaves the config byte-identical', () => {
     ['add-machine bad host key', ['context', 'add-machine', 'server-2', '--ip', '1.2.3.4', '--user', 'root', '--host-key', 'not-a-key'], /--host-key: "not-a-key" is not a host key/],
     ['add-machine missing key file', ['context', 'add-machine', 'server-2', '--ip', '1.2.3.4', '--user', 'root', '--ssh-key', '/nonexistent/key', '--no-scan'], /--ssh-key: cannot read the SSH key/],
     ['bad traefik image', ['context', 'set-infra', 'server-1', '--traefik-image', 'traefik:v3.7 --x'], /--traefik-image: .*not a Docker image/],
-    ['push-infra over SSH', ['context', 'push-infra', 'server-1'], /over SSH is not available[\s\S]*--output DIR/],
     ['bad context name', ['context', 'create', 'a/b'], /context name: "a\/b" is not a valid name/],
   ];
   for (const [name, args, message, stdin] of cases) {

@@ -1,0 +1,36 @@
+import { posix } from 'node:path';
+import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { command, shellQuote, type RemoteCommand } from '../command.js';
+
+/** Printed instead of a status report when the installed renet is missing or not the expected build. */
+export const RENET_MISMATCH = 'RDC_RENET_MISMATCH';
+
+export function renetPath(rootPrefix: string): string {
+  return onServer(rootPrefix, SERVER_PATHS.renet);
+}
+
+export function stagingDir(rootPrefix: string): string {
+  return onServer(rootPrefix, 'opt/rediacc/infra/staging');
+}
+
+/**
+ * `renet infra <verb>` with the request on stdin, run only if the installed renet has the expected
+ * sha256, all in one exec: a push with nothing to do costs a single round trip.
+ */
+export function renetInfra(verb: 'status' | 'apply', rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
+  const renet = shellQuote(renetPath(rootPrefix));
+  const script = [
+    `if [ "$(sha256sum ${renet} 2>/dev/null | cut -d' ' -f1)" = ${shellQuote(renetSha256)} ]`,
+    `then exec node ${renet} infra ${verb}`,
+    `else echo ${RENET_MISMATCH}; fi`,
+  ].join('; ');
+  return command(`renet infra ${verb}`, ['sh', '-c', script], { stdin: JSON.stringify(request) });
+}
+
+/** Moves an uploaded renet into place atomically (rename within one directory). */
+export function installRenet(rootPrefix: string, uploaded: string): RemoteCommand {
+  const target = renetPath(rootPrefix);
+  const tmp = `${target}.new`;
+  const script = `mkdir -p ${shellQuote(posix.dirname(target))} && mv -f ${shellQuote(uploaded)} ${shellQuote(tmp)} && chmod 0755 ${shellQuote(tmp)} && mv -f ${shellQuote(tmp)} ${shellQuote(target)}`;
+  return command('install renet', ['sh', '-c', script]);
+}

@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Context, Machine } from '../config/model.js';
+import { RdcError } from '../errors.js';
+import { octal } from '../plan/file-plan.js';
+import { sha256, type RenderedFile } from '../render/rendered-file.js';
+import { installRenet, RENET_MISMATCH, renetInfra, stagingDir } from '../remote/commands/renet.js';
+import type { Runner } from '../remote/runner.js';
+import { SshRunner } from '../remote/ssh-runner.js';
+import { resolveAlias, targetOf } from '../remote/ssh-target.js';
+import { packageRoot } from '../util/package-root.js';
+import type { Deps } from './deps.js';
+
+interface StatusReport {
+  plan: { op: string; path: string; cause: string }[];
+  proxy: { running: boolean };
+  router: { running: boolean; health: number };
+}
+
+export interface ApplyReport {
+  changed: { op: string; path: string }[];
+  chmod: { op: string; path: string }[];
+  proxy: string;
+  router: string;
+  verify: { ok: boolean; proxyRunning: boolean; routerHealth: number };
+}
+
+/**
+ * push-infra over SSH: one connection; one exec when nothing changed (renet's hash check and the
+ * status in the same command); otherwise the changed files go to a staging dir in one SFTP
+ * session and `renet infra apply` swaps them in under the server-side lock and verifies.
+ */
+export async function pushInfraRemote(deps: Deps, name: string, machine: Machine, context: Context, files: RenderedFile[], dryRun: boolean) {
+  const renet = await readFile(join(packageRoot(), 'dist/renet/renet.cjs'));
+  const renetHash = sha256(renet.toString('latin1'));
+  const desired = files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode }));
+  const lockTimeoutMs = Number(deps.io.env.RDC_PUSH_LOCK_TIMEOUT_MS) || 120_000;
+  const request = { rootPrefix: machine.rootPrefix, files: desired, routerPort: machine.infra.routeServerPort, lockTimeoutMs };
+  const timings: Record<string, number> = {};
+  const time = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[phase] = Math.round((timings[phase] ?? 0) + performance.now() - start);
+    }
+  };
+
+  const target = await resolveAlias(targetOf(name, machine, context), deps.io.env);
+  const runner = await time('connect', () => SshRunner.connect(target, deps.io.env, (s) => deps.out.redact(s)));
+  try {
+    let status = await time('status', () => remoteStatus(runner, machine, renetHash, request));
+    let renetChanged = false;
+    if (!status) {
+      if (dryRun) return { dryRun, renet: 'would install', plan: desired.map((f) => ({ op: 'create', path: f.path, cause: 'renet not installed yet' })), timings };
+      await time('upload', async () => {
+        const uploaded = `${stagingDir(machine.rootPrefix)}/renet-${renetHash}.cjs`;
+        await runner.upload([{ path: uploaded, content: renet, mode: 0o600 }]);
+        await runner.run(installRenet(machine.rootPrefix, uploaded));
+      });
+      renetChanged = true;
+      status = await time('status', () => remoteStatus(runner, machine, renetHash, request));
+      if (!status) throw new RdcError(`renet was installed on ${name} but does not run; is Node.js >= 18 on the server?`, { hint: `rdc machine setup ${name}` });
+    }
+    const changes = status.plan.filter((o) => o.op !== 'keep');
+    const healthy = status.proxy.running && status.router.health === 200;
+    if (dryRun || (changes.length === 0 && healthy && !renetChanged)) {
+      return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, proxyRunning: status.proxy.running, routerHealth: status.router.health, timings };
+    }
+    const toUpload = files.filter((f) => changes.some((c) => c.path === f.path && c.op !== 'chmod'));
+    await time('upload', () => runner.upload(toUpload.map((f) => ({ path: `${stagingDir(machine.rootPrefix)}/${sha256(f.content)}`, content: f.content, mode: 0o600 }))));
+    const applied = await time('apply', () => runner.run(renetInfra('apply', machine.rootPrefix, renetHash, { ...request, renetChanged })));
+    const report = JSON.parse(lastLine(applied.stdout)) as ApplyReport;
+    if (!report.verify.ok) {
+      throw new RdcError(`push-infra applied the config on ${name} but verification failed: Traefik ${report.verify.proxyRunning ? 'runs' : 'is not running'}, route server /health ${report.verify.routerHealth || 'does not answer'}.`,
+        { hint: `Look at the proxy with docker logs, and at ${machine.rootPrefix === '/' ? '' : machine.rootPrefix}/var/log/rediacc/router.log (or journalctl -u rediacc-router).` });
+    }
+    return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, applied: report, uploaded: toUpload.map((f) => ({ path: f.path, mode: octal(f.mode) })), timings };
+  } finally {
+    runner.close();
+  }
+}
+
+/** The server's view, or undefined when renet is missing or another build. */
+async function remoteStatus(runner: Runner, machine: Machine, renetHash: string, request: unknown): Promise<StatusReport | undefined> {
+  const r = await runner.run(renetInfra('status', machine.rootPrefix, renetHash, request));
+  const line = lastLine(r.stdout);
+  return line === RENET_MISMATCH ? undefined : (JSON.parse(line) as StatusReport);
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? '';
+}
