@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { BIN } from '../helpers/paths.js';
+import { cliWithConfig } from '../helpers/run-cli.js';
+import { getJson, httpGet } from '../helpers/testbed/http.js';
+import { freePort, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
+import { startTestServer, type TestServer } from '../helpers/testbed/server.js';
+import { startSshd, type Sshd } from '../helpers/testbed/sshd.js';
+
+const TOKEN = 'cfTokenE2eSecret0123456789abcdef';
+const FILES = ['etc/rediacc/router.json', 'etc/systemd/system/rediacc-router.service', 'opt/rediacc/proxy/config.env', 'opt/rediacc/proxy/docker-compose.yml',
+  'opt/rediacc/proxy/traefik/dynamic/rediacc-defaults.yml', 'opt/rediacc/proxy/traefik/traefik.yml'];
+
+/** push-infra for real: real sshd, a server whose root prefix holds a quote and `$(…)`, its own host dockerd, real Traefik. */
+describe('push-infra over SSH', () => {
+  // Hostile characters in every server path: they must never reach a shell unquoted.
+  const dir = mkdtempSync(join(tmpdir(), "rdc-e2e-push-it's-$(touch${IFS}rdc-pwned)-"));
+  const sshdDir = mkdtempSync(join(tmpdir(), 'rdc-e2e-push-sshd-'));
+  const configPath = join(dir, 'config.yaml');
+  const rdc = cliWithConfig(configPath, dir);
+  const env = { ...process.env, RDC_CONFIG: configPath, HOME: '/nonexistent-home', NO_COLOR: '1' };
+  const listen = privateLoopback();
+  let sshd: Sshd;
+  let server: TestServer;
+  const ports = { http: 0, https: 0, router: 0, api: 0 };
+
+  const live = (root = server.rootPrefix) => FILES.map((f) => (existsSync(join(root, f)) ? createHash('sha256').update(readFileSync(join(root, f))).digest('hex') : '-'));
+  const rendered = async () => {
+    const out = mkdtempSync(join(tmpdir(), 'rdc-e2e-render-'));
+    assert.equal((await rdc(['context', 'push-infra', 's1', '--output', out])).code, 0);
+    const hashes = live(out);
+    rmSync(out, { recursive: true, force: true });
+    return hashes;
+  };
+  const sessions = () => (sshd.output().match(/Starting session: command/g) ?? []).length;
+  const lockGone = () => waitFor('the server-side lock to be released', async () => (existsSync(join(server.rootPrefix, 'opt/rediacc/infra/lock')) ? undefined : true), 30_000, 50);
+  const pushProcess = (extraEnv: Record<string, string> = {}) => spawn(process.execPath, [BIN, 'context', 'push-infra', 's1'], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const finished = (child: ReturnType<typeof spawn>) => new Promise<{ code: number | null; out: string }>((resolve) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+
+  before(async () => {
+    sshd = await startSshd(sshdDir);
+    server = await startTestServer(dir);
+    Object.assign(ports, { http: await freePort(), https: await freePort(), router: await freePort(), api: await freePort() });
+    const add = await rdc(['context', 'add-machine', 's1', '--ip', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--ssh-key', sshd.clientKey, '--root-prefix', server.rootPrefix]);
+    assert.equal(add.code, 0, add.stderr);
+    const set = await rdc(['context', 'set-infra', 's1', '--public-ipv4', listen, '--listen-address', listen, '--base-domain', 'push.test',
+      '--http-port', String(ports.http), '--https-port', String(ports.https), '--route-server-port', String(ports.router), '--api-port', String(ports.api)]);
+    assert.equal(set.code, 0, set.stderr);
+  });
+
+  after(async () => {
+    const results = await Promise.allSettled([server?.stop(), sshd?.stop()]);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    rmSync(sshdDir, { recursive: true, force: true });
+    for (const where of ['rdc-pwned', '/root/rdc-pwned', '/rdc-pwned']) assert.ok(!existsSync(where), `no command substitution ran (${where})`);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+  });
+
+  test('the first push installs renet, starts Traefik with our config and the route server, and verifies', async () => {
+    const r = await rdc(['context', 'push-infra', 's1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Pushed the infra of s1: 6 file\(s\) changed; proxy started; route server started; renet installed/);
+    assert.match(r.stdout, /Verified: Traefik running, route server \/health 200/);
+    assert.deepEqual(live(), await rendered());
+    assert.equal((await httpGet(listen, ports.http, '/', 'nobody.push.test')).status, 404, 'Traefik\'s 404 for an unknown host');
+    const staticConfig = parse(readFileSync(join(server.rootPrefix, 'opt/rediacc/proxy/traefik/traefik.yml'), 'utf8')) as { entryPoints: Record<string, unknown> };
+    const eps = await getJson<{ name: string }[]>('127.0.0.1', ports.api, '/api/entrypoints');
+    assert.deepEqual(eps.json.map((e) => e.name).sort(), Object.keys(staticConfig.entryPoints).sort(), 'every rendered entrypoint is live');
+    const overview = await getJson<{ providers: string[] }>('127.0.0.1', ports.api, '/api/overview');
+    assert.ok(overview.json.providers.map((p) => p.toLowerCase()).includes('http'), `the HTTP provider is on: ${overview.json.providers}`);
+    const routers = await getJson<{ status: string }[]>('127.0.0.1', ports.api, '/api/http/routers');
+    assert.deepEqual(routers.json.filter((x) => x.status !== 'enabled'), [], 'no router in error');
+    assert.equal((await httpGet('127.0.0.1', ports.router, '/health')).status, 200);
+  });
+
+  test('a second push changes nothing, restarts nothing, and runs one command', async () => {
+    const container = () => server.hostDocker.docker('ps', '-q', '--no-trunc');
+    const supervisor = () => readFileSync(join(server.rootPrefix, 'var/run/rediacc/router-supervisor.pid'), 'utf8');
+    const [c0, s0, n0] = [await container(), supervisor(), sessions()];
+    const r = await rdc(['context', 'push-infra', 's1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /up to date: nothing changed, nothing restarted/);
+    assert.equal(await container(), c0, 'Traefik was not recreated');
+    assert.equal(supervisor(), s0, 'the route server was not restarted');
+    assert.equal(sessions() - n0, 1, 'one remote command');
+  });
+
+  test('the token reaches only the 0600 env file: never output, logs or any process\'s arguments', async () => {
+    assert.equal((await rdc(['context', 'set-infra', 's1', '--cert-email', 'ops@push.test', '--cf-dns-token', '-'], TOKEN)).code, 0);
+    const seen: string[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        seen.push(await new Promise<string>((res) => execFile('ps', ['-eo', 'args'], (_, out) => res(out))));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const r = await rdc(['context', 'push-infra', 's1']);
+    sampling = false;
+    await sampler;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(seen.length > 10, `ps sampled ${seen.length} times`);
+    assert.ok(!seen.some((s) => s.includes(TOKEN)), 'the token was in a process argument');
+    assert.ok(!(r.stdout + r.stderr).includes(TOKEN));
+    assert.ok(!sshd.output().includes(TOKEN));
+    assert.ok(!readFileSync(join(server.rootPrefix, 'var/log/rediacc/router.log'), 'utf8').includes(TOKEN));
+    const envFile = join(server.rootPrefix, 'opt/rediacc/proxy/config.env');
+    assert.equal(statSync(envFile).mode & 0o777, 0o600);
+    assert.match(readFileSync(envFile, 'utf8'), new RegExp(`^CF_DNS_API_TOKEN=${TOKEN}$`, 'm'));
+    assert.match(r.stdout, /proxy updated/, 'Traefik was recreated with the resolver');
+  });
+
+  test('a connection cut at a random point leaves the old or the new config, never a mix; the next push converges', async () => {
+    for (let i = 0; i < 5; i++) {
+      const old = live();
+      assert.equal((await rdc(['context', 'set-infra', 's1', '--tcp-ports', String(20000 + i)])).code, 0);
+      const fresh = await rendered();
+      const child = pushProcess();
+      const done = finished(child);
+      await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 1500)));
+      child.kill('SIGKILL');
+      await done;
+      await lockGone();
+      const now = live();
+      assert.ok(JSON.stringify(now) === JSON.stringify(old) || JSON.stringify(now) === JSON.stringify(fresh), `round ${i}: the live files are a mix of old and new`);
+    }
+    const r = await rdc(['context', 'push-infra', 's1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(live(), await rendered());
+  });
+
+  test('two pushes at once: the second waits for the lock, both succeed', async () => {
+    assert.equal((await rdc(['context', 'set-infra', 's1', '--tcp-ports', '21000'])).code, 0);
+    const [a, b] = await Promise.all([finished(pushProcess()), finished(pushProcess())]);
+    assert.equal(a.code, 0, a.out);
+    assert.equal(b.code, 0, b.out);
+    assert.deepEqual(live(), await rendered());
+  });
+
+  test('a push that cannot get the lock in time says so', async () => {
+    const lock = join(server.rootPrefix, 'opt/rediacc/infra/lock');
+    mkdirSync(lock);
+    execFileSync('sh', ['-c', `echo ${process.pid} > "$1"`, 'sh', join(lock, 'pid')]);
+    assert.equal((await rdc(['context', 'set-infra', 's1', '--tcp-ports', '21001'])).code, 0);
+    try {
+      const r = await finished(pushProcess({ RDC_PUSH_LOCK_TIMEOUT_MS: '800' }));
+      assert.equal(r.code, 1);
+      assert.match(r.out, /another push to this machine is still running \(lock .* held by PID \d+\)/);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  });
+
+  test('a machine without a pinned key is never connected to', async () => {
+    assert.equal((await rdc(['context', 'add-machine', 'unpinned', '--ip', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--no-scan'])).code, 0);
+    const n0 = sshd.output().length;
+    const r = await rdc(['context', 'push-infra', 'unpinned']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /No host key is pinned for unpinned[\s\S]*rdc context scan-keys unpinned/);
+    assert.equal(sshd.output().length, n0, 'no connection was made');
+  });
+});
