@@ -5,6 +5,25 @@
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+/**
+ * dockerode loads ssh2 (for ssh:// daemons) and grpc/protobufjs (for BuildKit sessions) at the top of
+ * its modules; renet only speaks to local unix sockets and never builds, and those ~650 KB would
+ * double renet's start time on every SSH command. They are replaced by a stub that throws if called.
+ */
+function unusedByRenet() {
+  return {
+    name: 'unused-by-renet',
+    setup(b) {
+      b.onResolve({ filter: /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader)$/ }, (args) => ({ path: args.path, namespace: 'unused' }));
+      b.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({
+        contents: `const unavailable = () => { throw new Error('renet does not include ${args.path}'); };
+module.exports = new Proxy({}, { get: () => unavailable });`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
 
@@ -21,6 +40,7 @@ await build({
   keepNames: true,
   external: ['*.node'],
   logLevel: 'warning',
+  plugins: [unusedByRenet()],
 });
 
 await build({

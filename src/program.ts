@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { contextCommand } from './commands/context/index.js';
+import { machineCommand } from './commands/machine/index.js';
 import type { CommandEnv } from './commands/run.js';
 import { packageRoot } from './util/package-root.js';
 
@@ -23,12 +24,14 @@ export function buildProgram(env: CommandEnv): Command {
     })
     .addHelpText('after', `
 Getting started:
-  rdc context add-machine server-1 --ip 203.0.113.50 --user root --no-scan
+  rdc context add-machine server-1 --ip 203.0.113.50 --user root
+  rdc machine setup server-1
   rdc context set-infra server-1 --public-ipv4 203.0.113.50 --base-domain example.com
-  rdc context push-infra server-1 --output ./server-1-infra
+  rdc context push-infra server-1
 
 Exit codes: 0 ok, 1 failure, 2 bad usage or invalid input (nothing changed), 130 interrupted.`);
   program.addCommand(contextCommand(env));
+  program.addCommand(machineCommand(env));
   // Sub-commands inherit the output routing and exit behaviour.
   for (const cmd of allCommands(program)) {
     cmd.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)');

@@ -1,6 +1,3 @@
-import { infraCommand } from './infra-command.js';
-import { routeServerCommand } from './route-server-command.js';
-import { superviseCommand } from './supervise-command.js';
 
 /**
  * renet, the server-side half of rdc: one bundled file (Node >= 18) that rdc uploads and drives
@@ -11,9 +8,11 @@ export async function renetMain(argv: string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const [command, ...rest] = argv;
   try {
-    if (command === 'route-server') return await routeServerCommand(rest, log);
-    if (command === 'supervise') return await superviseCommand(rest, log);
+    // Each command loads only its own code: `infra status` must not pay for the Docker client.
+    if (command === 'route-server') return await (await import('./route-server-command.js')).routeServerCommand(rest, log);
+    if (command === 'supervise') return await (await import('./supervise-command.js')).superviseCommand(rest, log);
     if (command === 'infra') {
+      const { infraCommand } = await import('./infra-command.js');
       const report = await infraCommand(rest, await readStdin());
       writeQuietly(`${JSON.stringify(report)}\n`);
       return 0;

@@ -67,6 +67,17 @@ describe('push-infra over SSH', () => {
     for (const r of results) if (r.status === 'rejected') throw r.reason;
   });
 
+  test('machine setup finds docker, compose and node, creates the server directories, and is idempotent', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await rdc(['machine', 'setup', 's1']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /s1 is ready \(nothing installed\); server directories in place/);
+      assert.match(r.stdout, /docker\s+present\s+Docker Engine/);
+      assert.match(r.stdout, /node\s+present\s+Node\.js v/);
+    }
+    for (const d of ['opt/rediacc/bin', 'var/lib/rediacc/router', 'var/run/rediacc', 'mnt/rediacc']) assert.ok(existsSync(join(server.rootPrefix, d)), d);
+  });
+
   test('the first push installs renet, starts Traefik with our config and the route server, and verifies', async () => {
     const r = await rdc(['context', 'push-infra', 's1']);
     assert.equal(r.code, 0, r.stderr);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDockerd, type Dockerd } from './dockerd.js';
 import { waitFor } from './ports.js';
@@ -15,11 +15,13 @@ export interface TestServer {
  * A "server" on this machine: a root prefix in a temp dir whose host Docker daemon listens at
  * `{prefix}/var/run/docker.sock` (where renet looks for it) with Traefik's image loaded.
  */
-export async function startTestServer(dir: string): Promise<TestServer> {
+export async function startTestServer(dir: string, shared?: Dockerd): Promise<TestServer> {
   const rootPrefix = join(dir, 'root');
   mkdirSync(join(rootPrefix, 'var/run'), { recursive: true });
-  const hostDocker = await startDockerd(join(rootPrefix, 'var/run/docker.sock'), join(dir, 'host-dockerd'));
-  await importTraefikImage(hostDocker);
+  // Several servers may share one host daemon (the benchmark's ten machines): a symlinked socket.
+  if (shared) symlinkSync(shared.socket, join(rootPrefix, 'var/run/docker.sock'));
+  const hostDocker = shared ?? (await startDockerd(join(rootPrefix, 'var/run/docker.sock'), join(dir, 'host-dockerd')));
+  if (!shared) await importTraefikImage(hostDocker);
   return {
     rootPrefix,
     hostDocker,
@@ -35,7 +37,7 @@ export async function startTestServer(dir: string): Promise<TestServer> {
           // already gone
         }
       }
-      await hostDocker.stop();
+      if (!shared) await hostDocker.stop();
     },
   };
 }

@@ -1,0 +1,37 @@
+import { onServer } from '../../infra/server-layout.js';
+import { command, shellQuote, type RemoteCommand } from '../command.js';
+
+/** Directories renet needs, under the root prefix (the datastore is added by the caller). */
+export const SERVER_DIRS = ['opt/rediacc/bin', 'opt/rediacc/proxy', 'opt/rediacc/infra/staging', 'etc/rediacc', 'var/lib/rediacc/router', 'var/run/rediacc', 'var/log/rediacc'];
+
+/**
+ * One exec that reports what a server has, as `key=value` lines: the OS, the Docker daemon that
+ * renet will use (`{prefix}/var/run/docker.sock`), compose v2 or v1, Node.js, the user, apt, systemd.
+ */
+export function probeServer(rootPrefix: string): RemoteCommand {
+  const socket = onServer(rootPrefix, 'var/run/docker.sock');
+  const dockerHost = rootPrefix === '/' ? '' : `DOCKER_HOST=unix://${shellQuote(socket)} `;
+  const script = [
+    'if [ -r /etc/os-release ]; then . /etc/os-release; fi',
+    'echo "os=${ID:-unknown}"; echo "os_like=${ID_LIKE:-}"; echo "os_name=${PRETTY_NAME:-unknown}"',
+    `echo "docker=$(${dockerHost}docker version --format '{{.Server.Version}}' 2>/dev/null)"`,
+    'echo "dockerd=$(command -v dockerd)"',
+    `echo "compose_v2=$(${dockerHost}docker compose version --short 2>/dev/null)"`,
+    'echo "compose_v1=$(command -v docker-compose)"',
+    'echo "node=$(node --version 2>/dev/null)"',
+    'echo "uid=$(id -u)"; echo "apt=$(command -v apt-get)"',
+    'if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi',
+  ].join('; ');
+  return command('probe the server', ['sh', '-c', script]);
+}
+
+/** Installs Debian packages non-interactively (sudo -n when not root). */
+export function aptInstall(packages: string[], sudo: boolean): RemoteCommand {
+  const s = sudo ? 'sudo -n ' : '';
+  const script = `${s}env DEBIAN_FRONTEND=noninteractive apt-get update -qq && ${s}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages.map(shellQuote).join(' ')}`;
+  return command(`install ${packages.join(', ')}`, ['sh', '-c', script]);
+}
+
+export function makeDirs(paths: string[], sudo: boolean): RemoteCommand {
+  return command('create the server directories', [...(sudo ? ['sudo', '-n'] : []), 'mkdir', '-p', ...paths]);
+}

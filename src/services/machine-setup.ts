@@ -1,0 +1,45 @@
+import { posix } from 'node:path';
+import { selectContext, selectMachine } from '../config/select.js';
+import { RdcError } from '../errors.js';
+import { onServer } from '../infra/server-layout.js';
+import { parseFacts, planSetup } from '../plan/setup-plan.js';
+import { aptInstall, makeDirs, probeServer, SERVER_DIRS } from '../remote/commands/setup.js';
+import { SshRunner } from '../remote/ssh-runner.js';
+import { resolveAlias, targetOf } from '../remote/ssh-target.js';
+import { readConfig, type Deps } from './deps.js';
+
+/**
+ * `rdc machine setup`: probe, plan, act. Installs what is missing on Debian/Ubuntu (docker engine,
+ * compose, Node.js >= 18 for renet), creates the server directories, and reports; idempotent.
+ */
+export async function machineSetup(deps: Deps, name: string, dryRun: boolean) {
+  const config = await readConfig(deps);
+  const selected = selectContext(config, deps.flags.context);
+  const machine = selectMachine(selected, name);
+  const runner = await SshRunner.connect(await resolveAlias(targetOf(name, machine, selected.context), deps.io.env), deps.io.env, (s) => deps.out.redact(s));
+  try {
+    const before = planSetup(parseFacts((await runner.run(probeServer(machine.rootPrefix))).stdout));
+    const dirs = [...SERVER_DIRS.map((d) => onServer(machine.rootPrefix, d)), posix.normalize(onServer(machine.rootPrefix, machine.datastore))];
+    if (dryRun) return { machine: name, dryRun, installed: [], wouldInstall: before.install, refusal: before.refusal ?? null, steps: before.steps, directories: dirs };
+    if (before.refusal) throw new RdcError(`Cannot set up ${name}: ${before.refusal}`);
+    if (before.install.length) {
+      const spinner = await deps.out.spinner(`Installing ${before.install.join(', ')} on ${name}`);
+      await runner.run(aptInstall(before.install, before.sudo)).catch((err: Error) => {
+        spinner.fail(`Installing on ${name} failed`);
+        throw err;
+      });
+      spinner.succeed(`Installed ${before.install.join(', ')} on ${name}`);
+    }
+    await runner.run(makeDirs(dirs, before.sudo));
+    const after = before.install.length ? planSetup(parseFacts((await runner.run(probeServer(machine.rootPrefix))).stdout)) : before;
+    const stillMissing = after.steps.filter((s) => !s.present);
+    if (stillMissing.length) {
+      throw new RdcError(`After installing, ${name} still lacks: ${stillMissing.map((s) => `${s.component} (${s.detail})`).join(', ')}.`, {
+        hint: 'Install it by hand (for Node.js >= 18 on an older release, see nodejs.org or NodeSource), then run rdc machine setup again.',
+      });
+    }
+    return { machine: name, dryRun, installed: before.install, wouldInstall: [], refusal: null, steps: after.steps, directories: dirs };
+  } finally {
+    runner.close();
+  }
+}
