@@ -17,8 +17,10 @@ export async function infraCommand(args: string[], stdin: string): Promise<unkno
   const req = parseInfraRequest(stdin);
   if (args[0] === 'status') return status(req);
   if (args[0] === 'apply') {
-    // The swap must finish even if the SSH session that started it is cut.
-    process.on('SIGHUP', () => undefined);
+    // The swap must finish even if the SSH session that started it is cut (SIGHUP) or someone asks
+    // it to stop: with handlers installed, signals wait for the synchronous swap to complete. Only
+    // SIGKILL can interrupt it, and then the journal lets the next run finish it.
+    for (const sig of ['SIGHUP', 'SIGTERM', 'SIGINT'] as const) process.on(sig, () => undefined);
     return withLock(infraDirs(req.rootPrefix).lock, req.lockTimeoutMs ?? 60_000, () => apply(req));
   }
   throw new Error('usage: renet infra status|apply < request.json');

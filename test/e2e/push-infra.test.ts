@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +16,17 @@ import { startSshd, type Sshd } from '../helpers/testbed/sshd.js';
 const TOKEN = 'cfTokenE2eSecret0123456789abcdef';
 const FILES = ['etc/rediacc/router.json', 'etc/systemd/system/rediacc-router.service', 'opt/rediacc/proxy/config.env', 'opt/rediacc/proxy/docker-compose.yml',
   'opt/rediacc/proxy/traefik/dynamic/rediacc-defaults.yml', 'opt/rediacc/proxy/traefik/traefik.yml'];
+
+function applyRunning(rootPrefix: string): boolean {
+  const needle = `${rootPrefix}/opt/rediacc/bin/renet.cjs\0infra\0apply`;
+  return readdirSync('/proc').some((pid) => {
+    try {
+      return /^[0-9]+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
+    } catch {
+      return false;
+    }
+  });
+}
 
 /** push-infra for real: real sshd, a server whose root prefix holds a quote and `$(…)`, its own host dockerd, real Traefik. */
 describe('push-infra over SSH', () => {
@@ -39,7 +50,15 @@ describe('push-infra over SSH', () => {
     return hashes;
   };
   const sessions = () => (sshd.output().match(/Starting session: command/g) ?? []).length;
-  const lockGone = () => waitFor('the server-side lock to be released', async () => (existsSync(join(server.rootPrefix, 'opt/rediacc/infra/lock')) ? undefined : true), 30_000, 50);
+  /** The server side is settled: no lock and no `renet infra apply` of this server running, for 500 ms in a row. */
+  const serverIdle = async () => {
+    let quietSince = Date.now();
+    await waitFor('the server-side apply to finish', async () => {
+      const busy = existsSync(join(server.rootPrefix, 'opt/rediacc/infra/lock')) || applyRunning(server.rootPrefix);
+      if (busy) quietSince = Date.now();
+      return Date.now() - quietSince >= 500 ? true : undefined;
+    }, 30_000, 25);
+  };
   const pushProcess = (extraEnv: Record<string, string> = {}) => spawn(process.execPath, [BIN, 'context', 'push-infra', 's1'], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const finished = (child: ReturnType<typeof spawn>) => new Promise<{ code: number | null; out: string }>((resolve) => {
     let out = '';
@@ -142,7 +161,7 @@ describe('push-infra over SSH', () => {
       await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 1500)));
       child.kill('SIGKILL');
       await done;
-      await lockGone();
+      await serverIdle();
       const now = live();
       assert.ok(JSON.stringify(now) === JSON.stringify(old) || JSON.stringify(now) === JSON.stringify(fresh), `round ${i}: the live files are a mix of old and new`);
     }
