@@ -26,6 +26,8 @@ export async function importBusybox(daemon: Dockerd): Promise<void> {
 async function buildRootfsTar(): Promise<string> {
   const busybox = requireTool('busybox');
   const dir = mkdtempSync(join(tmpdir(), 'rdc-busybox-'));
+  // Built once per test process, removed when it exits.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const root = join(dir, 'rootfs');
   for (const d of ['bin', 'www', 'tmp', 'etc']) mkdirSync(join(root, d), { recursive: true });
   copyFileSync(busybox, join(root, 'bin/busybox'));
