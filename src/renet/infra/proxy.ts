@@ -27,9 +27,19 @@ export async function proxyUp(rootPrefix: string): Promise<string> {
   return r.stderr + r.stdout;
 }
 
-/** Whether the proxy's Traefik container runs, found by compose's project label (not by name: v1 and v2 name differently). */
+/**
+ * Whether the proxy's Traefik container runs, found by compose's project label (not by name: v1 and
+ * v2 name differently). Asked through the Engine API, not the docker CLI: this runs on every push.
+ */
 export async function proxyStatus(rootPrefix: string): Promise<{ running: boolean; container: string | null }> {
-  const r = await hostExec('docker', ['ps', '--filter', `label=com.docker.compose.project=${proxyProject(rootPrefix)}`, '--filter', 'status=running', '--format', '{{.Names}}'], hostDockerEnv(rootPrefix));
-  const name = r.code === 0 ? r.stdout.trim().split('\n')[0] || null : null;
-  return { running: name !== null, container: name };
+  const { default: Docker } = await import('dockerode');
+  const host = hostDockerEnv(rootPrefix).DOCKER_HOST;
+  const docker = new Docker({ socketPath: host ? host.replace(/^unix:\/\//, '') : '/var/run/docker.sock', timeout: 5000 });
+  try {
+    const list = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${proxyProject(rootPrefix)}`], status: ['running'] } });
+    const name = list[0]?.Names[0]?.replace(/^\//, '') ?? null;
+    return { running: name !== null, container: name };
+  } catch {
+    return { running: false, container: null };
+  }
 }
