@@ -1,3 +1,4 @@
+import type { RouterConfig } from '../../render/router-config.js';
 import type { Section } from './decode-labels.js';
 
 /** One running container as discovered on a repo daemon. */
@@ -11,18 +12,8 @@ export interface ContainerInfo {
   startedAt: string;
 }
 
-/** What the route server needs from router.json to build routes. */
-export interface RouteSettings {
-  baseDomain: string | null;
-  routeEntryPoints: string[];
-  httpEntryPoints: string[];
-  certResolver: string | null;
-  tcpEntryPorts: number[];
-  udpEntryPorts: number[];
-  dynamicTcpRange: { first: number; last: number };
-  /** Middlewares the file provider defines (referenced as `name@file`). */
-  fileMiddlewares: string[];
-}
+/** What the route transform needs from router.json (the rest is where to listen and look). */
+export type RouteSettings = Pick<RouterConfig, 'baseDomain' | 'routeEntryPoints' | 'httpEntryPoints' | 'certResolver' | 'tcpEntryPorts' | 'udpEntryPorts' | 'dynamicTcpRange' | 'fileMiddlewares'>;
 
 /** Kept across recomputes and restarts, so ownership never flips on its own. */
 export interface RouteState {
