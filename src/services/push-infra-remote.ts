@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Context, Machine } from '../config/model.js';
 import { RdcError } from '../errors.js';
 import { octal } from '../plan/file-plan.js';
@@ -8,8 +6,8 @@ import { installRenet, RENET_MISMATCH, renetInfra, stagingDir } from '../remote/
 import type { Runner } from '../remote/runner.js';
 import { SshRunner } from '../remote/ssh-runner.js';
 import { resolveAlias, targetOf } from '../remote/ssh-target.js';
-import { packageRoot } from '../util/package-root.js';
 import type { Deps } from './deps.js';
+import { localRenet } from './renet-bundle.js';
 
 interface StatusReport {
   plan: { op: string; path: string; cause: string }[];
@@ -31,8 +29,7 @@ export interface ApplyReport {
  * session and `renet infra apply` swaps them in under the server-side lock and verifies.
  */
 export async function pushInfraRemote(deps: Deps, name: string, machine: Machine, context: Context, files: RenderedFile[], dryRun: boolean) {
-  const renet = await readFile(join(packageRoot(), 'dist/renet/renet.cjs'));
-  const renetHash = sha256(renet.toString('latin1'));
+  const { content: renet, sha256: renetHash } = await localRenet();
   const desired = files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode }));
   const lockTimeoutMs = Number(deps.io.env.RDC_PUSH_LOCK_TIMEOUT_MS) || 120_000;
   const request = { rootPrefix: machine.rootPrefix, files: desired, routerPort: machine.infra.routeServerPort, lockTimeoutMs };

@@ -53,6 +53,13 @@ export async function pushInfraBench(): Promise<void> {
     console.log(`  bare ssh2 connect + exec true       median ${fmt(percentile(bare, 50))}`);
     console.log(`  no-op push-infra (in-process)       median ${fmt(percentile(noop, 50))}   ratio ${(percentile(noop, 50) / percentile(bare, 50)).toFixed(2)}x (target ≤ 1.5x)`);
     console.log(`  first push                          ${fmt(first.ms)}   phases: ${Object.entries(first.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+    const status: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const t = performance.now();
+      await rdc('--json', 'machine', 'status', 'm0');
+      status.push(performance.now() - t);
+    }
+    console.log(`  rdc machine status (in-process)     median ${fmt(percentile(status, 50))}   (one SSH round trip; bare connect + exec ${fmt(percentile(bare, 50))})`);
 
     // One machine alone, then ten at once (one process, as one rdc invocation addressing ten machines).
     const one = await push('m1');

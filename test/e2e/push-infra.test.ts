@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { serviceIp } from '../../src/infra/network.js';
 import { BIN } from '../helpers/paths.js';
+import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
+import { startDockerd } from '../helpers/testbed/dockerd.js';
 import { cliWithConfig } from '../helpers/run-cli.js';
 import { getJson, httpGet } from '../helpers/testbed/http.js';
 import { freePort, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
@@ -189,6 +192,44 @@ describe('push-infra over SSH', () => {
       assert.match(r.out, /another push to this machine is still running \(lock .* held by PID \d+\)/);
     } finally {
       rmSync(lock, { recursive: true, force: true });
+    }
+  });
+
+  test('machine routes, ports and status show the deployed routes and name a backend that refuses connections', async () => {
+    const id = 2816 + 64 * (5200 + Math.floor(Math.random() * 800));
+    const repo = await startDockerd(join(server.rootPrefix, `var/run/rediacc/docker-${id}.sock`), join(dir, 'repo-dockerd'));
+    try {
+      await importBusybox(repo);
+      const run = (name: string, slot: number, labels: Record<string, string>, port: string) => repo.docker('run', '-d', '--init', '--network', 'host', '--name', name,
+        ...Object.entries({ 'rediacc.service_name': name, 'rediacc.service_ip': serviceIp(id, slot), 'rediacc.network_id': String(id), ...labels }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        '-e', `BIND=${serviceIp(id, slot)}`, '-e', `PORT=${port}`, BUSYBOX_IMAGE);
+      await run('web', 0, { 'rediacc.service_port': '8080' }, '8080');
+      await run('broken', 1, { 'rediacc.service_port': '9999' }, '8080');
+      await run('db', 2, { 'rediacc.tcp_ports': '5432' }, '5432');
+      const routes = await waitFor('the routes over SSH', async () => {
+        const r = await rdc(['--json', 'machine', 'routes', 's1']);
+        const rows = (JSON.parse(r.stdout) as { routes: { router: string; networkId: number; level: number; backend: string; match: string }[] }).routes;
+        return rows.length >= 4 ? rows : undefined;
+      });
+      assert.deepEqual(routes.filter((x) => x.networkId === id).map((x) => `${x.match} -> ${x.backend} (level ${x.level})`).sort(), [
+        `broken-${id}.push.test -> http://${serviceIp(id, 1)}:9999 (level 1)`,
+        `db-${id}.push.test -> http://${serviceIp(id, 2)}:80 (level 1)`,
+        `tcp-5432 -> ${serviceIp(id, 2)}:5432 (level 1)`,
+        `web-${id}.push.test -> http://${serviceIp(id, 0)}:8080 (level 1)`,
+      ]);
+      const table = await rdc(['machine', 'routes', 's1']);
+      const ip = (slot: number) => serviceIp(id, slot).replace(/\./g, '\\.');
+      assert.match(table.stdout, new RegExp(`http\\s+web-${id}\\.push\\.test\\s+http://${ip(0)}:8080\\s+${id}\\s+1`));
+      const ports = await rdc(['machine', 'ports', 's1']);
+      assert.match(ports.stdout, new RegExp(`tcp\\s+5432\\s+tcp-5432\\s+${id}\\s+db\\s+${ip(2)}:5432`));
+      const status = await rdc(['machine', 'status', 's1']);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /Traefik\s+running \(traefik:v3\.7\)/);
+      assert.match(status.stdout, /route server\s+healthy, \d+ routers/);
+      assert.match(status.stdout, new RegExp(`auto-broken-${id} → ${ip(1)}:9999 refuses connections: requests get 502 Bad Gateway`));
+      assert.doesNotMatch(status.stdout, new RegExp(`auto-web-${id} →`), 'the healthy backend is not reported');
+    } finally {
+      await repo.stop();
     }
   });
 

@@ -18,13 +18,22 @@ export function stagingDir(rootPrefix: string): string {
  * sha256, all in one exec: a push with nothing to do costs a single round trip.
  */
 export function renetInfra(verb: 'status' | 'apply', rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
+  return renetChecked(['infra', verb], rootPrefix, renetSha256, request);
+}
+
+/** `renet machine status|routes|ports`: what the server looks like, in one round trip. */
+export function renetMachine(verb: 'status' | 'routes' | 'ports', rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
+  return renetChecked(['machine', verb], rootPrefix, renetSha256, request);
+}
+
+function renetChecked(args: string[], rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
   const renet = shellQuote(renetPath(rootPrefix));
   const script = [
     `if [ "$(sha256sum ${renet} 2>/dev/null | cut -d' ' -f1)" = ${shellQuote(renetSha256)} ]`,
-    `then exec node ${renet} infra ${verb}`,
+    `then exec node ${renet} ${args.map(shellQuote).join(' ')}`,
     `else echo ${RENET_MISMATCH}; fi`,
   ].join('; ');
-  return command(`renet infra ${verb}`, ['sh', '-c', script], { stdin: JSON.stringify(request) });
+  return command(`renet ${args.join(' ')}`, ['sh', '-c', script], { stdin: JSON.stringify(request) });
 }
 
 /** Moves an uploaded renet into place atomically (rename within one directory). */

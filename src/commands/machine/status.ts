@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { runWith, type CommandEnv } from '../run.js';
+
+export function machineStatusCommand(env: CommandEnv): Command {
+  return new Command('status')
+    .description('Traefik, the route server, repo daemons, conflicts, and the likely cause of what fails')
+    .argument('<machine>', 'machine name')
+    .action(runWith(env, async ({ deps, args }) => {
+      const { machineStatus } = await import('../../services/machine-inspect.js');
+      const s = await machineStatus(deps, args[0] as string);
+      if (deps.out.json) return deps.out.data(s);
+      const h = s.router.health;
+      deps.out.heading(`Machine ${s.machine}`);
+      deps.out.fields([
+        ['Traefik', s.traefik.running ? `running (${s.traefik.image ?? 'image unknown'})` : 'NOT running'],
+        ['route server', s.router.httpStatus === 200 ? `healthy, ${h?.routers ?? 0} routers, ${h?.services ?? 0} services, ${h?.autoRoutes ?? 0} auto routes${s.router.supervisedBy ? ` (${s.router.supervisedBy})` : ''}` : s.router.httpStatus ? `answers ${s.router.httpStatus}` : 'NOT answering'],
+        ['certificates', s.certResolver ? `${s.certResolver} (Let's Encrypt, DNS-01)` : 'none (plain HTTP)'],
+        ['base domain', s.baseDomain ?? '-'],
+      ]);
+      if (h?.daemons.length) deps.out.table(['REPO', 'DAEMON', 'CONTAINERS'], h.daemons.map((d) => [String(d.networkId), d.ok ? 'up' : `DOWN: ${d.error ?? ''}`, String(d.containers)]));
+      if (s.findings.length) {
+        deps.out.result();
+        deps.out.heading('Findings:');
+        for (const f of s.findings) deps.out.result(`  - ${f}`);
+      } else deps.out.done('No problems found.');
+    }));
+}

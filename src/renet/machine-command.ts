@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
+import { proxyStatus } from './infra/proxy.js';
+import { supervisorPid, usesSystemd } from './infra/router-service.js';
+
+interface MachineRequest {
+  rootPrefix: string;
+  routerPort: number;
+}
+
+type Obj = Record<string, unknown>;
+
+/**
+ * `renet machine status|routes|ports`: what the server looks like right now, as JSON on stdout.
+ * routes and ports are the route server's own answers; status adds Traefik, the route server's
+ * health, and a check that every backend accepts connections (the usual cause of a 502).
+ */
+export async function machineCommand(args: string[], stdin: string): Promise<unknown> {
+  const req = JSON.parse(stdin) as MachineRequest;
+  if (typeof req.rootPrefix !== 'string' || !Number.isInteger(req.routerPort)) throw new Error('machine request: rootPrefix and routerPort are required');
+  if (args[0] === 'routes') return (await getJson(req.routerPort, '/routes.json')).body;
+  if (args[0] === 'ports') return (await getJson(req.routerPort, '/ports')).body;
+  if (args[0] === 'status') return status(req);
+  throw new Error('usage: renet machine status|routes|ports < request.json');
+}
+
+async function status(req: MachineRequest) {
+  const [proxy, health, routes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json')]);
+  let settings: Obj = {};
+  try {
+    settings = JSON.parse(readFileSync(onServer(req.rootPrefix, SERVER_PATHS.routerConfig), 'utf8')) as Obj;
+  } catch {
+    // not pushed yet: reported through the router's absence
+  }
+  return {
+    traefik: { ...proxy, image: proxy.container ? await proxyImage(req.rootPrefix) : null },
+    router: {
+      supervisedBy: usesSystemd(req.rootPrefix) ? 'systemd' : supervisorPid(req.rootPrefix) ? 'renet supervise' : null,
+      httpStatus: health.status,
+      health: health.status === 200 ? health.body : null,
+    },
+    certResolver: settings.certResolver ?? null,
+    baseDomain: settings.baseDomain ?? null,
+    backends: routes.status === 200 ? await probeBackends(routes.body as Obj) : [],
+  };
+}
+
+/** Every service backend of the current routes, and whether it accepts a TCP connection. */
+async function probeBackends(dynamic: Obj): Promise<{ service: string; backend: string; accepts: boolean }[]> {
+  const targets: { service: string; backend: string }[] = [];
+  for (const section of ['http', 'tcp'] as const) {
+    const services = ((dynamic[section] as Obj | undefined)?.services ?? {}) as Record<string, { loadBalancer?: { servers?: { url?: string; address?: string }[] } }>;
+    for (const [service, def] of Object.entries(services)) {
+      for (const server of def.loadBalancer?.servers ?? []) {
+        const backend = server.url ? hostPort(server.url) : server.address;
+        if (backend) targets.push({ service, backend });
+      }
+    }
+  }
+  return Promise.all(targets.map(async (t) => ({ ...t, accepts: await accepts(t.backend) })));
+}
+
+/** `host:port` of a URL, with the scheme's default port spelled out (URL.host drops it). */
+function hostPort(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+}
+
+function accepts(backend: string): Promise<boolean> {
+  const at = backend.lastIndexOf(':');
+  const port = Number(backend.slice(at + 1));
+  if (at < 0 || !Number.isInteger(port) || port < 1 || port > 65535) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const socket = connect({ host: backend.slice(0, at), port, timeout: 1000 });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+  });
+}
+
+async function proxyImage(rootPrefix: string): Promise<string | null> {
+  const { default: Docker } = await import('dockerode');
+  const { hostDockerEnv } = await import('./infra/host-exec.js');
+  const host = hostDockerEnv(rootPrefix).DOCKER_HOST;
+  const docker = new Docker({ socketPath: host ? host.replace(/^unix:\/\//, '') : '/var/run/docker.sock' });
+  const { container } = await proxyStatus(rootPrefix);
+  return container ? ((await docker.getContainer(container).inspect()).Config.Image ?? null) : null;
+}
+
+function getJson(port: number, path: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) });
+        } catch {
+          resolve({ status: res.statusCode ?? 0, body: null });
+        }
+      });
+    });
+    req.on('error', () => resolve({ status: 0, body: null }));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}

@@ -1,0 +1,43 @@
+import { selectContext, selectMachine } from '../config/select.js';
+import { UserError } from '../errors.js';
+import { diagnose, type MachineStatus } from '../infra/diagnose.js';
+import { routeRows } from '../infra/route-rows.js';
+import { RENET_MISMATCH, renetMachine } from '../remote/commands/renet.js';
+import { SshRunner } from '../remote/ssh-runner.js';
+import { resolveAlias, targetOf } from '../remote/ssh-target.js';
+import { readConfig, type Deps } from './deps.js';
+import { localRenet } from './renet-bundle.js';
+
+/** One SSH round trip: renet on the machine answers for the route server and Traefik. */
+async function askMachine(deps: Deps, name: string, verb: 'status' | 'routes' | 'ports'): Promise<unknown> {
+  const config = await readConfig(deps);
+  const selected = selectContext(config, deps.flags.context);
+  const machine = selectMachine(selected, name);
+  const { sha256 } = await localRenet();
+  const runner = await SshRunner.connect(await resolveAlias(targetOf(name, machine, selected.context), deps.io.env), deps.io.env, (s) => deps.out.redact(s));
+  try {
+    const r = await runner.run(renetMachine(verb, machine.rootPrefix, sha256, { rootPrefix: machine.rootPrefix, routerPort: machine.infra.routeServerPort }));
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    if (line === RENET_MISMATCH) throw new UserError(`${name} does not run this version of renet (or none yet).`, { hint: `Push the infra first: rdc context push-infra ${name}` });
+    return JSON.parse(line);
+  } finally {
+    runner.close();
+  }
+}
+
+export async function machineStatus(deps: Deps, name: string) {
+  const status = (await askMachine(deps, name, 'status')) as MachineStatus;
+  return { machine: name, ...status, findings: diagnose(status, name) };
+}
+
+export async function machineRoutes(deps: Deps, name: string) {
+  const dynamic = (await askMachine(deps, name, 'routes')) as Record<string, unknown> | null;
+  if (!dynamic) throw new UserError(`The route server on ${name} does not answer.`, { hint: `rdc machine status ${name} tells why; rdc context push-infra ${name} restarts it.` });
+  return { machine: name, routes: routeRows(dynamic) };
+}
+
+export async function machinePorts(deps: Deps, name: string) {
+  const ports = (await askMachine(deps, name, 'ports')) as { tcp: unknown[]; udp: unknown[] } | null;
+  if (!ports) throw new UserError(`The route server on ${name} does not answer.`, { hint: `rdc machine status ${name} tells why.` });
+  return { machine: name, ...ports };
+}
