@@ -27,9 +27,8 @@ export async function infraCommand(args: string[], stdin: string): Promise<unkno
 }
 
 async function status(req: InfraRequest) {
+  const [proxy, health] = await Promise.all([proxyStatus(req.rootPrefix), routerHealth(req.routerPort)]);
   const plan = planFiles(req.files, observeFiles(req.rootPrefix, req.files.map((f) => f.path)));
-  const proxy = await proxyStatus(req.rootPrefix);
-  const health = await routerHealth(req.routerPort);
   return {
     plan: plan.map(summary),
     pendingSwap: existsSync(infraDirs(req.rootPrefix).journal),
