@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Context, Machine } from '../config/model.js';
 import { RdcError } from '../errors.js';
 import { octal } from '../plan/file-plan.js';
@@ -51,7 +52,8 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
     if (!status) {
       if (dryRun) return { dryRun, renet: 'would install', plan: desired.map((f) => ({ op: 'create', path: f.path, cause: 'renet not installed yet' })), timings };
       await time('upload', async () => {
-        const uploaded = `${stagingDir(machine.rootPrefix)}/renet-${renetHash}.cjs`;
+        // A name of its own per push: two first pushes at once must not move each other's upload away.
+        const uploaded = `${stagingDir(machine.rootPrefix)}/renet-${renetHash}-${randomBytes(6).toString('hex')}.cjs`;
         await runner.upload([{ path: uploaded, content: renet, mode: 0o600 }]);
         await runner.run(installRenet(machine.rootPrefix, uploaded));
       });
