@@ -55,7 +55,7 @@ await build({
   keepNames: true,
   logLevel: 'warning',
   // Loaded from node_modules at run time (only by the commands that connect), with their native addons.
-  external: ['ssh2', 'ssh-config'],
+  external: ['ssh2', 'ssh-config', 'cloudflare'],
   // CommonJS dependencies bundled into ESM still expect require, __filename and __dirname.
   banner: {
     js: [

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { contextCommand } from './commands/context/index.js';
+import { dnsCommand } from './commands/dns/index.js';
 import { machineCommand } from './commands/machine/index.js';
 import type { CommandEnv } from './commands/run.js';
 import { packageRoot } from './util/package-root.js';
@@ -32,6 +33,7 @@ Getting started:
 Exit codes: 0 ok, 1 failure, 2 bad usage or invalid input (nothing changed), 130 interrupted.`);
   program.addCommand(contextCommand(env));
   program.addCommand(machineCommand(env));
+  program.addCommand(dnsCommand(env));
   // Sub-commands inherit the output routing and exit behaviour.
   for (const cmd of allCommands(program)) {
     cmd.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)');

@@ -27,6 +27,8 @@ export interface Machine {
   /** Prefix under which renet keeps every path it owns (`/` on a real server; temp dirs in tests). */
   rootPrefix: string;
   infra: Infra;
+  /** The Cloudflare zone of the base domain, looked up once and cached (`dns sync`). */
+  dnsZone: { id: string; name: string } | undefined;
 }
 
 /** What `set-infra` stores and `push-infra` renders (SYSTEM.md §3). */

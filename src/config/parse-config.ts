@@ -65,7 +65,10 @@ function parseContext(value: unknown, path: string, d: Diagnostics): Context {
 
 function parseMachine(value: unknown, path: string, d: Diagnostics): Machine {
   const obj = readObject(value, path, d) ?? {};
-  warnUnknownKeys(obj, ['host', 'user', 'port', 'sshKey', 'hostKeys', 'datastore', 'rootPrefix', 'infra'], path, d);
+  warnUnknownKeys(obj, ['host', 'user', 'port', 'sshKey', 'hostKeys', 'datastore', 'rootPrefix', 'infra', 'dnsZone'], path, d);
+  const zone = readObject(obj.dnsZone, childPath(path, 'dnsZone'), d) ?? {};
+  const zoneId = readField(zone, 'id', childPath(path, 'dnsZone'), d, str(ok));
+  const zoneName = readField(zone, 'name', childPath(path, 'dnsZone'), d, str(v.checkDomain));
   return {
     host: readField(obj, 'host', path, d, str(v.checkHost), true) ?? '',
     user: readField(obj, 'user', path, d, str(v.checkUser), true) ?? '',
@@ -75,6 +78,7 @@ function parseMachine(value: unknown, path: string, d: Diagnostics): Machine {
     datastore: readField(obj, 'datastore', path, d, str(v.checkAbsolutePath)) ?? DEFAULTS.datastore,
     rootPrefix: readField(obj, 'rootPrefix', path, d, str(v.checkAbsolutePath)) ?? DEFAULTS.rootPrefix,
     infra: parseInfra(obj.infra, childPath(path, 'infra'), d),
+    dnsZone: zoneId && zoneName ? { id: zoneId, name: zoneName } : undefined,
   };
 }
 

@@ -28,6 +28,7 @@ function serializeMachine(m: Machine): Record<string, unknown> {
     datastore: m.datastore,
     rootPrefix: m.rootPrefix,
     infra: serializeInfra(m.infra),
+    dnsZone: m.dnsZone,
   });
 }
 

@@ -51,7 +51,7 @@ export async function addMachine(deps: Deps, name: string, flags: AddMachineFlag
   const machine: Machine = {
     host: host as string, user: user as string, port: port as number, sshKey,
     hostKeys: hostKeys.filter((k): k is string => k !== undefined),
-    datastore: datastore as string, rootPrefix: rootPrefix as string, infra: emptyInfra(),
+    datastore: datastore as string, rootPrefix: rootPrefix as string, infra: emptyInfra(), dnsZone: undefined,
   };
   return deps.store.update((config) => {
     const ctxName = contextName(config, deps.flags.context);

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { octal, planSummary } from '../plan/file-plan.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 import { renderCheckedInfra } from './render-infra.js';
+import type { Machine } from '../config/model.js';
 import { readConfig, type Deps } from './deps.js';
 import { writeTree } from './write-tree.js';
 
@@ -22,7 +23,8 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
   const files = await renderCheckedInfra(machineName, machine);
   if (opts.output === undefined) {
     const { pushInfraRemote } = await import('./push-infra-remote.js');
-    return { mode: 'ssh' as const, machine: machineName, context: selected.name, ...(await pushInfraRemote(deps, machineName, machine, selected.context, files, Boolean(opts.dryRun))) };
+    const pushed = await pushInfraRemote(deps, machineName, machine, selected.context, files, Boolean(opts.dryRun));
+    return { mode: 'ssh' as const, machine: machineName, context: selected.name, ...pushed, dns: opts.dryRun ? undefined : await syncDnsAfterPush(deps, machineName, machine) };
   }
   if (opts.output.trim() === '') throw new UserError('--output: the directory is empty; give a directory path, e.g. --output ./server-1-infra');
   const { directory, plan } = await writeTree(deps.io.cwd, opts.output, files, opts.dryRun);
@@ -36,6 +38,21 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
     summary: planSummary(plan),
     warnings: infraWarnings(files),
   };
+}
+
+/**
+ * With a token, push-infra also syncs the machine's DNS records (SYSTEM.md §6). A DNS failure is
+ * reported, never fatal: the infra is already live.
+ */
+async function syncDnsAfterPush(deps: Deps, name: string, machine: Machine): Promise<{ summary?: string; error?: string } | undefined> {
+  const { cfDnsApiToken, baseDomain, publicIPv4, publicIPv6 } = machine.infra;
+  if (!cfDnsApiToken || !baseDomain || (!publicIPv4 && !publicIPv6)) return undefined;
+  try {
+    const { dnsSync } = await import('./dns-service.js');
+    return { summary: (await dnsSync(deps, name, false)).summary };
+  } catch (err) {
+    return { error: deps.out.redact((err as Error).message) };
+  }
 }
 
 /** Things that render fine but will surprise the user at runtime. */

@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyInfra, type Machine } from '../../src/config/model.js';
+import type { Machine } from '../../src/config/model.js';
 import { serviceIp } from '../../src/infra/network.js';
 import { renderRouterConfig } from '../../src/render/router-config.js';
 import { buildRoutes } from '../../src/renet/route-server/build-routes.js';
 import { emptyState, type ContainerInfo } from '../../src/renet/route-server/model.js';
+import { testMachine } from '../helpers/machine.js';
 import { ROOT } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd } from '../helpers/testbed/dockerd.js';
@@ -20,10 +21,7 @@ import { syntheticDaemon } from './synthetic-docker.js';
 const RENET = join(ROOT, 'dist/renet/renet.cjs');
 
 async function machineFor(root: string, listen: string): Promise<Machine> {
-  return {
-    host: '127.0.0.1', user: 'root', port: 22, sshKey: undefined, hostKeys: [], datastore: '/mnt/rediacc', rootPrefix: root,
-    infra: { ...emptyInfra(), baseDomain: 'bench.test', publicIPv4: listen, listenAddress: listen, httpPort: await freePort(), httpsPort: await freePort(), routeServerPort: await freePort(), apiPort: await freePort() },
-  };
+  return testMachine(root, { baseDomain: 'bench.test', publicIPv4: listen, listenAddress: listen, httpPort: await freePort(), httpsPort: await freePort(), routeServerPort: await freePort(), apiPort: await freePort() });
 }
 
 /** Time from `docker start` (the API call) to the route in /routes.json and to a 200 through Traefik. */

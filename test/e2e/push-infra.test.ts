@@ -10,7 +10,8 @@ import { serviceIp } from '../../src/infra/network.js';
 import { BIN } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd } from '../helpers/testbed/dockerd.js';
-import { cliWithConfig } from '../helpers/run-cli.js';
+import { CloudflareApi } from '../helpers/cloudflare-api.js';
+import { runCli } from '../helpers/run-cli.js';
 import { getJson, httpGet } from '../helpers/testbed/http.js';
 import { freePort, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
 import { startTestServer, type TestServer } from '../helpers/testbed/server.js';
@@ -37,8 +38,10 @@ describe('push-infra over SSH', () => {
   const dir = mkdtempSync(join(tmpdir(), "rdc-e2e-push-it's-$(touch${IFS}rdc-pwned)-"));
   const sshdDir = mkdtempSync(join(tmpdir(), 'rdc-e2e-push-sshd-'));
   const configPath = join(dir, 'config.yaml');
-  const rdc = cliWithConfig(configPath, dir);
-  const env = { ...process.env, RDC_CONFIG: configPath, HOME: '/nonexistent-home', NO_COLOR: '1' };
+  // With a token, push-infra also syncs DNS: against the local API stand-in, never the internet.
+  const cloudflare = new CloudflareApi();
+  const env: NodeJS.ProcessEnv = { ...process.env, RDC_CONFIG: configPath, HOME: '/nonexistent-home', NO_COLOR: '1' };
+  const rdc = (args: string[], stdin?: string) => runCli(args, { env: { RDC_CONFIG: configPath, HOME: '/nonexistent-home', RDC_CLOUDFLARE_BASE_URL: env.RDC_CLOUDFLARE_BASE_URL ?? '' }, stdin, cwd: dir });
   const listen = privateLoopback();
   let sshd: Sshd;
   let server: TestServer;
@@ -71,6 +74,8 @@ describe('push-infra over SSH', () => {
   });
 
   before(async () => {
+    env.RDC_CLOUDFLARE_BASE_URL = await cloudflare.start();
+    cloudflare.tokens.set(TOKEN, { zones: [cloudflare.addZone('push.test')], edit: true });
     sshd = await startSshd(sshdDir);
     server = await startTestServer(dir);
     Object.assign(ports, { http: await freePort(), https: await freePort(), router: await freePort(), api: await freePort() });
@@ -82,7 +87,7 @@ describe('push-infra over SSH', () => {
   });
 
   after(async () => {
-    const results = await Promise.allSettled([server?.stop(), sshd?.stop()]);
+    const results = await Promise.allSettled([server?.stop(), sshd?.stop(), cloudflare.stop()]);
     rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     rmSync(sshdDir, { recursive: true, force: true });
     for (const where of ['rdc-pwned', '/root/rdc-pwned', '/rdc-pwned']) assert.ok(!existsSync(where), `no command substitution ran (${where})`);
@@ -152,6 +157,8 @@ describe('push-infra over SSH', () => {
     assert.equal(statSync(envFile).mode & 0o777, 0o600);
     assert.match(readFileSync(envFile, 'utf8'), new RegExp(`^CF_DNS_API_TOKEN=${TOKEN}$`, 'm'));
     assert.match(r.stdout, /proxy updated/, 'Traefik was recreated with the resolver');
+    assert.match(r.stdout, /DNS \(Cloudflare\): 1 to create, 0 to update, 0 to delete, 0 unchanged, 0 conflict\(s\)/, 'push-infra syncs DNS when a token is set');
+    assert.deepEqual([...cloudflare.records.values()].map((x) => `${x.type} ${x.name} ${x.content}`), [`A *.push.test ${listen}`]);
   });
 
   test('a connection cut at a random point leaves the old or the new config, never a mix; the next push converges', async () => {

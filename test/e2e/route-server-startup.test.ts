@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { emptyInfra } from '../../src/config/model.js';
 import { renderRouterConfig } from '../../src/render/router-config.js';
+import { testMachine } from '../helpers/machine.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { getJson } from '../helpers/testbed/http.js';
@@ -14,10 +14,7 @@ import { startProcess } from '../helpers/testbed/process.js';
 test('the route server answers 503 until every daemon has been listed once', async () => {
   const root = tempDir('rdc-rs-start-');
   const port = await freePort();
-  const cfg = renderRouterConfig('t', {
-    host: '127.0.0.1', user: 'root', port: 22, sshKey: undefined, hostKeys: [], datastore: '/mnt/rediacc', rootPrefix: root,
-    infra: { ...emptyInfra(), baseDomain: 'example.test', routeServerPort: port },
-  }, []);
+  const cfg = renderRouterConfig('t', testMachine(root, { baseDomain: 'example.test', routeServerPort: port }), []);
   mkdirSync(cfg.socketDir, { recursive: true });
   // A daemon socket that accepts connections and never answers: its first list is pending.
   const held: import('node:net').Socket[] = [];

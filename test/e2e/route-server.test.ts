@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { emptyInfra, type Machine } from '../../src/config/model.js';
+import type { Machine } from '../../src/config/model.js';
 import { serviceIp } from '../../src/infra/network.js';
 import { renderRouterConfig } from '../../src/render/router-config.js';
+import { testMachine } from '../helpers/machine.js';
 import { ROOT } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd, type Dockerd } from '../helpers/testbed/dockerd.js';
@@ -43,10 +44,7 @@ describe('route server with real dockerds and the real Traefik', () => {
   });
 
   before(async () => {
-    const machine: Machine = {
-      host: '127.0.0.1', user: 'root', port: 22, sshKey: undefined, hostKeys: [], datastore: '/mnt/rediacc', rootPrefix: root,
-      infra: { ...emptyInfra(), baseDomain: domain, publicIPv4: listen, listenAddress: listen, httpPort: await freePort(), httpsPort: await freePort(), routeServerPort: await freePort(), apiPort: await freePort() },
-    };
+    const machine: Machine = testMachine(root, { baseDomain: domain, publicIPv4: listen, listenAddress: listen, httpPort: await freePort(), httpsPort: await freePort(), routeServerPort: await freePort(), apiPort: await freePort() });
     routerPort = machine.infra.routeServerPort;
     const cfg = renderRouterConfig('e2e', machine, ['compress', 'security-headers']);
     mkdirSync(cfg.socketDir, { recursive: true });

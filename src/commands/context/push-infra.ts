@@ -38,5 +38,7 @@ function printRemote(out: Output, r: Remote): void {
     if (a.changed.length) out.table(['OP', 'PATH'], [...a.changed, ...a.chmod].map((o) => [o.op, o.path]));
     out.result(`Verified: Traefik running, route server /health ${a.verify.routerHealth}.`);
   }
+  if (r.dns?.summary) out.result(`DNS (Cloudflare): ${r.dns.summary}.`);
+  if (r.dns?.error) out.warn(`DNS sync failed, the push stands: ${r.dns.error} (retry with rdc dns sync ${r.machine})`);
   out.progress(`timings: ${Object.entries(r.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
 }
