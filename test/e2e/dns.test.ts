@@ -47,8 +47,10 @@ describe('DNS through the Cloudflare SDK', () => {
     const set = await rdc(['context', 'set-infra', 's1', '--public-ipv4', listen, '--listen-address', listen, '--base-domain', 'example.test', '--cert-email', 'ops@example.test',
       '--cf-dns-token', '-', '--http-port', String(await freePort()), '--https-port', String(await freePort()), '--route-server-port', String(await freePort())], {}, GOOD);
     assert.equal(set.code, 0, set.stderr);
+    // push-infra syncs DNS itself when a token is set: the wildcard appears, rdc's stale record goes.
     const push = await rdc(['context', 'push-infra', 's1']);
     assert.equal(push.code, 0, push.stderr);
+    assert.match(push.stdout, /DNS \(Cloudflare\): 1 to create, 0 to update, 1 to delete, 0 unchanged, 0 conflict\(s\)/);
 
     const id = 2816 + 64 * (6100 + Math.floor(Math.random() * 800));
     repo = await startDockerd(join(server.rootPrefix, `var/run/rediacc/docker-${id}.sock`), join(dir, 'repo-dockerd'));
@@ -68,10 +70,12 @@ describe('DNS through the Cloudflare SDK', () => {
   });
 
   test('dry run, then sync: exactly the expected records; a second sync only lists', async () => {
+    const writesBefore = writes();
     const dry = await rdc(['dns', 'sync', 's1', '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /2 to create, 0 to update, 1 to delete, 0 unchanged, 1 conflict\(s\)/);
-    assert.equal(writes(), 0, '--dry-run changes nothing');
+    assert.match(dry.stdout, /1 to create, 0 to update, 0 to delete, 1 unchanged, 1 conflict\(s\)/);
+    assert.match(dry.stdout, /create\s+A\s+app\.example\.test/);
+    assert.equal(writes(), writesBefore, '--dry-run changes nothing');
 
     const sync = await rdc(['dns', 'sync', 's1']);
     assert.equal(sync.code, 0, sync.stderr);
