@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../helpers/paths.js';
+import { dnsBench } from './dns-bench.js';
 import { pushInfraBench } from './push-infra-bench.js';
 import { scaleBench, startToRouteBench } from './route-server-bench.js';
 
@@ -60,5 +61,6 @@ if (!only || only === 'startup') startupBench();
 if (!only || only === 'routes') await startToRouteBench(Number(process.env.BENCH_STARTS ?? 50));
 if (!only || only === 'scale') await scaleBench();
 if (!only || only === 'push') await pushInfraBench();
+if (!only || only === 'dns') await dnsBench();
 // Keep-alive sockets of the HTTP helpers must not hold the process open.
 process.exit(0);
