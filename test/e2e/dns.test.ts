@@ -18,6 +18,7 @@ const GOOD = 'cfGoodToken0123456789abcdefABCDEF';
 /** `rdc dns sync|list` with the real SDK against the local v4 API, hosts read from a real route server over SSH. */
 describe('DNS through the Cloudflare SDK', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rdc-e2e-dns-'));
+  const sshdDir = mkdtempSync(join(tmpdir(), 'rdc-e2e-dns-sshd-'));
   const api = new CloudflareApi();
   const listen = privateLoopback();
   let sshd: Sshd;
@@ -41,7 +42,7 @@ describe('DNS through the Cloudflare SDK', () => {
     // More records than one page holds: the listing must follow the pagination.
     for (let i = 0; i < 600; i++) api.addRecord(zoneId, { type: 'TXT', name: `t${i}.example.test`, content: `v${i}` });
 
-    sshd = await startSshd(mkdtempSync(join(tmpdir(), 'rdc-e2e-dns-sshd-')));
+    sshd = await startSshd(sshdDir);
     server = await startTestServer(dir);
     assert.equal((await rdc(['context', 'add-machine', 's1', '--ip', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--ssh-key', sshd.clientKey, '--root-prefix', server.rootPrefix])).code, 0);
     const set = await rdc(['context', 'set-infra', 's1', '--public-ipv4', listen, '--listen-address', listen, '--base-domain', 'example.test', '--cert-email', 'ops@example.test',
@@ -67,6 +68,7 @@ describe('DNS through the Cloudflare SDK', () => {
   after(async () => {
     await Promise.allSettled([repo?.stop(), server?.stop(), sshd?.stop(), api.stop()]);
     rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    rmSync(sshdDir, { recursive: true, force: true });
   });
 
   test('dry run, then sync: exactly the expected records; a second sync only lists', async () => {
