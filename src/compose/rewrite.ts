@@ -1,0 +1,87 @@
+import { MAX_SERVICES, serviceIp } from '../infra/network.js';
+import { dangerousSettings } from './dangerous.js';
+
+type Obj = Record<string, unknown>;
+
+/** `.rediacc.json`: each service's slot, kept forever once given (SYSTEM.md §4). */
+export interface Slots {
+  services: Record<string, { slot: number }>;
+}
+
+export interface RewriteResult {
+  /** The compose model to run: every service on host networking, labelled, ports dropped. */
+  model: Obj;
+  /** `{SERVICE}_IP` for every service, exported to compose for `${…}` interpolation. */
+  env: Record<string, string>;
+  slots: Slots;
+  errors: string[];
+  warnings: string[];
+}
+
+/** `my-db.primary` → `MY_DB_PRIMARY_IP`. */
+export function ipVariable(service: string): string {
+  return `${service.toUpperCase().replace(/[-.]/g, '_')}_IP`;
+}
+
+/**
+ * renet compose's rewrite of a compose model (pure). Slots are never renumbered: a new service gets
+ * the lowest free one, and a 62nd service is refused. Dangerous settings are refused, naming the
+ * service and the setting, unless `unsafe`.
+ */
+export function rewriteCompose(model: Obj, networkId: number, previous: Slots, unsafe = false): RewriteResult {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const services = model.services;
+  if (!services || typeof services !== 'object' || Array.isArray(services) || Object.keys(services).length === 0) {
+    return { model, env: {}, slots: previous, errors: ['the compose file defines no services'], warnings };
+  }
+  const slots: Slots = { services: { ...previous.services } };
+  const taken = new Set(Object.values(slots.services).map((s) => s.slot));
+  const out: Obj = {};
+  const env: Record<string, string> = {};
+  for (const name of Object.keys(services).sort()) {
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(name)) {
+      errors.push(`service ${JSON.stringify(name)}: a service name may use letters, digits, '.', '_' and '-'`);
+      continue;
+    }
+    if (!slots.services[name]) {
+      let slot = 0;
+      while (taken.has(slot)) slot++;
+      if (slot >= MAX_SERVICES) {
+        errors.push(`service ${name}: a repo holds at most ${MAX_SERVICES} services (its /26 has ${MAX_SERVICES} addresses); split the app into two repos`);
+        continue;
+      }
+      taken.add(slot);
+      slots.services[name] = { slot };
+    }
+    env[ipVariable(name)] = serviceIp(networkId, (slots.services[name] as { slot: number }).slot);
+  }
+  for (const [name, raw] of Object.entries(services as Record<string, unknown>)) {
+    const service: Obj = raw && typeof raw === 'object' ? { ...(raw as Obj) } : {};
+    const danger = dangerousSettings(service);
+    if (danger.length && !unsafe) for (const d of danger) errors.push(`service ${name}: ${d}; remove it, or run renet compose --unsafe`);
+    else for (const d of danger) warnings.push(`service ${name}: ${d} (allowed by --unsafe)`);
+    if (service.ports !== undefined) {
+      warnings.push(`service ${name}: ports are ignored with host networking; the service listens on ${env[ipVariable(name)] ?? 'its IP'} directly (forward TCP with rediacc.tcp_ports)`);
+      delete service.ports;
+    }
+    delete service.networks;
+    service.network_mode = 'host';
+    service.labels = { ...labelsOf(service.labels), 'rediacc.service_name': name, 'rediacc.service_ip': env[ipVariable(name)] ?? '', 'rediacc.network_id': String(networkId) };
+    out[name] = service;
+  }
+  const rewritten: Obj = { ...model, services: out };
+  // Compose would create a bridge network for these; repos have none.
+  delete rewritten.networks;
+  return { model: rewritten, env, slots, errors, warnings };
+}
+
+function labelsOf(labels: unknown): Record<string, string> {
+  if (Array.isArray(labels)) {
+    return Object.fromEntries(labels.map(String).map((l) => {
+      const at = l.indexOf('=');
+      return at < 0 ? [l, ''] : [l.slice(0, at), l.slice(at + 1)];
+    }));
+  }
+  return labels && typeof labels === 'object' ? Object.fromEntries(Object.entries(labels as Obj).map(([k, v]) => [k, String(v)])) : {};
+}
