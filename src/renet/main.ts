@@ -11,6 +11,7 @@ export async function renetMain(argv: string[]): Promise<number> {
     // Each command loads only its own code: `infra status` must not pay for the Docker client.
     if (command === 'route-server') return await (await import('./route-server-command.js')).routeServerCommand(rest, log);
     if (command === 'supervise') return await (await import('./supervise-command.js')).superviseCommand(rest, log);
+    if (command === 'compose') return await (await import('./compose-command.js')).composeCommand(rest, log);
     if (command === 'lifecycle') {
       const result = await (await import('./lifecycle-command.js')).lifecycleCommand(await readStdin());
       writeQuietly(`${JSON.stringify(result)}\n`);
@@ -22,7 +23,7 @@ export async function renetMain(argv: string[]): Promise<number> {
       writeQuietly(`${JSON.stringify(report)}\n`);
       return 0;
     }
-    log(`usage: renet route-server|supervise|infra|machine|lifecycle …${command ? ` (unknown command "${command}")` : ''}`);
+    log(`usage: renet route-server|supervise|infra|machine|lifecycle|compose …${command ? ` (unknown command "${command}")` : ''}`);
     return 2;
   } catch (err) {
     log(`error: ${(err as Error).message}`);
