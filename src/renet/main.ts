@@ -17,13 +17,15 @@ export async function renetMain(argv: string[]): Promise<number> {
       writeQuietly(`${JSON.stringify(result)}\n`);
       return result.ok ? 0 : 1;
     }
-    if (command === 'infra' || command === 'machine') {
+    if (command === 'infra' || command === 'machine' || command === 'repo-daemon') {
       const stdin = await readStdin();
-      const report = command === 'infra' ? await (await import('./infra-command.js')).infraCommand(rest, stdin) : await (await import('./machine-command.js')).machineCommand(rest, stdin);
+      const report = command === 'infra' ? await (await import('./infra-command.js')).infraCommand(rest, stdin)
+        : command === 'machine' ? await (await import('./machine-command.js')).machineCommand(rest, stdin)
+        : await (await import('./repo-daemon-command.js')).repoDaemonCommand(rest, stdin);
       writeQuietly(`${JSON.stringify(report)}\n`);
       return 0;
     }
-    log(`usage: renet route-server|supervise|infra|machine|lifecycle|compose …${command ? ` (unknown command "${command}")` : ''}`);
+    log(`usage: renet route-server|supervise|infra|machine|lifecycle|compose|repo-daemon …${command ? ` (unknown command "${command}")` : ''}`);
     return 2;
   } catch (err) {
     log(`error: ${(err as Error).message}`);
