@@ -1,7 +1,9 @@
 import { selectContext, selectMachine } from '../config/select.js';
 import { UserError } from '../errors.js';
 import { diagnose, type MachineStatus } from '../infra/diagnose.js';
-import { routeRows } from '../infra/route-rows.js';
+import type { Machine } from '../config/model.js';
+import { routeRows, type RouteRow } from '../infra/route-rows.js';
+import type { Runner } from '../remote/runner.js';
 import { RENET_MISMATCH, renetMachine } from '../remote/commands/renet.js';
 import { SshRunner } from '../remote/ssh-runner.js';
 import { resolveAlias, targetOf } from '../remote/ssh-target.js';
@@ -13,16 +15,28 @@ async function askMachine(deps: Deps, name: string, verb: 'status' | 'routes' | 
   const config = await readConfig(deps);
   const selected = selectContext(config, deps.flags.context);
   const machine = selectMachine(selected, name);
-  const { sha256 } = await localRenet();
   const runner = await SshRunner.connect(await resolveAlias(targetOf(name, machine, selected.context), deps.io.env), deps.io.env, (s) => deps.out.redact(s));
   try {
-    const r = await runner.run(renetMachine(verb, machine.rootPrefix, sha256, { rootPrefix: machine.rootPrefix, routerPort: machine.infra.routeServerPort }));
-    const line = r.stdout.trim().split('\n').pop() ?? '';
-    if (line === RENET_MISMATCH) throw new UserError(`${name} does not run this version of renet (or none yet).`, { hint: `Push the infra first: rdc context push-infra ${name}` });
-    return JSON.parse(line);
+    return await askOver(runner, name, machine, verb);
   } finally {
     runner.close();
   }
+}
+
+/** The same question over a connection the caller already holds (push-infra reuses its own). */
+async function askOver(runner: Runner, name: string, machine: Machine, verb: 'status' | 'routes' | 'ports'): Promise<unknown> {
+  const { sha256 } = await localRenet();
+  const r = await runner.run(renetMachine(verb, machine.rootPrefix, sha256, { rootPrefix: machine.rootPrefix, routerPort: machine.infra.routeServerPort }));
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (line === RENET_MISMATCH) throw new UserError(`${name} does not run this version of renet (or none yet).`, { hint: `Push the infra first: rdc context push-infra ${name}` });
+  return JSON.parse(line);
+}
+
+/** The machine's routes as rows, over an open connection. */
+export async function routesOver(runner: Runner, name: string, machine: Machine): Promise<RouteRow[]> {
+  const dynamic = (await askOver(runner, name, machine, 'routes')) as Record<string, unknown> | null;
+  if (!dynamic) throw new UserError(`The route server on ${name} does not answer.`, { hint: `rdc machine status ${name} tells why.` });
+  return routeRows(dynamic);
 }
 
 export async function machineStatus(deps: Deps, name: string) {

@@ -7,7 +7,9 @@ import { installRenet, RENET_MISMATCH, renetInfra, stagingDir } from '../remote/
 import type { Runner } from '../remote/runner.js';
 import { SshRunner } from '../remote/ssh-runner.js';
 import { resolveAlias, targetOf } from '../remote/ssh-target.js';
+import type { RouteRow } from '../infra/route-rows.js';
 import type { Deps } from './deps.js';
+import { routesOver } from './machine-inspect.js';
 import { localRenet } from './renet-bundle.js';
 
 interface StatusReport {
@@ -64,7 +66,8 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
     const changes = status.plan.filter((o) => o.op !== 'keep');
     const healthy = status.proxy.running && status.router.health === 200;
     if (dryRun || (changes.length === 0 && healthy && !renetChanged)) {
-      return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, proxyRunning: status.proxy.running, routerHealth: status.router.health, timings };
+      const routes = dryRun ? undefined : await routesForDns(runner, name, machine);
+      return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, proxyRunning: status.proxy.running, routerHealth: status.router.health, routes, timings };
     }
     const toUpload = files.filter((f) => changes.some((c) => c.path === f.path && c.op !== 'chmod'));
     await time('upload', () => runner.upload(toUpload.map((f) => ({ path: `${stagingDir(machine.rootPrefix)}/${sha256(f.content)}`, content: f.content, mode: 0o600 }))));
@@ -74,10 +77,20 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
       throw new RdcError(`push-infra applied the config on ${name} but verification failed: Traefik ${report.verify.proxyRunning ? 'runs' : 'is not running'}, route server /health ${report.verify.routerHealth || 'does not answer'}.`,
         { hint: `Look at the proxy with docker logs, and at ${machine.rootPrefix === '/' ? '' : machine.rootPrefix}/var/log/rediacc/router.log (or journalctl -u rediacc-router).` });
     }
-    return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, applied: report, uploaded: toUpload.map((f) => ({ path: f.path, mode: octal(f.mode) })), timings };
+    const routes = await routesForDns(runner, name, machine);
+    return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, applied: report, uploaded: toUpload.map((f) => ({ path: f.path, mode: octal(f.mode) })), routes, timings };
   } finally {
     runner.close();
   }
+}
+
+/**
+ * When the DNS sync will follow (a token is set), the routes it needs are read over this same
+ * connection rather than a second one. A failure here only means the sync reads them itself.
+ */
+async function routesForDns(runner: Runner, name: string, machine: Machine): Promise<RouteRow[] | undefined> {
+  if (!machine.infra.cfDnsApiToken || !machine.infra.baseDomain) return undefined;
+  return routesOver(runner, name, machine).catch(() => undefined);
 }
 
 /** The server's view, or undefined when renet is missing or another build. */

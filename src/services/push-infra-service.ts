@@ -4,6 +4,7 @@ import { octal, planSummary } from '../plan/file-plan.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 import { renderCheckedInfra } from './render-infra.js';
 import type { Machine } from '../config/model.js';
+import type { RouteRow } from '../infra/route-rows.js';
 import { readConfig, type Deps } from './deps.js';
 import { writeTree } from './write-tree.js';
 
@@ -24,7 +25,8 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
   if (opts.output === undefined) {
     const { pushInfraRemote } = await import('./push-infra-remote.js');
     const pushed = await pushInfraRemote(deps, machineName, machine, selected.context, files, Boolean(opts.dryRun));
-    return { mode: 'ssh' as const, machine: machineName, context: selected.name, ...pushed, dns: opts.dryRun ? undefined : await syncDnsAfterPush(deps, machineName, machine) };
+    const { routes, ...report } = pushed;
+    return { mode: 'ssh' as const, machine: machineName, context: selected.name, ...report, dns: opts.dryRun ? undefined : await syncDnsAfterPush(deps, machineName, machine, routes) };
   }
   if (opts.output.trim() === '') throw new UserError('--output: the directory is empty; give a directory path, e.g. --output ./server-1-infra');
   const { directory, plan } = await writeTree(deps.io.cwd, opts.output, files, opts.dryRun);
@@ -44,12 +46,12 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
  * With a token, push-infra also syncs the machine's DNS records (SYSTEM.md §6). A DNS failure is
  * reported, never fatal: the infra is already live.
  */
-async function syncDnsAfterPush(deps: Deps, name: string, machine: Machine): Promise<{ summary?: string; error?: string } | undefined> {
+async function syncDnsAfterPush(deps: Deps, name: string, machine: Machine, routes: RouteRow[] | undefined): Promise<{ summary?: string; error?: string } | undefined> {
   const { cfDnsApiToken, baseDomain, publicIPv4, publicIPv6 } = machine.infra;
   if (!cfDnsApiToken || !baseDomain || (!publicIPv4 && !publicIPv6)) return undefined;
   try {
     const { dnsSync } = await import('./dns-service.js');
-    return { summary: (await dnsSync(deps, name, false)).summary };
+    return { summary: (await dnsSync(deps, name, false, routes)).summary };
   } catch (err) {
     return { error: deps.out.redact((err as Error).message) };
   }

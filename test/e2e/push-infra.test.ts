@@ -144,9 +144,12 @@ describe('push-infra over SSH', () => {
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
+    const logins = () => (sshd.output().match(/Accepted publickey/g) ?? []).length;
+    const loginsBefore = logins();
     const r = await rdc(['context', 'push-infra', 's1']);
     sampling = false;
     await sampler;
+    assert.equal(logins() - loginsBefore, 1, 'one SSH connection for the push and its DNS sync');
     assert.equal(r.code, 0, r.stderr);
     assert.ok(seen.length > 10, `ps sampled ${seen.length} times`);
     assert.ok(!seen.some((s) => s.includes(TOKEN)), 'the token was in a process argument');
