@@ -66,8 +66,10 @@ export class ConfigStore {
       if (!info.isFile()) throw new RdcError(`${this.path} is not a file`, { hint: 'Point RDC_CONFIG at a YAML file.' });
       return await readFile(this.path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      if (err instanceof RdcError) throw err;
+      throw new RdcError(`Cannot read the config file ${this.path} (${code ?? (err as Error).message}).`, { hint: 'Check its permissions (rdc keeps it 0600, owned by you), or point RDC_CONFIG elsewhere.' });
     }
   }
 

@@ -14,7 +14,12 @@ export async function writeTree(cwd: string, dir: string, files: RenderedFile[],
   const info = await stat(root).catch(() => undefined);
   if (info && !info.isDirectory()) throw new UserError(`--output: ${root} exists and is not a directory.`, { hint: 'Give a new or existing directory.' });
   const plan = planFiles(files.map((f) => ({ ...f, sha256: sha256(f.content) })), await observeTree(root, files));
-  if (!dryRun) for (const op of plan) await execute(root, op);
+  try {
+    if (!dryRun) for (const op of plan) await execute(root, op);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UserError(`--output: cannot write into ${root} (${e.code ?? e.message}${e.path ? ` at ${e.path}` : ''}).`, { hint: 'Pick a directory you can write to.' });
+  }
   return { directory: root, plan };
 }
 

@@ -97,6 +97,20 @@ contexts:
     assert.match(r.stderr, /line \d+, column \d+/);
   });
 
+  test('an unreadable config file or an unwritable --output directory: a clear message, not a bug report', async () => {
+    const { mkdirSync, writeFileSync: write } = await import('node:fs');
+    mkdirSync(join(dir, 'as-dir.yaml'));
+    const asDir = await cliWithConfig(join(dir, 'as-dir.yaml'), dir)(['context', 'list']);
+    assert.equal(asDir.code, 1);
+    assert.match(asDir.stderr, /is not a file/);
+    assert.doesNotMatch(asDir.stderr, /bug/);
+    write(configPath, 'contexts:\n  default:\n    machines:\n      m: { host: 10.0.0.1, user: root }\n');
+    write(join(dir, 'blocker'), 'a file where a directory is needed');
+    const out = await rdc(['context', 'push-infra', 'm', '--output', join(dir, 'blocker', 'tree')]);
+    assert.equal(out.code, 2);
+    assert.match(out.stderr, /--output: cannot write into .*blocker\/tree \((ENOTDIR|EEXIST)/);
+  });
+
   test('unknown keys are warnings, not errors', async () => {
     writeFileSync(configPath, 'contexts:\n  default:\n    colour: blue\n');
     const r = await rdc(['context', 'list']);
