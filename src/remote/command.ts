@@ -29,21 +29,3 @@ export function toShell(cmd: RemoteCommand): string {
 export function command(title: string, argv: string[], extra: Omit<RemoteCommand, 'argv' | 'title'> = {}): RemoteCommand {
   return { title, argv, ...extra };
 }
-
-/**
- * Several commands as one remote shell program, run by `sh -c` (one exec, one round trip):
- * `and` stops at the first failure, `seq` runs all.
- */
-export function and(title: string, ...cmds: RemoteCommand[]): RemoteCommand {
-  return combine(title, ' && ', cmds);
-}
-
-export function seq(title: string, ...cmds: RemoteCommand[]): RemoteCommand {
-  return combine(title, ' ; ', cmds);
-}
-
-function combine(title: string, joiner: string, cmds: RemoteCommand[]): RemoteCommand {
-  const stdin = cmds.filter((c) => c.stdin !== undefined);
-  if (stdin.length > 1) throw new Error(`${title}: only one combined command may read stdin`);
-  return { title, argv: ['sh', '-c', cmds.map(toShell).join(joiner)], stdin: stdin[0]?.stdin };
-}

@@ -38,8 +38,6 @@ export class RouteServer {
   #dirWatch: FSWatcher | undefined;
   #lastReport = '';
   readonly #fragments: FragmentCache = new Map();
-  /** Counts recomputes, so tests and benchmarks can tell "no change" from "not recomputed". */
-  recomputes = 0;
 
   constructor(opts: RouteServerOptions) {
     this.#opts = opts;
@@ -107,7 +105,6 @@ export class RouteServer {
   #recompute(): void {
     const daemons = [...this.#watchers.values()].map((w) => w.status).sort((a, b) => a.networkId - b.networkId);
     if (!this.#scanned || daemons.some((d) => !d.settled)) return;
-    this.recomputes++;
     const now = Date.now();
     for (const d of daemons) {
       if (!d.ok && d.downSince !== undefined && now - d.downSince > this.#opts.graceMs && d.containers.length) {
