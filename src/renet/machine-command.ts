@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { proxyStatus } from './infra/proxy.js';
+import { localGet } from './local.js';
 import { supervisorPid, usesSystemd } from './infra/router-service.js';
 
 interface MachineRequest {
@@ -35,7 +35,7 @@ async function status(req: MachineRequest) {
     // not pushed yet: reported through the router's absence
   }
   return {
-    traefik: { ...proxy, image: proxy.container ? await proxyImage(req.rootPrefix) : null },
+    traefik: proxy,
     router: {
       supervisedBy: usesSystemd(req.rootPrefix) ? 'systemd' : supervisorPid(req.rootPrefix) ? 'renet supervise' : null,
       httpStatus: health.status,
@@ -80,30 +80,11 @@ function accepts(backend: string): Promise<boolean> {
   });
 }
 
-async function proxyImage(rootPrefix: string): Promise<string | null> {
-  const { default: Docker } = await import('dockerode');
-  const { hostDockerEnv } = await import('./infra/host-exec.js');
-  const host = hostDockerEnv(rootPrefix).DOCKER_HOST;
-  const docker = new Docker({ socketPath: host ? host.replace(/^unix:\/\//, '') : '/var/run/docker.sock' });
-  const { container } = await proxyStatus(rootPrefix);
-  return container ? ((await docker.getContainer(container).inspect()).Config.Image ?? null) : null;
-}
-
-function getJson(port: number, path: string): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, body: null });
-        }
-      });
-    });
-    req.on('error', () => resolve({ status: 0, body: null }));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
+async function getJson(port: number, path: string): Promise<{ status: number; body: unknown }> {
+  const r = await localGet({ port }, path, 3000);
+  try {
+    return { status: r.status, body: JSON.parse(r.body) };
+  } catch {
+    return { status: r.status, body: null };
+  }
 }

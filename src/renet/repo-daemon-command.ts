@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { isNetworkId } from '../infra/network.js';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
+import { localGet, pidFromFile } from './local.js';
 
 interface DaemonRequest {
   rootPrefix: string;
@@ -51,26 +51,16 @@ export async function repoDaemonCommand(args: string[], stdin: string): Promise<
     throw new Error(`the daemon of repo ${req.networkId} did not answer within 15 s; see ${p.log}`);
   }
   if (args[0] === 'stop') {
-    const pid = readPid(p.supervisor);
+    const pid = pidFromFile(p.supervisor, 'supervise');
     if (!pid) return { networkId: req.networkId, socket: p.socket, action: 'stopped' };
     // The supervisor stops dockerd, which stops the containers and removes its socket.
     process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 600 && readPid(p.supervisor); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && pidFromFile(p.supervisor); i++) await new Promise((r) => setTimeout(r, 50));
     unmountUnder(p.execRoot);
     unmountUnder(req.dataRoot);
     return { networkId: req.networkId, socket: p.socket, action: 'stopped' };
   }
   throw new Error('usage: renet repo-daemon start|stop|status < request.json');
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(file, 'utf8'));
-    process.kill(pid, 0);
-    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) ? undefined : pid;
-  } catch {
-    return undefined;
-  }
 }
 
 /** dockerd can leave its netns mount, and its data-root bound on itself, behind after exiting (testbed-notes pitfall 11). */
@@ -85,14 +75,6 @@ function unmountUnder(dir: string): void {
   }
 }
 
-function ping(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ socketPath: socket, path: '/_ping', timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
+async function ping(socket: string): Promise<boolean> {
+  return (await localGet({ socketPath: socket }, '/_ping', 1000)).status === 200;
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pidAlive } from '../local.js';
 
 /**
  * One push at a time per machine: an atomic mkdir, holding the owner's PID. A second push waits
@@ -40,12 +41,7 @@ function owner(dir: string): number | undefined {
 }
 
 function ownerGone(dir: string): boolean {
+  // No PID yet: the owner is between mkdir and writing it.
   const pid = owner(dir);
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
+  return Boolean(pid) && !pidAlive(pid as number);
 }

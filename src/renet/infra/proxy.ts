@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { hostDocker } from '../local.js';
 import { hostDockerEnv, hostExec } from './host-exec.js';
 
 /** `rediacc-proxy`, or one per root prefix so test servers can share a host daemon. */
@@ -31,15 +32,13 @@ export async function proxyUp(rootPrefix: string): Promise<string> {
  * Whether the proxy's Traefik container runs, found by compose's project label (not by name: v1 and
  * v2 name differently). Asked through the Engine API, not the docker CLI: this runs on every push.
  */
-export async function proxyStatus(rootPrefix: string): Promise<{ running: boolean; container: string | null }> {
-  const { default: Docker } = await import('dockerode');
-  const host = hostDockerEnv(rootPrefix).DOCKER_HOST;
-  const docker = new Docker({ socketPath: host ? host.replace(/^unix:\/\//, '') : '/var/run/docker.sock', timeout: 5000 });
+export async function proxyStatus(rootPrefix: string): Promise<{ running: boolean; container: string | null; image: string | null }> {
   try {
+    const docker = await hostDocker(rootPrefix);
     const list = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${proxyProject(rootPrefix)}`], status: ['running'] } });
     const name = list[0]?.Names[0]?.replace(/^\//, '') ?? null;
-    return { running: name !== null, container: name };
+    return { running: name !== null, container: name, image: list[0]?.Image ?? null };
   } catch {
-    return { running: false, container: null };
+    return { running: false, container: null, image: null };
   }
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { localGet, pidAlive, pidFromFile } from '../local.js';
 import { hostExec } from './host-exec.js';
 
 const UNIT = 'rediacc-router';
@@ -19,13 +19,7 @@ function supervisorPaths(rootPrefix: string) {
 }
 
 export function supervisorPid(rootPrefix: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(supervisorPaths(rootPrefix).pidfile, 'utf8'));
-    process.kill(pid, 0);
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('supervise') ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+  return pidFromFile(supervisorPaths(rootPrefix).pidfile, 'supervise');
 }
 
 /** Starts the route server, or restarts it when `restart` (its config or renet changed). */
@@ -64,27 +58,10 @@ function startSupervisor(rootPrefix: string): void {
 
 async function stopSupervisor(pid: number): Promise<void> {
   process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100; i++) {
-    try {
-      process.kill(pid, 0);
-      if (/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return;
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  for (let i = 0; i < 100 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** GET /health on the route server; its HTTP status, or 0 when nothing answers. */
 export function routerHealth(port: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/health', timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', () => resolve({ status: 0, body: '' }));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
+  return localGet({ port }, '/health');
 }

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type Docker from 'dockerode';
+import { hostDockerEnv } from './infra/host-exec.js';
+
+/**
+ * Small server-side facts renet asks about in several places: a local HTTP endpoint, a process
+ * named by a pidfile, the host's Docker daemon.
+ */
+
+/** GET on loopback (a port) or a unix socket; status 0 when nothing answers in time. */
+export function localGet(target: { port: number } | { socketPath: string }, path: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const where = 'port' in target ? { host: '127.0.0.1', port: target.port } : { socketPath: target.socketPath };
+    const req = request({ ...where, path, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', () => resolve({ status: 0, body: '' }));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+/** A live process: it exists and is not a zombie (PID 1 reaps late on some hosts, and zombies answer kill -0). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** The live PID a pidfile names, optionally checking its command line (a reused PID is not ours). */
+export function pidFromFile(file: string, cmdlineHas?: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8'));
+    if (!pidAlive(pid)) return undefined;
+    return cmdlineHas === undefined || readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(cmdlineHas) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Docker Engine client for the host daemon renet uses under this root prefix. */
+export async function hostDocker(rootPrefix: string): Promise<Docker> {
+  const { default: DockerClient } = await import('dockerode');
+  const host = hostDockerEnv(rootPrefix).DOCKER_HOST;
+  return new DockerClient({ socketPath: host ? host.replace(/^unix:\/\//, '') : '/var/run/docker.sock', timeout: 5000 });
+}
