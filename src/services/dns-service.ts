@@ -3,7 +3,8 @@ import { selectContext, selectMachine } from '../config/select.js';
 import { UserError } from '../errors.js';
 import { CloudflareDns } from '../dns/cloudflare-client.js';
 import { marker, planDns, wantedRecords, zoneFor, type DnsOp } from '../plan/dns-plan.js';
-import { readConfig, type Deps } from './deps.js';
+import { loadMachine } from './connect-machine.js';
+import type { Deps } from './deps.js';
 import type { RouteRow } from '../infra/route-rows.js';
 import { machineRoutes } from './machine-inspect.js';
 
@@ -15,8 +16,7 @@ interface DnsContext {
 
 /** The machine, a client with its token, and its zone (looked up once, then cached in the config). */
 async function prepare(deps: Deps, name: string): Promise<DnsContext> {
-  const config = await readConfig(deps);
-  const machine = selectMachine(selectContext(config, deps.flags.context), name);
+  const { machine } = await loadMachine(deps, name);
   const { cfDnsApiToken: token, baseDomain } = machine.infra;
   if (!token) throw new UserError(`${name} has no Cloudflare token.`, { hint: `rdc context set-infra ${name} --cf-dns-token - (a token with Zone:DNS:Edit)` });
   if (!baseDomain) throw new UserError(`${name} has no base domain.`, { hint: `rdc context set-infra ${name} --base-domain example.com` });

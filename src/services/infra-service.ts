@@ -1,6 +1,6 @@
 import { tlsConfigured, type Infra, type Machine } from '../config/model.js';
 import { selectContext, selectMachine } from '../config/select.js';
-import { UserError, ValidationError } from '../errors.js';
+import { formatProblems, UserError, ValidationError } from '../errors.js';
 import { entryPoints, routeEntryPoints } from '../infra/entrypoints.js';
 import { applyInfraFlags, type InfraFlags } from '../infra/set-infra.js';
 import { maskSecret } from '../util/secret.js';
@@ -26,7 +26,7 @@ export async function setInfra(deps: Deps, machineName: string, flags: InfraFlag
     const machine = selectMachine(selected, machineName);
     const change = applyInfraFlags(machine.infra, flags);
     if (change.problems.length) {
-      throw new ValidationError(change.problems, { title: `Invalid infra settings for ${machineName} (nothing was changed):\n${change.problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}` });
+      throw new ValidationError(change.problems, { title: `Invalid infra settings for ${machineName} (nothing was changed):\n${formatProblems(change.problems)}` });
     }
     machine.infra = change.infra;
     return { context: selected.name, machine: machineName, changed: change.changed, infra: infraView(machine) };

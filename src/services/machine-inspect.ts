@@ -1,21 +1,17 @@
-import { selectContext, selectMachine } from '../config/select.js';
 import { UserError } from '../errors.js';
 import { diagnose, type MachineStatus } from '../infra/diagnose.js';
 import type { Machine } from '../config/model.js';
 import { routeRows, type RouteRow } from '../infra/route-rows.js';
 import type { Runner } from '../remote/runner.js';
-import { RENET_MISMATCH, renetMachine } from '../remote/commands/renet.js';
-import { SshRunner } from '../remote/ssh-runner.js';
-import { resolveAlias, targetOf } from '../remote/ssh-target.js';
-import { readConfig, type Deps } from './deps.js';
+import { parseRenetReply, renetMachine } from '../remote/commands/renet.js';
+import { connectMachine, loadMachine } from './connect-machine.js';
+import type { Deps } from './deps.js';
 import { localRenet } from './renet-bundle.js';
 
 /** One SSH round trip: renet on the machine answers for the route server and Traefik. */
 async function askMachine(deps: Deps, name: string, verb: 'status' | 'routes' | 'ports'): Promise<unknown> {
-  const config = await readConfig(deps);
-  const selected = selectContext(config, deps.flags.context);
-  const machine = selectMachine(selected, name);
-  const runner = await SshRunner.connect(await resolveAlias(targetOf(name, machine, selected.context), deps.io.env), deps.io.env, (s) => deps.out.redact(s));
+  const { machine, context } = await loadMachine(deps, name);
+  const runner = await connectMachine(deps, name, machine, context);
   try {
     return await askOver(runner, name, machine, verb);
   } finally {
@@ -27,9 +23,9 @@ async function askMachine(deps: Deps, name: string, verb: 'status' | 'routes' | 
 async function askOver(runner: Runner, name: string, machine: Machine, verb: 'status' | 'routes' | 'ports'): Promise<unknown> {
   const { sha256 } = await localRenet();
   const r = await runner.run(renetMachine(verb, machine.rootPrefix, sha256, { rootPrefix: machine.rootPrefix, routerPort: machine.infra.routeServerPort }));
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (line === RENET_MISMATCH) throw new UserError(`${name} does not run this version of renet (or none yet).`, { hint: `Push the infra first: rdc context push-infra ${name}` });
-  return JSON.parse(line);
+  const reply = parseRenetReply<unknown>(r.stdout);
+  if (reply === undefined) throw new UserError(`${name} does not run this version of renet (or none yet).`, { hint: `Push the infra first: rdc context push-infra ${name}` });
+  return reply;
 }
 
 /** The machine's routes as rows, over an open connection. */

@@ -2,7 +2,7 @@ import { checkHostKey } from '../config/parse-config.js';
 import { DEFAULTS, emptyContext, emptyInfra, type Machine } from '../config/model.js';
 import { assertName, contextName, selectContext, selectMachine } from '../config/select.js';
 import * as v from '../config/validators.js';
-import { UserError, ValidationError, type Problem } from '../errors.js';
+import { formatProblems, UserError, ValidationError, type Problem } from '../errors.js';
 import { readConfig, type Deps } from './deps.js';
 import { resolveKeyPath } from './ssh-key-path.js';
 
@@ -40,7 +40,7 @@ export async function addMachine(deps: Deps, name: string, flags: AddMachineFlag
   const datastore = need('--datastore', flags.datastore, v.checkAbsolutePath, DEFAULTS.datastore);
   const rootPrefix = need('--root-prefix', flags.rootPrefix, v.checkAbsolutePath, DEFAULTS.rootPrefix);
   const hostKeys = (flags.hostKey ?? []).map((line) => parseHostKeyFlag(line, problems));
-  if (problems.length) throw new ValidationError(problems, { title: `Cannot add machine ${v.show(name)}:\n${problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}` });
+  if (problems.length) throw new ValidationError(problems, { title: `Cannot add machine ${v.show(name)}:\n${formatProblems(problems)}` });
   const sshKey = flags.sshKey === undefined ? undefined : await resolveKeyPath(deps, flags.sshKey, '--ssh-key');
   if (flags.scan && hostKeys.length === 0) {
     // Connects once, only as far as the key exchange: the key is pinned, nothing is sent.

@@ -1,22 +1,18 @@
 import { posix } from 'node:path';
-import { selectContext, selectMachine } from '../config/select.js';
 import { RdcError } from '../errors.js';
 import { onServer } from '../infra/server-layout.js';
 import { parseFacts, planSetup } from '../plan/setup-plan.js';
 import { aptInstall, makeDirs, probeServer, SERVER_DIRS } from '../remote/commands/setup.js';
-import { SshRunner } from '../remote/ssh-runner.js';
-import { resolveAlias, targetOf } from '../remote/ssh-target.js';
-import { readConfig, type Deps } from './deps.js';
+import { connectMachine, loadMachine } from './connect-machine.js';
+import type { Deps } from './deps.js';
 
 /**
  * `rdc machine setup`: probe, plan, act. Installs what is missing on Debian/Ubuntu (docker engine,
  * compose, Node.js >= 18 for renet), creates the server directories, and reports; idempotent.
  */
 export async function machineSetup(deps: Deps, name: string, dryRun: boolean) {
-  const config = await readConfig(deps);
-  const selected = selectContext(config, deps.flags.context);
-  const machine = selectMachine(selected, name);
-  const runner = await SshRunner.connect(await resolveAlias(targetOf(name, machine, selected.context), deps.io.env), deps.io.env, (s) => deps.out.redact(s));
+  const { machine, context } = await loadMachine(deps, name);
+  const runner = await connectMachine(deps, name, machine, context);
   try {
     const before = planSetup(parseFacts((await runner.run(probeServer(machine.rootPrefix))).stdout));
     const dirs = [...SERVER_DIRS.map((d) => onServer(machine.rootPrefix, d)), posix.normalize(onServer(machine.rootPrefix, machine.datastore))];

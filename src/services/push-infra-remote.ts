@@ -3,11 +3,10 @@ import type { Context, Machine } from '../config/model.js';
 import { RdcError } from '../errors.js';
 import { octal } from '../plan/file-plan.js';
 import { sha256, type RenderedFile } from '../render/rendered-file.js';
-import { installRenet, RENET_MISMATCH, renetInfra, stagingDir } from '../remote/commands/renet.js';
+import { installRenet, parseRenetReply, renetInfra, stagingDir } from '../remote/commands/renet.js';
 import type { Runner } from '../remote/runner.js';
-import { SshRunner } from '../remote/ssh-runner.js';
-import { resolveAlias, targetOf } from '../remote/ssh-target.js';
 import type { RouteRow } from '../infra/route-rows.js';
+import { connectMachine } from './connect-machine.js';
 import type { Deps } from './deps.js';
 import { routesOver } from './machine-inspect.js';
 import { localRenet } from './renet-bundle.js';
@@ -46,8 +45,7 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
     }
   };
 
-  const target = await resolveAlias(targetOf(name, machine, context), deps.io.env);
-  const runner = await time('connect', () => SshRunner.connect(target, deps.io.env, (s) => deps.out.redact(s)));
+  const runner = await time('connect', () => connectMachine(deps, name, machine, context));
   try {
     let status = await time('status', () => remoteStatus(runner, machine, renetHash, request));
     let renetChanged = false;
@@ -72,7 +70,8 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
     const toUpload = files.filter((f) => changes.some((c) => c.path === f.path && c.op !== 'chmod'));
     await time('upload', () => runner.upload(toUpload.map((f) => ({ path: `${stagingDir(machine.rootPrefix)}/${sha256(f.content)}`, content: f.content, mode: 0o600 }))));
     const applied = await time('apply', () => runner.run(renetInfra('apply', machine.rootPrefix, renetHash, { ...request, renetChanged })));
-    const report = JSON.parse(lastLine(applied.stdout)) as ApplyReport;
+    const report = parseRenetReply<ApplyReport>(applied.stdout);
+    if (!report) throw new RdcError(`renet on ${name} was replaced during the push (another rdc version?); push again.`);
     if (!report.verify.ok) {
       throw new RdcError(`push-infra applied the config on ${name} but verification failed: Traefik ${report.verify.proxyRunning ? 'runs' : 'is not running'}, route server /health ${report.verify.routerHealth || 'does not answer'}.`,
         { hint: `Look at the proxy with docker logs, and at ${machine.rootPrefix === '/' ? '' : machine.rootPrefix}/var/log/rediacc/router.log (or journalctl -u rediacc-router).` });
@@ -95,11 +94,5 @@ async function routesForDns(runner: Runner, name: string, machine: Machine): Pro
 
 /** The server's view, or undefined when renet is missing or another build. */
 async function remoteStatus(runner: Runner, machine: Machine, renetHash: string, request: unknown): Promise<StatusReport | undefined> {
-  const r = await runner.run(renetInfra('status', machine.rootPrefix, renetHash, request));
-  const line = lastLine(r.stdout);
-  return line === RENET_MISMATCH ? undefined : (JSON.parse(line) as StatusReport);
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? '';
+  return parseRenetReply<StatusReport>((await runner.run(renetInfra('status', machine.rootPrefix, renetHash, request))).stdout);
 }

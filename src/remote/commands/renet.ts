@@ -43,3 +43,9 @@ export function installRenet(rootPrefix: string, uploaded: string): RemoteComman
   const script = `mkdir -p ${shellQuote(posix.dirname(target))} && mv -f ${shellQuote(uploaded)} ${shellQuote(tmp)} && chmod 0755 ${shellQuote(tmp)} && mv -f ${shellQuote(tmp)} ${shellQuote(target)}`;
   return command('install renet', ['sh', '-c', script]);
 }
+
+/** renet's JSON answer (its last stdout line), or undefined when the installed renet is missing or another build. */
+export function parseRenetReply<T>(stdout: string): T | undefined {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  return line === RENET_MISMATCH ? undefined : (JSON.parse(line) as T);
+}

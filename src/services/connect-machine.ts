@@ -1,0 +1,16 @@
+import type { Context, Machine } from '../config/model.js';
+import { selectContext, selectMachine } from '../config/select.js';
+import { SshRunner } from '../remote/ssh-runner.js';
+import { resolveAlias, targetOf } from '../remote/ssh-target.js';
+import { readConfig, type Deps } from './deps.js';
+
+/** A registered machine and its context, from the config (`--context` honoured). */
+export async function loadMachine(deps: Deps, name: string): Promise<{ machine: Machine; context: Context }> {
+  const selected = selectContext(await readConfig(deps), deps.flags.context);
+  return { machine: selectMachine(selected, name), context: selected.context };
+}
+
+/** One SSH connection to a machine: ~/.ssh/config alias applied, pinned key verified, secrets redacted from errors. */
+export async function connectMachine(deps: Deps, name: string, machine: Machine, context: Context): Promise<SshRunner> {
+  return SshRunner.connect(await resolveAlias(targetOf(name, machine, context), deps.io.env), deps.io.env, (s) => deps.out.redact(s));
+}
