@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { RdcError } from '../errors.js';
 import { onServer } from '../infra/server-layout.js';
-import { parseFacts, planSetup } from '../plan/setup-plan.js';
+import { parseFacts, planSetup, type SetupStep } from '../plan/setup-plan.js';
 import { aptInstall, makeDirs, probeServer, SERVER_DIRS } from '../remote/commands/setup.js';
 import { connectMachine, loadMachine } from './connect-machine.js';
 import type { Deps } from './deps.js';
@@ -16,7 +16,7 @@ export async function machineSetup(deps: Deps, name: string, dryRun: boolean) {
   try {
     const before = planSetup(parseFacts((await runner.run(probeServer(machine.rootPrefix))).stdout));
     const dirs = [...SERVER_DIRS.map((d) => onServer(machine.rootPrefix, d)), posix.normalize(onServer(machine.rootPrefix, machine.datastore))];
-    if (dryRun) return { machine: name, dryRun, installed: [], wouldInstall: before.install, refusal: before.refusal ?? null, steps: before.steps, directories: dirs };
+    if (dryRun) return { machine: name, dryRun, installed: [], wouldInstall: before.install, refusal: before.refusal ?? null, steps: withStatus(before.steps, []), directories: dirs };
     if (before.refusal) throw new RdcError(`Cannot set up ${name}: ${before.refusal}`);
     if (before.install.length) {
       const spinner = await deps.out.spinner(`Installing ${before.install.join(', ')} on ${name}`);
@@ -34,8 +34,13 @@ export async function machineSetup(deps: Deps, name: string, dryRun: boolean) {
         hint: 'Install it by hand (for Node.js >= 18 on an older release, see nodejs.org or NodeSource), then run rdc machine setup again.',
       });
     }
-    return { machine: name, dryRun, installed: before.install, wouldInstall: [], refusal: null, steps: after.steps, directories: dirs };
+    return { machine: name, dryRun, installed: before.install, wouldInstall: [], refusal: null, steps: withStatus(after.steps, before.install), directories: dirs };
   } finally {
     runner.close();
   }
+}
+
+/** Each component as present, installed (by this run) or missing. */
+function withStatus(steps: SetupStep[], installed: string[]) {
+  return steps.map((s) => ({ ...s, status: !s.present ? 'missing' : installed.some((p) => s.packages.includes(p)) ? 'installed' : 'present' }));
 }

@@ -10,7 +10,7 @@ export function machineSetupCommand(env: CommandEnv): Command {
       const { machineSetup } = await import('../../services/machine-setup.js');
       const r = await machineSetup(deps, args[0] as string, Boolean(opts.dryRun));
       if (deps.out.json) return deps.out.data(r);
-      deps.out.table(['COMPONENT', 'STATUS', 'DETAIL'], r.steps.map((s) => [s.component, s.present ? (r.installed.some((p) => s.packages.includes(p)) ? 'installed' : 'present') : 'missing', s.detail]));
+      deps.out.table(['COMPONENT', 'STATUS', 'DETAIL'], r.steps.map((s) => [s.component, s.status, s.detail]));
       if (r.dryRun) {
         if (r.refusal) deps.out.warn(r.refusal);
         return deps.out.result(r.wouldInstall.length ? `Would install: ${r.wouldInstall.join(', ')}; would create ${r.directories.length} directories.` : `Nothing to install; would create ${r.directories.length} directories.`);
