@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { contextCommand } from './commands/context/index.js';
 import { dnsCommand } from './commands/dns/index.js';
 import { machineCommand } from './commands/machine/index.js';
+import { repoCommand } from './commands/repo/index.js';
 import type { CommandEnv } from './commands/run.js';
 import { packageRoot } from './util/package-root.js';
 
@@ -29,10 +30,12 @@ Getting started:
   rdc machine setup server-1
   rdc context set-infra server-1 --public-ipv4 203.0.113.50 --base-domain example.com
   rdc context push-infra server-1
+  rdc repo up my-app -m server-1 --path ./my-app --mount
 
 Exit codes: 0 ok, 1 failure, 2 bad usage or invalid input (nothing changed), 130 interrupted.`);
   program.addCommand(contextCommand(env));
   program.addCommand(machineCommand(env));
+  program.addCommand(repoCommand(env));
   program.addCommand(dnsCommand(env));
   // Sub-commands inherit the output routing and exit behaviour.
   for (const cmd of allCommands(program)) {

@@ -55,8 +55,12 @@ export interface Repository {
   machine: string;
   guid: string;
   networkId: number;
+  /** The local source directory `repo up` syncs (remembered from `--path`). */
   path: string | undefined;
+  /** The volume passphrase (LUKS); sent to the server on stdin only, never stored there. */
   credential: Secret;
+  /** The kind of volume the server made for it (luks, image, directory), once known. */
+  volume: string | undefined;
 }
 
 export const DEFAULTS = {

@@ -117,14 +117,19 @@ function parseInfra(value: unknown, path: string, d: Diagnostics): Infra {
 function parseRepository(value: unknown, path: string, d: Diagnostics): Repository | undefined {
   const obj = readObject(value, path, d);
   if (!obj) return undefined;
-  warnUnknownKeys(obj, ['machine', 'guid', 'networkId', 'path', 'credential'], path, d);
+  warnUnknownKeys(obj, ['machine', 'guid', 'networkId', 'path', 'credential', 'volume'], path, d);
   const machine = readField(obj, 'machine', path, d, str(v.checkName), true);
   const guid = readField(obj, 'guid', path, d, str(v.checkGuid), true);
   const networkId = readField(obj, 'networkId', path, d, v.checkNetworkId, true);
   const repoPath = readField(obj, 'path', path, d, str(ok));
   const credential = readField(obj, 'credential', path, d, str(v.checkToken), true);
+  const volume = readField(obj, 'volume', path, d, str(checkVolume));
   if (!machine || !guid || networkId === undefined || !credential) return undefined;
-  return { machine, guid, networkId, path: repoPath, credential: new Secret(credential) };
+  return { machine, guid, networkId, path: repoPath, credential: new Secret(credential), volume };
+}
+
+function checkVolume(value: string): v.Check<string> {
+  return ['luks', 'image', 'directory'].includes(value) ? { ok: true, value } : { ok: false, expected: 'one of luks, image, directory' };
 }
 
 function ok(value: string): v.Check<string> {

@@ -37,7 +37,7 @@ export function serializeInfra(infra: Infra): Record<string, unknown> {
 }
 
 function serializeRepository(r: Repository): Record<string, unknown> {
-  return compact({ machine: r.machine, guid: r.guid, networkId: r.networkId, path: r.path, credential: r.credential.reveal() });
+  return compact({ machine: r.machine, guid: r.guid, networkId: r.networkId, path: r.path, credential: r.credential.reveal(), volume: r.volume });
 }
 
 function compact(obj: Record<string, unknown>): Record<string, unknown> {

@@ -75,6 +75,11 @@ export class Output {
     this.#write(this.#io.stdout, JSON.stringify(value, null, 2));
   }
 
+  /** Raw output passed through as it arrives (a remote program's logs), secrets redacted. */
+  stream(chunk: string, to: 'stdout' | 'stderr'): void {
+    (to === 'stdout' ? this.#io.stdout : this.#io.stderr).write(this.redact(chunk));
+  }
+
   /** Progress for humans (stderr); silent in --json mode. */
   progress(line: string): void {
     if (!this.json) this.#write(this.#io.stderr, this.#err.dim(line));

@@ -10,9 +10,11 @@ export interface ExecResult {
  * Where remote commands go. SshRunner runs them over one SSH connection; a printing runner for
  * --dry-run and recording runners for tests implement the same interface.
  */
+export type OutputListener = (chunk: string, stream: 'stdout' | 'stderr') => void;
+
 export interface Runner {
-  /** Runs a command and reports its exit code, whatever it is. */
-  exec(cmd: RemoteCommand): Promise<ExecResult>;
+  /** Runs a command and reports its exit code, whatever it is; with a listener, output streams to it instead. */
+  exec(cmd: RemoteCommand, onOutput?: OutputListener): Promise<ExecResult>;
   /** Runs a command and throws RemoteCommandError unless it exits 0. */
   run(cmd: RemoteCommand): Promise<ExecResult>;
   /** Writes files in one SFTP session, creating their directories (absolute paths on the server). */

@@ -4,7 +4,7 @@ import { join, posix } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
 import { toShell, type RemoteCommand } from './command.js';
 import { hostKeyFromBlob, matchesPinned } from './host-key.js';
-import type { ExecResult, Runner } from './runner.js';
+import type { ExecResult, OutputListener, Runner } from './runner.js';
 import { RemoteCommandError, SshError, sshFailure, tail } from './ssh-errors.js';
 import type { SshTarget } from './ssh-target.js';
 
@@ -69,14 +69,15 @@ export class SshRunner implements Runner {
     }));
   }
 
-  exec(cmd: RemoteCommand): Promise<ExecResult> {
+  exec(cmd: RemoteCommand, onOutput?: OutputListener): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(toShell(cmd), (err, stream) => {
         if (err) return reject(sshFailure(err, where(this.target), this.target.machine));
         let stdout = '';
         let stderr = '';
-        stream.on('data', (d: Buffer) => (stdout += d.toString()));
-        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        // A listener gets the output as it arrives (logs); otherwise it is collected for the caller.
+        stream.on('data', (d: Buffer) => (onOutput ? onOutput(d.toString(), 'stdout') : (stdout += d.toString())));
+        stream.stderr.on('data', (d: Buffer) => (onOutput ? onOutput(d.toString(), 'stderr') : (stderr += d.toString())));
         stream.once('close', (code: number | null) => resolve({ code, stdout, stderr }));
         stream.end(cmd.stdin);
       });

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { COMPOSE_FILES } from '../compose/files.js';
 import { rewriteCompose, type Slots } from '../compose/rewrite.js';
-
-const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 
 /**
  * `renet compose [--unsafe] -- <compose args>`, run from a Rediaccfile: the compose file of the

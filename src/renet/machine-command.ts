@@ -20,14 +20,14 @@ type Obj = Record<string, unknown>;
 export async function machineCommand(args: string[], stdin: string): Promise<unknown> {
   const req = JSON.parse(stdin) as MachineRequest;
   if (typeof req.rootPrefix !== 'string' || !Number.isInteger(req.routerPort)) throw new Error('machine request: rootPrefix and routerPort are required');
-  if (args[0] === 'routes') return (await getJson(req.routerPort, '/routes.json')).body;
+  if (args[0] === 'routes') return (await getJson(req.routerPort, '/routes.json?peek')).body;
   if (args[0] === 'ports') return (await getJson(req.routerPort, '/ports')).body;
   if (args[0] === 'status') return status(req);
   throw new Error('usage: renet machine status|routes|ports < request.json');
 }
 
 async function status(req: MachineRequest) {
-  const [proxy, health, routes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json')]);
+  const [proxy, health, routes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek')]);
   let settings: Obj = {};
   try {
     settings = JSON.parse(readFileSync(onServer(req.rootPrefix, SERVER_PATHS.routerConfig), 'utf8')) as Obj;

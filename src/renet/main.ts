@@ -17,6 +17,11 @@ export async function renetMain(argv: string[]): Promise<number> {
       writeQuietly(`${JSON.stringify(result)}\n`);
       return result.ok ? 0 : 1;
     }
+    if (command === 'repo') {
+      const reply = await (await import('./repo-command.js')).repoCommand(rest, await readStdin());
+      writeQuietly(`${JSON.stringify(reply)}\n`);
+      return 0;
+    }
     if (command === 'infra' || command === 'machine' || command === 'repo-daemon') {
       const stdin = await readStdin();
       const report = command === 'infra' ? await (await import('./infra-command.js')).infraCommand(rest, stdin)
@@ -25,7 +30,7 @@ export async function renetMain(argv: string[]): Promise<number> {
       writeQuietly(`${JSON.stringify(report)}\n`);
       return 0;
     }
-    log(`usage: renet route-server|supervise|infra|machine|lifecycle|compose|repo-daemon …${command ? ` (unknown command "${command}")` : ''}`);
+    log(`usage: renet route-server|supervise|infra|machine|repo|lifecycle|compose|repo-daemon …${command ? ` (unknown command "${command}")` : ''}`);
     return 2;
   } catch (err) {
     log(`error: ${(err as Error).message}`);

@@ -26,6 +26,11 @@ export function renetMachine(verb: 'status' | 'routes' | 'ports', rootPrefix: st
   return renetChecked(['machine', verb], rootPrefix, renetSha256, request);
 }
 
+/** `renet repo <verb>` with the repo request (credential included) on stdin. */
+export function renetRepo(verb: 'create' | 'up' | 'plan' | 'down' | 'status' | 'delete' | 'check-key', rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
+  return renetChecked(['repo', verb], rootPrefix, renetSha256, request);
+}
+
 function renetChecked(args: string[], rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
   const renet = shellQuote(renetPath(rootPrefix));
   const script = [

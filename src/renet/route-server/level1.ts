@@ -4,7 +4,8 @@ import { emptyTables, type ContainerInfo, type Fragment, type FragmentResult, ty
 /**
  * Level 1: a container with only `rediacc.*` labels gets the auto route
  * `{service}-{networkId}.{baseDomain}` to `http://{service_ip}:{service_port or 80}`, plus a TCP/UDP
- * route per `rediacc.tcp_ports` / `rediacc.udp_ports` entry.
+ * route per `rediacc.tcp_ports` / `rediacc.udp_ports` entry. A container with TCP/UDP ports and no
+ * `rediacc.service_port` speaks no HTTP: it gets no auto HTTP route.
  */
 export function autoFragment(c: ContainerInfo, service: string, ip: string, s: RouteSettings): FragmentResult {
   const errors: string[] = [];
@@ -20,7 +21,8 @@ export function autoFragment(c: ContainerInfo, service: string, ip: string, s: R
 
   const fragment: Fragment = { container: c, service, level: 1, config: { http: emptyTables(), tcp: emptyTables(), udp: emptyTables() }, hosts: {}, names: [], claimedHosts: [], catchAll: { tcp: { routers: [], entryPoints: [] }, udp: { routers: [], entryPoints: [] } } };
   const name = `auto-${label}`;
-  if (s.baseDomain) {
+  // A container that only declares TCP/UDP ports (a database) gets no HTTP route unless it names a service_port.
+  if (s.baseDomain && (portLabel !== undefined || (!tcp.length && !udp.length))) {
     const router: Record<string, unknown> = { entryPoints: s.routeEntryPoints, rule: `Host(\`${label}.${s.baseDomain}\`)`, service: name };
     if (s.certResolver) router.tls = { certResolver: s.certResolver };
     fragment.config.http.routers[name] = router;

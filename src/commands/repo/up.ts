@@ -1,0 +1,53 @@
+import { Command } from 'commander';
+import type { RepoUpOptions } from '../../services/repo-up-service.js';
+import { runWith, type CommandEnv } from '../run.js';
+import { printTimings, printUrls, volumeLine } from './print.js';
+
+export function repoUpCommand(env: CommandEnv): Command {
+  return new Command('up')
+    .description('sync the source dir, mount the volume, start the repo\'s daemon, run prep() then up() of every Rediaccfile, print the URLs')
+    .argument('<name>', 'repo name (created on first up)')
+    .option('-m, --machine <machine>', 'machine (default: where the repo lives, else the context\'s default machine)')
+    .option('--path <dir>', 'local source directory (remembered; default: the current directory when it holds a Rediaccfile)')
+    .option('--mount', 'mount the repo\'s volume if it is not mounted')
+    .option('--prep-only', 'run prep() only')
+    .option('--size <size>', 'volume size when the repo is created, e.g. 10G', '10G')
+    .option('--volume <kind>', 'volume kind when the repo is created: auto, luks, image or directory', 'auto')
+    .option('--timings', 'print how long each phase took')
+    .option('--network-id <id>', 'network ID when the repo is created (2816 + 64·n; default: the lowest free one)')
+    .option('--dry-run', 'print what would change and change nothing')
+    .action(runWith<RepoUpOptions & { timings?: boolean }>(env, async ({ deps, args, opts }) => {
+      const { repoUp } = await import('../../services/repo-up-service.js');
+      const r = await repoUp(deps, args[0] as string, opts);
+      if (deps.out.json) return deps.out.data(r);
+      if (r.dryRun) {
+        const p = r.plan;
+        deps.out.heading(`Plan for repo ${r.repo} on ${r.machine} (network ${r.networkId}):`);
+        deps.out.fields([
+          ['repo', p.exists ? 'exists' : 'would be created'],
+          ['volume', `${volumeLine(p.volume, p.mounted)}${!p.mounted ? (opts.mount ? ' (would be mounted)' : ' — needs --mount') : ''}`],
+          ['files', p.sync ? `${r.files} in source: ${p.sync.upload} to upload, ${p.sync.placed} to place, ${p.sync.deleted} to delete, ${p.sync.kept} unchanged` : `${r.files} in source (compared once the volume is mounted)`],
+          ['daemon', p.daemon === 'running' ? 'running' : 'would be started'],
+          ['then', opts.prepOnly ? 'prep() of every Rediaccfile' : 'prep() then up() of every Rediaccfile'],
+        ]);
+        return;
+      }
+      const s = r.reply.sync;
+      deps.out.done(`Repo ${r.repo} is up on ${r.machine} (network ${r.networkId}).`);
+      deps.out.fields([
+        ['volume', `${volumeLine(r.reply.volume, true)}${r.reply.created ? ' (created)' : ''}`],
+        ['files', s ? `${s.placed} updated, ${s.deleted} deleted, ${s.kept} unchanged` : '-'],
+        ['daemon', r.reply.daemon ?? '-'],
+        ['Rediaccfiles', (r.reply.steps ?? []).filter((x) => x.status !== 'absent').map((x) => `${x.dir || '.'}:${x.fn} ${x.status}`).join(', ') || 'none ran'],
+      ]);
+      for (const path of r.skipped) deps.out.warn(`not synced (not a regular file): ${path}`);
+      if (!opts.prepOnly) {
+        deps.out.heading('URLs:');
+        printUrls(deps.out, r.urls);
+        if (r.reply.routesSettled === false) deps.out.warn(`the route server had not seen every container yet; check with rdc repo status ${r.repo}`);
+      }
+      if (r.dns?.summary) deps.out.result(`DNS (Cloudflare): ${r.dns.summary}.`);
+      if (r.dns?.error) deps.out.warn(`DNS sync failed, the app is up: ${r.dns.error} (retry with rdc dns sync ${r.machine})`);
+      printTimings(deps.out, r.timings, Boolean(opts.timings));
+    }));
+}

@@ -1,0 +1,84 @@
+import { existsSync, readdirSync } from 'node:fs';
+import type { RepoReply } from '../repo/repo-reply.js';
+import { daemonRunning, removeDaemonFiles, stopDaemon } from './repo/daemon.js';
+import { runLifecycle } from './repo/lifecycle.js';
+import { repoEnv } from './repo/repo-env.js';
+import { repoUp } from './repo/repo-up.js';
+import { checkRequest, repoPaths, type RepoPaths, type RepoRequest } from './repo/request.js';
+import { repoRows, runningContainers, waitForRoutes } from './repo/routes-wait.js';
+import { observeAndPlan } from './repo/sync.js';
+import { availableKinds, checkCredential, chooseKind, createVolume, destroyVolume, isMounted, readMeta, unmountVolume, type VolumeMeta } from './repo/volume.js';
+
+/**
+ * `renet repo create|up|plan|down|status|delete|check-key` with a RepoRequest on stdin; one JSON
+ * reply. `plan` is what `--dry-run` and `status` read: it never changes anything.
+ */
+export async function repoCommand(args: string[], stdin: string): Promise<RepoReply> {
+  const req = checkRequest(JSON.parse(stdin) as RepoRequest);
+  const p = repoPaths(req);
+  const meta = readMeta(p);
+  switch (args[0]) {
+    case 'create': {
+      const { meta: made, created } = await createVolume(req, p);
+      return { ok: true, exists: true, created, volume: made.kind, mounted: isMounted(p, made) };
+    }
+    case 'up':
+      return repoUp(req, p);
+    case 'plan':
+      return plan(req, p, meta);
+    case 'status':
+      return status(req, p, meta);
+    case 'down':
+      return meta ? down(req, p, meta, Boolean(req.unmount)) : { ok: true, exists: false };
+    case 'delete': {
+      if (!meta) return { ok: true, exists: false };
+      const reply = await down(req, p, meta, true, true);
+      removeDaemonFiles(daemonTarget(req, p));
+      await destroyVolume(p);
+      return { ...reply, exists: false };
+    }
+    case 'check-key':
+      return { ok: meta?.kind === 'luks' && (await checkCredential(req, p)), exists: Boolean(meta), volume: meta?.kind };
+    default:
+      throw new Error('usage: renet repo create|up|plan|down|status|delete|check-key < request.json');
+  }
+}
+
+function daemonTarget(req: RepoRequest, p: RepoPaths) {
+  return { rootPrefix: req.rootPrefix, networkId: req.networkId, dataRoot: p.dataRoot, name: req.name };
+}
+
+async function plan(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefined): Promise<RepoReply> {
+  const available = availableKinds();
+  const mounted = meta ? isMounted(p, meta) : false;
+  const sync = mounted && req.manifest ? observeAndPlan(p, req.manifest) : undefined;
+  return {
+    ok: true, exists: Boolean(meta), volume: meta?.kind ?? chooseKind(req.volume), available, mounted,
+    daemon: (await daemonRunning(daemonTarget(req, p))) ? 'running' : 'not running',
+    sync: sync && { placed: sync.place.length, chmod: sync.chmod.length, deleted: sync.delete.length, kept: sync.keep.length, upload: sync.upload.length },
+  };
+}
+
+async function status(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefined): Promise<RepoReply> {
+  const running = await daemonRunning(daemonTarget(req, p));
+  return {
+    ok: true, exists: Boolean(meta), volume: meta?.kind, mounted: meta ? isMounted(p, meta) : false, daemon: running ? 'running' : 'not running',
+    containers: running ? await runningContainers(p.socket) : [], routes: await repoRows(req.routerPort, req.networkId),
+  };
+}
+
+/** down() of every Rediaccfile (best effort, subdirs Z→A then the root), then the daemon stops. */
+async function down(req: RepoRequest, p: RepoPaths, meta: VolumeMeta, unmount: boolean, removeUnit = false): Promise<RepoReply> {
+  const mounted = isMounted(p, meta);
+  const t = daemonTarget(req, p);
+  let steps: RepoReply['steps'] = [];
+  if (mounted && existsSync(p.mount) && (await daemonRunning(t)) && readdirSync(p.mount).length) {
+    steps = (await runLifecycle(p.mount, 'down', repoEnv(p.mount, req.name, req.networkId, p.socket))).steps;
+    // Let the route server drop the routes before the daemon goes (a vanished daemon's routes linger for a grace period).
+    await waitForRoutes(req.routerPort, req.networkId, p.socket, 5000);
+  }
+  const daemon = await stopDaemon(t, removeUnit);
+  const mountAction = unmount ? await unmountVolume(p, meta) : undefined;
+  return { ok: true, exists: true, volume: meta.kind, mounted: unmount ? meta.kind === 'directory' : mounted, mountAction, daemon, steps };
+}
+

@@ -1,0 +1,99 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { dockerdArgs, repoDaemonUnit } from '../../repo/dockerd-args.js';
+import { hostExec } from '../infra/host-exec.js';
+import { usesSystemd } from '../infra/router-service.js';
+import { localGet, pidFromFile } from '../local.js';
+
+export interface DaemonTarget {
+  rootPrefix: string;
+  networkId: number;
+  /** Inside the repo's mount, so images and containers live with the repo's data. */
+  dataRoot: string;
+  name?: string;
+}
+
+export function daemonPaths(t: DaemonTarget) {
+  const run = onServer(t.rootPrefix, SERVER_PATHS.socketDir);
+  return {
+    socket: join(run, `docker-${t.networkId}.sock`),
+    execRoot: join(run, `exec-${t.networkId}`),
+    pidfile: join(run, `docker-${t.networkId}.pid`),
+    supervisor: join(run, `docker-${t.networkId}.supervisor.pid`),
+    config: onServer(t.rootPrefix, `etc/rediacc/docker-${t.networkId}.json`),
+    log: onServer(t.rootPrefix, `var/log/rediacc/docker-${t.networkId}.log`),
+    unit: `rediacc-repo-${t.networkId}`,
+    dataRoot: t.dataRoot,
+  };
+}
+
+export async function daemonRunning(t: DaemonTarget): Promise<boolean> {
+  return (await localGet({ socketPath: daemonPaths(t).socket }, '/_ping', 1000)).status === 200;
+}
+
+/**
+ * Starts the repo's own dockerd: a systemd unit where systemd runs, else `renet supervise` in its
+ * own session. Either way it outlives the SSH session and is restarted after a crash.
+ */
+export async function startDaemon(t: DaemonTarget): Promise<'running' | 'started'> {
+  if (await daemonRunning(t)) return 'running';
+  const p = daemonPaths(t);
+  for (const dir of [t.dataRoot, p.execRoot]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const file of [p.config, p.log]) mkdirSync(file.slice(0, file.lastIndexOf('/')), { recursive: true });
+  if (!existsSync(p.config)) writeFileSync(p.config, '{}\n');
+  const args = dockerdArgs(p);
+  if (usesSystemd(t.rootPrefix)) {
+    writeFileSync(`/etc/systemd/system/${p.unit}.service`, repoDaemonUnit(t.networkId, t.name ?? String(t.networkId), args));
+    await hostExec('systemctl', ['daemon-reload']);
+    const r = await hostExec('systemctl', ['enable', '--now', p.unit]);
+    if (r.code !== 0) throw new Error(`systemctl enable --now ${p.unit} failed: ${r.stderr.trim()}`);
+  } else {
+    const out = openSync(p.log, 'a');
+    spawn(process.execPath, [process.argv[1] as string, 'supervise', '--pidfile', p.supervisor, '--', ...args], { detached: true, stdio: ['ignore', out, out] }).unref();
+  }
+  for (let i = 0; i < 300; i++) {
+    if (await daemonRunning(t)) return 'started';
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the daemon of repo ${t.networkId} did not answer within 15 s; see ${p.log}`);
+}
+
+export async function stopDaemon(t: DaemonTarget, removeUnit = false): Promise<'stopped' | 'not running'> {
+  const p = daemonPaths(t);
+  let was = false;
+  if (usesSystemd(t.rootPrefix) && existsSync(`/etc/systemd/system/${p.unit}.service`)) {
+    was = (await hostExec('systemctl', ['is-active', '--quiet', p.unit])).code === 0;
+    await hostExec('systemctl', [removeUnit ? 'disable' : 'stop', ...(removeUnit ? ['--now'] : []), p.unit]);
+    if (removeUnit) rmSync(`/etc/systemd/system/${p.unit}.service`, { force: true });
+  }
+  const pid = pidFromFile(p.supervisor, 'supervise');
+  if (pid) {
+    was = true;
+    // The supervisor stops dockerd, which stops the containers and removes its socket.
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 600 && pidFromFile(p.supervisor); i++) await new Promise((r) => setTimeout(r, 50));
+  }
+  unmountUnder(p.execRoot);
+  unmountUnder(t.dataRoot);
+  return was ? 'stopped' : 'not running';
+}
+
+/** Removes what the daemon kept outside the repo's volume (config, log, exec-root). */
+export function removeDaemonFiles(t: DaemonTarget): void {
+  const p = daemonPaths(t);
+  for (const path of [p.config, p.log, p.execRoot]) rmSync(path, { recursive: true, force: true });
+}
+
+/** dockerd can leave its netns mount, and its data-root bound on itself, behind after exiting (testbed-notes pitfall 11). */
+export function unmountUnder(dir: string): void {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m === dir || m.startsWith(`${dir}/`));
+  for (const m of mounts.sort().reverse()) {
+    try {
+      execFileSync('umount', ['-l', m]);
+    } catch {
+      // already gone
+    }
+  }
+}

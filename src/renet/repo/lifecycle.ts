@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { shellQuote } from '../../remote/command.js';
+import { lifecycleSteps, rediaccDirs, type Phase } from '../../repo/lifecycle-plan.js';
+
+export interface StepResult {
+  dir: string;
+  fn: string;
+  status: 'ok' | 'failed' | 'absent' | 'skipped';
+  code: number | null;
+  output: string;
+  ms: number;
+}
+
+/** Exit code the step script uses when the Rediaccfile defines no such function. */
+const ABSENT = 200;
+
+/** The directories of a repo that hold a Rediaccfile: the root, then first-level subdirs A→Z. */
+export function repoRediaccDirs(repoPath: string): string[] {
+  const candidates = ['Rediaccfile', ...readdirSync(repoPath, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${e.name}/Rediaccfile`)];
+  return rediaccDirs(candidates.filter((p) => existsSync(join(repoPath, p))));
+}
+
+/**
+ * Runs the Rediaccfiles' functions in the order of SYSTEM.md §4, each in bash with its Rediaccfile
+ * sourced from its own directory (`set -e`); `only` keeps one function's steps. `env` holds REPOSITORY_*, DOCKER_HOST and every {SERVICE}_IP.
+ */
+export async function runLifecycle(repoPath: string, phase: Phase, env: Record<string, string>, only?: 'prep' | 'up' | 'down'): Promise<{ ok: boolean; steps: StepResult[] }> {
+  const steps = lifecycleSteps(repoRediaccDirs(repoPath), phase).filter((s) => !only || s.fn === only);
+  // Rediaccfiles call `renet compose …`: a `renet` on their PATH runs this very bundle.
+  const fullEnv = { ...env, PATH: `${renetShimDir()}:${process.env.PATH ?? '/usr/bin:/bin'}` };
+  const results: StepResult[] = [];
+  let stopped = false;
+  for (const step of steps) {
+    if (stopped) {
+      results.push({ dir: step.dir, fn: step.fn, status: 'skipped', code: null, output: '', ms: 0 });
+      continue;
+    }
+    const started = performance.now();
+    const r = await runStep(join(repoPath, step.dir), step.fn, fullEnv);
+    const status = r.code === 0 ? 'ok' : r.code === ABSENT ? 'absent' : 'failed';
+    results.push({ dir: step.dir, fn: step.fn, status, code: r.code, output: r.output, ms: Math.round(performance.now() - started) });
+    if (status === 'failed' && step.onFailure === 'stop') stopped = true;
+  }
+  return { ok: !results.some((r) => r.status === 'failed'), steps: results };
+}
+
+/** A directory holding a `renet` script that execs this bundle (created once, next to it). */
+function renetShimDir(): string {
+  const self = process.argv[1] as string;
+  const dir = join(dirname(self), 'path');
+  const shim = join(dir, 'renet');
+  const text = `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(self)} "$@"\n`;
+  if (!existsSync(shim) || readFileSync(shim, 'utf8') !== text) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${shim}.tmp`, text, { mode: 0o755 });
+    renameSync(`${shim}.tmp`, shim);
+  }
+  return dir;
+}
+
+function runStep(dir: string, fn: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  // Paths and the function name reach bash as arguments, never inside the script text.
+  const script = `set -e; cd "$1"; source ./Rediaccfile; if declare -F "$2" >/dev/null; then "$2"; else exit ${ABSENT}; fi`;
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', script, 'rediaccfile', dir, fn], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('close', (code) => resolve({ code, output: output.slice(-8000) }));
+  });
+}

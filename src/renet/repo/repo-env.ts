@@ -1,0 +1,38 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { COMPOSE_FILES } from '../../compose/files.js';
+import { ipVariable, rewriteCompose, type Slots } from '../../compose/rewrite.js';
+import { serviceIp } from '../../infra/network.js';
+import { repoRediaccDirs } from './lifecycle.js';
+
+/**
+ * The environment every Rediaccfile function gets (SYSTEM.md §4). Slots for the services of every
+ * compose file are given first, so that `prep()` already sees each `{SERVICE}_IP`; a compose file
+ * that does not parse is left for `renet compose` to report.
+ */
+export function repoEnv(repoPath: string, name: string, networkId: number, socket: string): Record<string, string> {
+  const slotsFile = join(repoPath, '.rediacc.json');
+  const before = existsSync(slotsFile) ? readFileSync(slotsFile, 'utf8') : '';
+  let slots: Slots = before ? (JSON.parse(before) as Slots) : { services: {} };
+  for (const dir of repoRediaccDirs(repoPath)) {
+    const file = COMPOSE_FILES.map((f) => join(repoPath, dir, f)).find((f) => existsSync(f));
+    if (!file) continue;
+    try {
+      const model = parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+      if (model && typeof model === 'object') slots = rewriteCompose(model, networkId, slots, true).slots;
+    } catch {
+      // renet compose reports it with the file name
+    }
+  }
+  const text = `${JSON.stringify(slots, null, 2)}\n`;
+  if (text !== before) {
+    writeFileSync(`${slotsFile}.tmp`, text);
+    renameSync(`${slotsFile}.tmp`, slotsFile);
+  }
+  const env: Record<string, string> = {
+    REPOSITORY_PATH: repoPath, REPOSITORY_NAME: name, REPOSITORY_NETWORK_ID: String(networkId), DOCKER_HOST: `unix://${socket}`,
+  };
+  for (const [service, { slot }] of Object.entries(slots.services)) env[ipVariable(service)] = serviceIp(networkId, slot);
+  return env;
+}

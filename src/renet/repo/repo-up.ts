@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { syncIsNoop } from '../../repo/sync-plan.js';
+import type { RepoReply } from '../../repo/repo-reply.js';
+import { startDaemon } from './daemon.js';
+import { runLifecycle } from './lifecycle.js';
+import { repoEnv } from './repo-env.js';
+import type { RepoPaths, RepoRequest } from './request.js';
+import { waitForRoutes } from './routes-wait.js';
+import { applySync, incomingDir, observeAndPlan } from './sync.js';
+import { createVolume, isMounted, mountVolume } from './volume.js';
+
+/**
+ * `renet repo up`: create the volume if needed, mount it (with `mount`), sync the manifest, start
+ * the repo's daemon, run every prep() then every up(), and wait until the route server shows the
+ * repo's containers. When the server lacks some file contents it changes nothing and asks for them.
+ * A failing prep() puts the synced files back as they were.
+ */
+export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply> {
+  const timings: Record<string, number> = {};
+  const time = async <T>(phase: string, work: () => Promise<T> | T): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[phase] = Math.round((timings[phase] ?? 0) + performance.now() - start);
+    }
+  };
+  if (!existsSync(onServer(req.rootPrefix, SERVER_PATHS.routerConfig))) {
+    return { ok: false, exists: false, refused: 'no-infra', message: 'this machine has no infra yet (no route server config)' };
+  }
+  const { meta, created } = await time('create', () => createVolume(req, p));
+  let mountAction: RepoReply['mountAction'] = 'already';
+  if (!isMounted(p, meta)) {
+    if (!req.mount) return { ok: false, exists: true, volume: meta.kind, created, mounted: false, refused: 'not-mounted', message: 'the repo\'s volume is not mounted' };
+    try {
+      mountAction = await time('mount', () => mountVolume(req, p, meta));
+    } catch (err) {
+      return { ok: false, exists: true, volume: meta.kind, created, mounted: false, refused: 'volume', message: (err as Error).message };
+    }
+  }
+  const plan = await time('sync', () => observeAndPlan(p, req.manifest ?? []));
+  if (plan.upload.length) return { ok: true, exists: true, volume: meta.kind, created, mounted: true, mountAction, needUpload: plan.upload, incoming: incomingDir(p), timings };
+  const tx = await time('sync', () => applySync(p, req.manifest ?? [], plan));
+  const sync = { placed: plan.place.length, chmod: plan.chmod.length, deleted: plan.delete.length, kept: plan.keep.length, upload: 0 };
+  const base = { exists: true, volume: meta.kind, created, mounted: true, mountAction, sync, timings };
+  let daemon: RepoReply['daemon'];
+  try {
+    daemon = await time('daemon', () => startDaemon({ rootPrefix: req.rootPrefix, networkId: req.networkId, dataRoot: p.dataRoot, name: req.name }));
+  } catch (err) {
+    tx.rollback();
+    throw err;
+  }
+  const env = repoEnv(p.mount, req.name, req.networkId, p.socket);
+  const prep = await time('prep', () => runLifecycle(p.mount, 'up', env, 'prep'));
+  if (!prep.ok) {
+    if (!syncIsNoop(plan)) tx.rollback();
+    return { ok: false, ...base, daemon, steps: prep.steps };
+  }
+  tx.commit();
+  if (req.prepOnly) return { ok: true, ...base, daemon, steps: prep.steps };
+  const up = await time('up', () => runLifecycle(p.mount, 'up', env, 'up'));
+  const routes = await time('routes', () => waitForRoutes(req.routerPort, req.networkId, p.socket, req.routesTimeoutMs ?? 20_000));
+  return { ok: up.ok, ...base, daemon, steps: [...prep.steps, ...up.steps], routes: routes.rows, routesSettled: routes.settled };
+}

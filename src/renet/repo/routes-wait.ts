@@ -1,0 +1,48 @@
+import { routeRows, type RouteRow } from '../../infra/route-rows.js';
+import { localGet } from '../local.js';
+
+interface Health {
+  daemons?: { networkId: number; ok: boolean; containers: number }[];
+  proxySynced?: boolean;
+}
+
+/** Traefik applies a fetched config after its providersThrottleDuration (100ms in rdc's static config). */
+const PROXY_APPLY_MS = 250;
+
+/** The running containers of a repo daemon (Docker Engine API over its socket). */
+export async function runningContainers(socket: string): Promise<{ id: string; service: string; ip: string; state: string; image: string }[]> {
+  const r = await localGet({ socketPath: socket }, '/containers/json?all=1', 3000);
+  if (r.status !== 200) return [];
+  return (JSON.parse(r.body) as { Id: string; State: string; Image: string; Labels?: Record<string, string> }[]).map((c) => ({
+    id: c.Id.slice(0, 12), service: c.Labels?.['rediacc.service_name'] ?? '', ip: c.Labels?.['rediacc.service_ip'] ?? '', state: c.State, image: c.Image,
+  }));
+}
+
+/**
+ * Waits until the route server has seen every running container of the repo's daemon and Traefik
+ * has fetched that config, then returns the repo's rows of /routes.json. `settled` is false when
+ * the time ran out first.
+ */
+export async function waitForRoutes(routerPort: number, networkId: number, socket: string, timeoutMs: number): Promise<{ settled: boolean; rows: RouteRow[] }> {
+  const deadline = Date.now() + timeoutMs;
+  const want = (await runningContainers(socket)).filter((c) => c.state === 'running').length;
+  let settled = false;
+  for (;;) {
+    const health = await localGet({ port: routerPort }, '/health', 2000);
+    if (health.status === 200) {
+      const h = JSON.parse(health.body) as Health;
+      const daemon = h.daemons?.find((d) => d.networkId === networkId);
+      const seen = want === 0 ? !daemon || (daemon.ok && daemon.containers === 0) : Boolean(daemon?.ok && daemon.containers === want);
+      settled = seen && h.proxySynced === true;
+    }
+    if (settled || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (settled) await new Promise((r) => setTimeout(r, PROXY_APPLY_MS));
+  return { settled, rows: await repoRows(routerPort, networkId) };
+}
+
+export async function repoRows(routerPort: number, networkId: number): Promise<RouteRow[]> {
+  const routes = await localGet({ port: routerPort }, '/routes.json?peek', 3000);
+  return routes.status === 200 ? routeRows(JSON.parse(routes.body) as Record<string, unknown>).filter((r) => r.networkId === networkId) : [];
+}

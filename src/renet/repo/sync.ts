@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { planSync, safeRelativePath, type ObservedFile, type SourceFile, type SyncPlan } from '../../repo/sync-plan.js';
+import type { RepoPaths } from './request.js';
+
+/** Where rdc's uploads wait, by sha256, on the volume itself: moving them into place is a rename. */
+export function incomingDir(p: RepoPaths): string {
+  return join(p.state, 'incoming');
+}
+
+const syncedList = (p: RepoPaths) => join(p.state, 'synced.json');
+const rollbackDir = (p: RepoPaths) => join(p.state, 'rollback');
+
+/** The sync plan for a manifest against what the mounted repo holds now. Changes nothing. */
+export function observeAndPlan(p: RepoPaths, manifest: SourceFile[]): SyncPlan {
+  const bad = manifest.filter((f) => !safeRelativePath(f.path) || !/^[0-9a-f]{64}$/.test(f.sha256));
+  if (bad.length) throw new Error(`manifest: refusing unsafe paths: ${bad.slice(0, 3).map((f) => JSON.stringify(f.path)).join(', ')}`);
+  const previous = existsSync(syncedList(p)) ? (JSON.parse(readFileSync(syncedList(p), 'utf8')) as string[]) : [];
+  const observed = new Map<string, ObservedFile>();
+  for (const path of new Set([...manifest.map((f) => f.path), ...previous])) {
+    const full = join(p.mount, path);
+    try {
+      const st = statSync(full);
+      if (st.isFile()) observed.set(path, { sha256: createHash('sha256').update(readFileSync(full)).digest('hex'), mode: st.mode & 0o777 });
+    } catch {
+      // absent
+    }
+  }
+  const staged = new Set(existsSync(incomingDir(p)) ? readdirSync(incomingDir(p)) : []);
+  return planSync(manifest, observed, previous, staged);
+}
+
+/**
+ * Applies a plan whose uploads are all staged. Every file it replaces or deletes is kept aside, so
+ * a failing prep() can put the repo back exactly as it was (`rollback`); `commit` drops the copies.
+ */
+export function applySync(p: RepoPaths, manifest: SourceFile[], plan: SyncPlan): { rollback(): void; commit(): void } {
+  const aside = rollbackDir(p);
+  rmSync(aside, { recursive: true, force: true });
+  const touched: { path: string; hadOld: boolean }[] = [];
+  const setAside = (path: string) => {
+    const full = join(p.mount, path);
+    const hadOld = existsSync(full);
+    if (hadOld) {
+      mkdirSync(dirname(join(aside, path)), { recursive: true });
+      renameSync(full, join(aside, path));
+    }
+    touched.push({ path, hadOld });
+  };
+  const previousList = existsSync(syncedList(p)) ? readFileSync(syncedList(p), 'utf8') : undefined;
+  for (const file of plan.place) {
+    setAside(file.path);
+    const full = join(p.mount, file.path);
+    mkdirSync(dirname(full), { recursive: true });
+    copyFileSync(join(incomingDir(p), file.sha256), full);
+    chmodSync(full, file.mode);
+  }
+  const modes = plan.chmod.map((file) => ({ full: join(p.mount, file.path), old: statSync(join(p.mount, file.path)).mode & 0o777 }));
+  for (const file of plan.chmod) chmodSync(join(p.mount, file.path), file.mode);
+  for (const path of plan.delete) {
+    setAside(path);
+    removeEmptyParents(p.mount, dirname(join(p.mount, path)));
+  }
+  mkdirSync(p.state, { recursive: true });
+  writeFileSync(syncedList(p), JSON.stringify(manifest.map((f) => f.path)));
+  return {
+    rollback() {
+      for (const { path, hadOld } of touched.reverse()) {
+        const full = join(p.mount, path);
+        rmSync(full, { force: true });
+        if (hadOld) {
+          mkdirSync(dirname(full), { recursive: true });
+          renameSync(join(aside, path), full);
+        }
+      }
+      for (const { full, old } of modes) chmodSync(full, old);
+      if (previousList === undefined) rmSync(syncedList(p), { force: true });
+      else writeFileSync(syncedList(p), previousList);
+      rmSync(aside, { recursive: true, force: true });
+    },
+    commit() {
+      rmSync(aside, { recursive: true, force: true });
+      rmSync(incomingDir(p), { recursive: true, force: true });
+    },
+  };
+}
+
+function removeEmptyParents(root: string, dir: string): void {
+  while (dir.startsWith(`${root}/`)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return; // not empty
+    }
+    dir = dirname(dir);
+  }
+}
+

@@ -1,0 +1,64 @@
+/** One file of a repo's source, as rdc hashed it locally. */
+export interface SourceFile {
+  /** Relative, `/`-separated, normalized. */
+  path: string;
+  sha256: string;
+  /** 0o755 or 0o644: only the executable bit travels. */
+  mode: number;
+}
+
+export interface ObservedFile {
+  sha256: string;
+  mode: number;
+}
+
+export interface SyncPlan {
+  /** Already in place with this content and mode. */
+  keep: string[];
+  /** Content already on the server (uploaded to the staging dir): moved into place. */
+  place: SourceFile[];
+  /** Same content, other mode. */
+  chmod: SourceFile[];
+  /** Content the server lacks, by sha256 (each content uploaded once). */
+  upload: string[];
+  /** Synced last time, gone from the source now. */
+  delete: string[];
+}
+
+/**
+ * What a sync must do (pure): desired files against what the repo holds, what was staged, and the
+ * paths the previous sync wrote. Only files rdc synced are ever deleted; what the app writes at
+ * runtime (prep() output, data dirs) is not rdc's to remove.
+ */
+export function planSync(desired: SourceFile[], observed: Map<string, ObservedFile>, previous: string[], staged: Set<string>): SyncPlan {
+  const plan: SyncPlan = { keep: [], place: [], chmod: [], upload: [], delete: [] };
+  const wanted = new Set(desired.map((f) => f.path));
+  const missing = new Set<string>();
+  for (const file of desired) {
+    const have = observed.get(file.path);
+    if (have && have.sha256 === file.sha256) {
+      if ((have.mode & 0o111) === (file.mode & 0o111)) plan.keep.push(file.path);
+      else plan.chmod.push(file);
+    } else if (staged.has(file.sha256)) plan.place.push(file);
+    else missing.add(file.sha256);
+  }
+  plan.upload = [...missing].sort();
+  plan.delete = previous.filter((p) => !wanted.has(p) && observed.has(p)).sort();
+  return plan;
+}
+
+export function syncIsNoop(plan: SyncPlan): boolean {
+  return !plan.place.length && !plan.chmod.length && !plan.upload.length && !plan.delete.length;
+}
+
+/** Paths rdc never syncs and renet never lets a manifest touch: renet's own state inside the repo. */
+export function reservedPath(path: string): boolean {
+  return path === '.rediacc.json' || path.split('/').includes('.rediacc');
+}
+
+/** A manifest path renet may write: relative, normalized, no `..`, not reserved. */
+export function safeRelativePath(path: string): boolean {
+  if (!path || path.startsWith('/') || path.includes('\0') || path.includes('\\')) return false;
+  const parts = path.split('/');
+  return parts.every((p) => p !== '' && p !== '.' && p !== '..') && !reservedPath(path);
+}

@@ -1,0 +1,104 @@
+import { selectContext } from '../config/select.js';
+import { UserError } from '../errors.js';
+import { repoLogs } from '../remote/commands/repo-logs.js';
+import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
+import { connectMachine } from './connect-machine.js';
+import { readConfig, type Deps } from './deps.js';
+import { askRepo, throwIfRefused } from './repo-remote.js';
+import { urlsOf } from './repo-up-service.js';
+import { forgetRepo, repoRequest, repoTarget, saveRepo, type RepoTarget, type VolumeChoice } from './repo-target.js';
+import type { RepoReply } from '../repo/repo-reply.js';
+import type { Runner } from '../remote/runner.js';
+
+async function withRepo<T>(deps: Deps, t: RepoTarget, work: (runner: Runner) => Promise<T>): Promise<T> {
+  const runner = await connectMachine(deps, t.machineName, t.machine, t.context);
+  try {
+    return await work(runner);
+  } finally {
+    runner.close();
+  }
+}
+
+/** `rdc repo create`: network ID, GUID and credential in the config; the volume and dirs on the server. */
+export async function repoCreate(deps: Deps, name: string, opts: { machine?: string; path?: string; size?: string; volume?: VolumeChoice; networkId?: string; dryRun?: boolean }) {
+  const t = await repoTarget(deps, name, opts.machine, { mayCreate: true, networkId: opts.networkId });
+  const request = repoRequest(t, { volume: opts.volume, size: opts.size });
+  return withRepo(deps, t, async (runner) => {
+    if (opts.dryRun) return { repo: name, machine: t.machineName, networkId: t.repo.networkId, guid: t.repo.guid, dryRun: true, reply: await askRepo(runner, t, 'plan', request) };
+    const reply = await askRepo(runner, t, 'create', request, true);
+    if (reply.exists) await saveRepo(deps, t, { path: opts.path, volume: reply.volume });
+    throwIfRefused(reply, t);
+    return { repo: name, machine: t.machineName, networkId: t.repo.networkId, guid: t.repo.guid, dryRun: false, reply };
+  });
+}
+
+export async function repoDown(deps: Deps, name: string, opts: { machine?: string; unmount?: boolean; dryRun?: boolean }) {
+  const t = await repoTarget(deps, name, opts.machine, { mayCreate: false });
+  return withRepo(deps, t, async (runner) => {
+    if (opts.dryRun) return { repo: name, machine: t.machineName, dryRun: true, reply: await askRepo(runner, t, 'plan', repoRequest(t)) };
+    return { repo: name, machine: t.machineName, dryRun: false, reply: await askRepo(runner, t, 'down', repoRequest(t, { unmount: Boolean(opts.unmount) })) };
+  });
+}
+
+export async function repoStatus(deps: Deps, name: string, opts: { machine?: string }) {
+  const t = await repoTarget(deps, name, opts.machine, { mayCreate: false });
+  const reply = await withRepo(deps, t, (runner) => askRepo(runner, t, 'status', repoRequest(t)));
+  return statusOf(t, reply);
+}
+
+function statusOf(t: RepoTarget, reply: RepoReply) {
+  return {
+    repo: t.name, machine: t.machineName, networkId: t.repo.networkId, guid: t.repo.guid, exists: reply.exists, volume: reply.volume ?? null,
+    mounted: Boolean(reply.mounted), daemon: reply.daemon ?? 'not running', socket: onServer(t.machine.rootPrefix, `${SERVER_PATHS.socketDir}/docker-${t.repo.networkId}.sock`),
+    containers: reply.containers ?? [], urls: urlsOf(t, reply),
+  };
+}
+
+/** Every repo of the context (or of one machine), each asked on its machine over one connection per machine. */
+export async function repoList(deps: Deps, opts: { machine?: string }) {
+  const selected = selectContext(await readConfig(deps), deps.flags.context);
+  const names = Object.entries(selected.context.repositories).filter(([, r]) => !opts.machine || r.machine === opts.machine).map(([n]) => n).sort();
+  const byMachine = new Map<string, RepoTarget[]>();
+  for (const n of names) {
+    const t = await repoTarget(deps, n, undefined, { mayCreate: false });
+    byMachine.set(t.machineName, [...(byMachine.get(t.machineName) ?? []), t]);
+  }
+  const rows = await Promise.all([...byMachine.values()].map(async (targets) => {
+    const first = targets[0] as RepoTarget;
+    try {
+      return await withRepo(deps, first, async (runner) => {
+        const out = [];
+        for (const t of targets) out.push(statusOf(t, await askRepo(runner, t, 'status', repoRequest(t))));
+        return out;
+      });
+    } catch (err) {
+      return targets.map((t) => ({ repo: t.name, machine: t.machineName, networkId: t.repo.networkId, error: deps.out.redact((err as Error).message) }));
+    }
+  }));
+  return rows.flat().sort((a, b) => a.repo.localeCompare(b.repo));
+}
+
+export async function repoLogsStream(deps: Deps, name: string, service: string | undefined, opts: { machine?: string; follow?: boolean; tail?: string }) {
+  const t = await repoTarget(deps, name, opts.machine, { mayCreate: false });
+  const tail = Number(opts.tail ?? 100);
+  if (!Number.isInteger(tail) || tail < 0) throw new UserError(`--tail: expected a whole number of lines, got ${JSON.stringify(opts.tail)}`);
+  if (service !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(service)) throw new UserError(`service: ${JSON.stringify(service)} is not a compose service name`);
+  if (opts.follow && !service) throw new UserError('--follow needs a service: rdc repo logs NAME SERVICE --follow');
+  const socket = onServer(t.machine.rootPrefix, `${SERVER_PATHS.socketDir}/docker-${t.repo.networkId}.sock`);
+  return withRepo(deps, t, async (runner) => {
+    const r = await runner.exec(repoLogs(socket, service, { follow: Boolean(opts.follow), tail }), (chunk, stream) => deps.out.stream(chunk, stream));
+    if (r.code === 3) throw new UserError(service ? `Repo ${name} has no container for service ${service}.` : `Repo ${name} has no containers.`, { hint: `rdc repo status ${name}` });
+    return r.code ?? 0;
+  });
+}
+
+/** Removes the repo from its machine (down, daemon, volume, files) and from the config. */
+export async function repoDelete(deps: Deps, name: string, opts: { machine?: string; dryRun?: boolean }) {
+  const t = await repoTarget(deps, name, opts.machine, { mayCreate: false });
+  return withRepo(deps, t, async (runner) => {
+    if (opts.dryRun) return { repo: name, machine: t.machineName, dryRun: true, reply: await askRepo(runner, t, 'plan', repoRequest(t)) };
+    const reply = await askRepo(runner, t, 'delete', repoRequest(t));
+    await forgetRepo(deps, name);
+    return { repo: name, machine: t.machineName, dryRun: false, reply };
+  });
+}

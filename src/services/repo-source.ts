@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import ignore from 'ignore';
+import { UserError } from '../errors.js';
+import { reservedPath, type SourceFile } from '../repo/sync-plan.js';
+
+/** rdc's ignore file at the root of the source: gitignore syntax. */
+export const IGNORE_FILE = '.rediaccignore';
+/** Never synced: version control and renet's own state in the repo. */
+const ALWAYS_IGNORED = ['.git/', '.rediacc/', '.rediacc.json'];
+
+export interface LocalSource {
+  dir: string;
+  files: SourceFile[];
+  /** Symlinks and special files are not synced; named so the user knows. */
+  skipped: string[];
+  read(path: string): Promise<Buffer>;
+}
+
+/**
+ * The local source directory as a manifest: every regular file not ignored, hashed. Only the
+ * executable bit of the mode travels (0755 or 0644).
+ */
+export async function readSource(cwd: string, dir: string): Promise<LocalSource> {
+  const root = resolve(cwd, dir);
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UserError(`--path: ${root} is not a directory`, { hint: 'Give the directory holding the Rediaccfile, e.g. --path ./my-app' });
+  const rules = ignore().add(ALWAYS_IGNORED);
+  const ignoreText = await readFile(join(root, IGNORE_FILE), 'utf8').catch(() => '');
+  rules.add(ignoreText);
+  const files: SourceFile[] = [];
+  const skipped: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await readdir(join(root, rel), { withFileTypes: true });
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (rules.ignores(e.isDirectory() ? `${path}/` : path) || reservedPath(path)) continue;
+      if (e.isDirectory()) await walk(path);
+      else if (e.isFile()) {
+        const full = join(root, path);
+        const [content, st] = await Promise.all([readFile(full), stat(full)]);
+        files.push({ path, sha256: createHash('sha256').update(content).digest('hex'), mode: st.mode & 0o111 ? 0o755 : 0o644 });
+      } else skipped.push(path);
+    }
+  };
+  await walk('');
+  return { dir: root, files, skipped, read: (path) => readFile(join(root, path)) };
+}
