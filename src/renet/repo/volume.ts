@@ -30,7 +30,7 @@ function writeMeta(p: RepoPaths, meta: VolumeMeta): void {
 /** What this server can offer: LUKS needs device-mapper and cryptsetup; a plain image needs loop devices. */
 export function availableKinds(): Record<VolumeKind, boolean> {
   return {
-    luks: existsSync('/dev/mapper/control') && onPath('cryptsetup'),
+    luks: deviceMapper() && onPath('cryptsetup'),
     image: existsSync('/dev/loop-control') && onPath('mkfs.ext4'),
     directory: true,
   };
@@ -77,7 +77,7 @@ export async function mountVolume(req: RepoRequest, p: RepoPaths, meta: VolumeMe
   mkdirSync(p.mount, { recursive: true, mode: 0o700 });
   if (meta.kind === 'image') await must('mount', ['-o', 'loop', p.image, p.mount]);
   if (meta.kind === 'luks') {
-    if (!existsSync('/dev/mapper/control')) {
+    if (!deviceMapper()) {
       throw new Error('this server\'s kernel has no device-mapper, so a LUKS volume can be formatted but not opened here; delete the repo and create it again with --volume image (unencrypted)');
     }
     const device = `/dev/mapper/${p.mapper}`;
@@ -106,6 +106,18 @@ export async function checkCredential(req: RepoRequest, p: RepoPaths): Promise<b
 export async function destroyVolume(p: RepoPaths): Promise<void> {
   for (const path of [p.image, p.meta]) rmSync(path, { force: true });
   rmSync(p.mount, { recursive: true, force: true });
+}
+
+/**
+ * Whether the kernel has device-mapper. /dev/mapper/control is no proof: libdevmapper creates that
+ * node itself on its first try, even on kernels without the driver.
+ */
+function deviceMapper(): boolean {
+  try {
+    return /\bdevice-mapper\b/.test(readFileSync('/proc/misc', 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 function mountPoints(): string[] {
