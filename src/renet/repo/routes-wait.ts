@@ -4,6 +4,7 @@ import { localGet } from '../local.js';
 interface Health {
   daemons?: { networkId: number; ok: boolean; containers: number }[];
   proxySynced?: boolean;
+  proxyFetchedMsAgo?: number | null;
 }
 
 /** Traefik applies a fetched config after its providersThrottleDuration (100ms in rdc's static config). */
@@ -27,6 +28,7 @@ export async function waitForRoutes(routerPort: number, networkId: number, socke
   const deadline = Date.now() + timeoutMs;
   const want = (await runningContainers(socket)).filter((c) => c.state === 'running').length;
   let settled = false;
+  let applyWait = PROXY_APPLY_MS;
   for (;;) {
     const health = await localGet({ port: routerPort }, '/health', 2000);
     if (health.status === 200) {
@@ -34,11 +36,13 @@ export async function waitForRoutes(routerPort: number, networkId: number, socke
       const daemon = h.daemons?.find((d) => d.networkId === networkId);
       const seen = want === 0 ? !daemon || (daemon.ok && daemon.containers === 0) : Boolean(daemon?.ok && daemon.containers === want);
       settled = seen && h.proxySynced === true;
+      // A config Traefik fetched a while ago is applied already.
+      applyWait = Math.max(0, PROXY_APPLY_MS - (h.proxyFetchedMsAgo ?? 0));
     }
     if (settled || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  if (settled) await new Promise((r) => setTimeout(r, PROXY_APPLY_MS));
+  if (settled && applyWait) await new Promise((r) => setTimeout(r, applyWait));
   return { settled, rows: await repoRows(routerPort, networkId) };
 }
 

