@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { serviceIp } from '../../src/infra/network.js';
+import { CloudflareApi } from '../helpers/cloudflare-api.js';
 import { startRepoBed, tcpRequest, type RepoBed } from '../helpers/repo-bed.js';
 import { httpGet } from '../helpers/testbed/http.js';
 import { waitFor } from '../helpers/testbed/ports.js';
@@ -26,8 +27,16 @@ describe('rdc repo up/down/status of the example app', () => {
   const via = (host: string) => httpGet(bed.listen, bed.ports.http, '/', host);
   const containerIds = (id: number) => execFileSync('docker', ['-H', `unix://${bed.server.rootPrefix}/var/run/rediacc/docker-${id}.sock`, 'ps', '-q'], { encoding: 'utf8' }).trim().split('\n').sort().join(',');
 
+  // With a DNS token, repo up also syncs the records of the new routes: against the local API stand-in.
+  const cloudflare = new CloudflareApi();
+  const TOKEN = 'cfTokenRepoE2e0123456789abcdef';
+
   before(async () => {
-    bed = await startRepoBed('repo');
+    const base = await cloudflare.start();
+    cloudflare.tokens.set(TOKEN, { zones: [cloudflare.addZone('repo.test')], edit: true });
+    bed = await startRepoBed('repo', { RDC_CLOUDFLARE_BASE_URL: base });
+    const t = await bed.rdc(['context', 'set-infra', 's1', '--cf-dns-token', '-'], { stdin: TOKEN });
+    assert.equal(t.code, 0, t.stderr);
     A = bed.networkId(0);
     B = bed.networkId(1);
     src = bed.exampleSource('my-app', `app.${bed.domain}`);
@@ -45,7 +54,7 @@ down() { record down; }
   });
 
   after(async () => {
-    await bed?.stop();
+    await Promise.all([bed?.stop(), cloudflare.stop()]);
   });
 
   test('create then up: volume, daemon, Rediaccfiles, and the URLs printed once the routes are live', async () => {
@@ -61,6 +70,10 @@ down() { record down; }
     assert.ok(r.stdout.includes(`http://app.${bed.domain}:${bed.ports.http}/`), r.stdout);
     assert.ok(r.stdout.includes(`tcp://${bed.listen}:5432`), r.stdout);
     assert.match(r.stdout, /timings: hash \d+ ms, connect \d+ ms, server \d+ ms, server\.create \d+ ms, server\.mount \d+ ms, server\.sync \d+ ms, upload \d+ ms, server\.daemon \d+ ms, server\.prep \d+ ms, server\.up \d+ ms, server\.routes \d+ ms/);
+    assert.match(r.stdout, /DNS \(Cloudflare\): /);
+    const records = [...cloudflare.records.values()].map((x) => `${x.type} ${x.name} ${x.content}`).sort();
+    assert.ok(records.includes(`A app.${bed.domain} ${bed.listen}`), records.join('\n'));
+    assert.ok(!r.stdout.includes(TOKEN) && !r.stderr.includes(TOKEN));
     // The routes are live when up returns: no waiting here.
     const web = await via(`web-${A}.${bed.domain}`);
     assert.equal(web.status, 200);

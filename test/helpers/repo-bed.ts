@@ -28,10 +28,10 @@ export interface RepoBed {
  * What the repo e2e files share: a real sshd, a test server (root prefix, host dockerd, Traefik
  * image), machine s1 registered with its infra pushed (plain HTTP on private loopback ports).
  */
-export async function startRepoBed(label: string): Promise<RepoBed> {
+export async function startRepoBed(label: string, extraEnv: Record<string, string> = {}): Promise<RepoBed> {
   const dir = mkdtempSync(join(tmpdir(), `rdc-e2e-${label}-`));
   const configPath = join(dir, 'config.yaml');
-  const rdc = (args: string[], opts: { stdin?: string; cwd?: string } = {}) => runCli(args, { env: { RDC_CONFIG: configPath, HOME: '/nonexistent-home' }, stdin: opts.stdin, cwd: opts.cwd ?? dir });
+  const rdc = (args: string[], opts: { stdin?: string; cwd?: string } = {}) => runCli(args, { env: { RDC_CONFIG: configPath, HOME: '/nonexistent-home', ...extraEnv }, stdin: opts.stdin, cwd: opts.cwd ?? dir });
   const listen = privateLoopback();
   const domain = `${label}.test`;
   const sshd = await startSshd(join(dir, 'sshd'));
