@@ -1,16 +1,9 @@
-/** One file of a repo's source, as rdc hashed it locally. */
-export interface SourceFile {
-  /** Relative, `/`-separated, normalized. */
-  path: string;
-  sha256: string;
-  /** 0o755 or 0o644: only the executable bit travels. */
-  mode: number;
-}
+import type { DesiredFile, ObservedFile } from '../plan/file-plan.js';
 
-export interface ObservedFile {
-  sha256: string;
-  mode: number;
-}
+export type { ObservedFile };
+
+/** One file of a repo's source, as rdc hashed it locally: a relative path, mode 0o755 or 0o644 (only the executable bit travels). */
+export type SourceFile = DesiredFile;
 
 export interface SyncPlan {
   /** Already in place with this content and mode. */

@@ -10,6 +10,7 @@ import { connectMachine } from './connect-machine.js';
 import type { Deps } from './deps.js';
 import { routesOver } from './machine-inspect.js';
 import { localRenet } from './renet-bundle.js';
+import { phaseTimer } from '../util/phase-timer.js';
 
 interface StatusReport {
   plan: { op: string; path: string; cause: string }[];
@@ -35,15 +36,7 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
   const desired = files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode }));
   const lockTimeoutMs = Number(deps.io.env.RDC_PUSH_LOCK_TIMEOUT_MS) || 120_000;
   const request = { rootPrefix: machine.rootPrefix, files: desired, routerPort: machine.infra.routeServerPort, lockTimeoutMs };
-  const timings: Record<string, number> = {};
-  const time = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings[phase] = Math.round((timings[phase] ?? 0) + performance.now() - start);
-    }
-  };
+  const { timings, time } = phaseTimer();
 
   const runner = await time('connect', () => connectMachine(deps, name, machine, context));
   try {

@@ -12,6 +12,7 @@ import type { Deps } from './deps.js';
 import { askRepo, failedStep, throwIfRefused } from './repo-remote.js';
 import { readSource, type LocalSource } from './repo-source.js';
 import { repoRequest, repoTarget, saveRepo, type RepoTarget, type VolumeChoice } from './repo-target.js';
+import { phaseTimer } from '../util/phase-timer.js';
 
 export interface RepoUpOptions {
   machine?: string;
@@ -30,15 +31,7 @@ export interface RepoUpOptions {
  * happen only when renet lacks some contents; then it is asked again.
  */
 export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
-  const timings: Record<string, number> = {};
-  const time = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings[phase] = Math.round((timings[phase] ?? 0) + performance.now() - start);
-    }
-  };
+  const { timings, time } = phaseTimer();
   const t = await repoTarget(deps, name, opts.machine, { mayCreate: true, networkId: opts.networkId });
   const request = repoRequest(t, { volume: opts.volume, size: opts.size, mount: Boolean(opts.mount), prepOnly: Boolean(opts.prepOnly) });
   const source = await time('hash', () => checkedSource(deps, t, opts.path));

@@ -1,8 +1,8 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ping } from '../helpers/testbed/dockerd.js';
 import { freePort, waitFor } from '../helpers/testbed/ports.js';
 import { importTraefikImage } from '../helpers/testbed/traefik-image.js';
 import { requireSshd, requireTool } from '../helpers/testbed/tools.js';
@@ -87,16 +87,4 @@ function pidOf(pidfile: string): number | undefined {
 
 function alive(pidfile: string): boolean {
   return pidOf(pidfile) !== undefined;
-}
-
-function ping(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ socketPath: socket, path: '/_ping', timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
 }

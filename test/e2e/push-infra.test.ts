@@ -219,11 +219,10 @@ describe('push-infra over SSH', () => {
       const routes = await waitFor('the routes over SSH', async () => {
         const r = await rdc(['--json', 'machine', 'routes', 's1']);
         const rows = (JSON.parse(r.stdout) as { routes: { router: string; networkId: number; level: number; backend: string; match: string }[] }).routes;
-        return rows.length >= 4 ? rows : undefined;
+        return rows.length >= 3 ? rows : undefined;
       });
       assert.deepEqual(routes.filter((x) => x.networkId === id).map((x) => `${x.match} -> ${x.backend} (level ${x.level})`).sort(), [
         `broken-${id}.push.test -> http://${serviceIp(id, 1)}:9999 (level 1)`,
-        `db-${id}.push.test -> http://${serviceIp(id, 2)}:80 (level 1)`,
         `tcp-5432 -> ${serviceIp(id, 2)}:5432 (level 1)`,
         `web-${id}.push.test -> http://${serviceIp(id, 0)}:8080 (level 1)`,
       ]);

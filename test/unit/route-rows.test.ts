@@ -9,8 +9,6 @@ test('route rows name the host or entrypoint, the backend, the repo and the leve
   const { dynamic } = JSON.parse(readFileSync(`${FIXTURES}routes/tcp-udp-ports/expected.json`, 'utf8')) as { dynamic: Record<string, unknown> };
   const rows = routeRows(dynamic).map((r) => `${r.kind} ${r.match} -> ${r.backend} repo ${r.networkId} level ${r.level}`);
   assert.deepEqual(rows, [
-    'http postgres-2816.example.com -> http://127.0.11.3:80 repo 2816 level 1',
-    'http postgres-2880.example.com -> http://127.0.11.67:80 repo 2880 level 1',
     'tcp mail.example.com -> 127.0.11.130:993 repo 2944 level 2',
     'tcp tcp-10001 -> 127.0.11.67:5432 repo 2880 level 1',
     'tcp tcp-25 -> 127.0.11.130:25 repo 2944 level 2',

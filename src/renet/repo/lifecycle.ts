@@ -3,15 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { dirname, join } from 'node:path';
 import { shellQuote } from '../../remote/command.js';
 import { lifecycleSteps, rediaccDirs, type Phase } from '../../repo/lifecycle-plan.js';
+import type { LifecycleStepReport } from '../../repo/repo-reply.js';
 
-export interface StepResult {
-  dir: string;
-  fn: string;
-  status: 'ok' | 'failed' | 'absent' | 'skipped';
-  code: number | null;
-  output: string;
-  ms: number;
-}
+export type StepResult = LifecycleStepReport;
 
 /** Exit code the step script uses when the Rediaccfile defines no such function. */
 const ABSENT = 200;

@@ -9,6 +9,7 @@ import type { RepoPaths, RepoRequest } from './request.js';
 import { waitForRoutes } from './routes-wait.js';
 import { applySync, incomingDir, observeAndPlan } from './sync.js';
 import { createVolume, isMounted, mountVolume } from './volume.js';
+import { phaseTimer } from '../../util/phase-timer.js';
 
 /**
  * `renet repo up`: create the volume if needed, mount it (with `mount`), sync the manifest, start
@@ -17,15 +18,7 @@ import { createVolume, isMounted, mountVolume } from './volume.js';
  * A failing prep() puts the synced files back as they were.
  */
 export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply> {
-  const timings: Record<string, number> = {};
-  const time = async <T>(phase: string, work: () => Promise<T> | T): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings[phase] = Math.round((timings[phase] ?? 0) + performance.now() - start);
-    }
-  };
+  const { timings, time } = phaseTimer();
   if (!existsSync(onServer(req.rootPrefix, SERVER_PATHS.routerConfig))) {
     return { ok: false, exists: false, refused: 'no-infra', message: 'this machine has no infra yet (no route server config)' };
   }

@@ -104,7 +104,8 @@ function alive(pid: number): boolean {
   }
 }
 
-function ping(socket: string): Promise<boolean> {
+/** True when a Docker daemon answers /_ping on this socket. */
+export function ping(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request({ socketPath: socket, path: '/_ping', timeout: 1000 }, (res) => {
       res.resume();
