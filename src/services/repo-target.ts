@@ -34,13 +34,13 @@ export async function repoTarget(deps: Deps, name: string, machineFlag: string |
   if (known && machineFlag !== undefined && machineFlag !== known.machine) {
     throw new UserError(`Repo ${show(name)} lives on machine ${show(known.machine)}, not ${show(machineFlag)}.`, { hint: `Drop -m, or use -m ${known.machine}` });
   }
+  if (!known && !opts.mayCreate) {
+    throw new UserError(`Repo ${show(name)} is not in context ${show(selected.name)}.`, { hint: `Create it with: rdc repo create ${name} -m ${machineFlag ?? selected.context.defaultMachine ?? 'MACHINE'}` });
+  }
   const machineName = known?.machine ?? machineFlag ?? selected.context.defaultMachine;
   if (!machineName) throw new UserError('-m, --machine: which machine? No default machine is set in this context.', { hint: `rdc repo up ${name} -m server-1` });
   const machine = selectMachine(selected, machineName);
   if (known) return { name, machineName, machine, context: selected.context, repo: known, isNew: false };
-  if (!opts.mayCreate) {
-    throw new UserError(`Repo ${show(name)} is not in context ${show(selected.name)}.`, { hint: `Create it with: rdc repo create ${name} -m ${machineName}` });
-  }
   const used = Object.values(selected.context.repositories).filter((r) => r.machine === machineName).map((r) => r.networkId);
   const repo: Repository = { machine: machineName, guid: randomUUID(), networkId: chosenNetworkId(opts.networkId, used, machineName), path: undefined, credential: new Secret(randomBytes(32).toString('base64url')), volume: undefined };
   deps.out.addSecret(repo.credential.reveal());

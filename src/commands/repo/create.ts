@@ -1,17 +1,14 @@
 import { Command } from 'commander';
 import type { VolumeChoice } from '../../services/repo-target.js';
 import { runWith, type CommandEnv } from '../run.js';
-import { volumeLine } from './print.js';
+import { volumeLine, withCreationOptions } from './print.js';
 
 export function repoCreateCommand(env: CommandEnv): Command {
-  return new Command('create')
+  return withCreationOptions(new Command('create')
     .description('allocate a network ID, GUID and volume credential, and create the volume and dirs on the machine')
     .argument('<name>', 'repo name (lower-case letters, digits, -)')
     .option('-m, --machine <machine>', 'machine (default: the context\'s default machine)')
-    .option('--path <dir>', 'local source directory to remember for repo up')
-    .option('--size <size>', 'volume size, e.g. 10G (sparse)', '10G')
-    .option('--volume <kind>', 'auto, luks, image (unencrypted loop image) or directory (unencrypted)', 'auto')
-    .option('--network-id <id>', 'network ID when the repo is created (2816 + 64·n; default: the lowest free one)')
+    .option('--path <dir>', 'local source directory to remember for repo up'))
     .option('--dry-run', 'print what would be created and change nothing')
     .action(runWith<{ machine?: string; path?: string; size?: string; volume?: VolumeChoice; networkId?: string; dryRun?: boolean }>(env, async ({ deps, args, opts }) => {
       const { repoCreate } = await import('../../services/repo-service.js');

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { Output } from '../../output/output.js';
 import type { VolumeKind } from '../../repo/repo-reply.js';
 import type { RepoUrl } from '../../repo/repo-urls.js';
@@ -21,4 +22,12 @@ export function printTimings(out: Output, timings: Record<string, number>, asRes
   const line = `timings: ${Object.entries(timings).map(([k, v]) => `${k} ${v} ms`).join(', ')}`;
   if (asResult) out.result(line);
   else out.debug(line);
+}
+
+/** What `repo create` and a first `repo up` both decide about the new repo. */
+export function withCreationOptions(cmd: Command): Command {
+  return cmd
+    .option('--size <size>', 'volume size when the repo is created, e.g. 10G (sparse)', '10G')
+    .option('--volume <kind>', 'volume kind when the repo is created: auto, luks, image (unencrypted loop image) or directory (unencrypted)', 'auto')
+    .option('--network-id <id>', 'network ID when the repo is created (2816 + 64·n; default: the lowest free one)');
 }

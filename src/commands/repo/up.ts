@@ -1,20 +1,17 @@
 import { Command } from 'commander';
 import type { RepoUpOptions } from '../../services/repo-up-service.js';
 import { runWith, type CommandEnv } from '../run.js';
-import { printTimings, printUrls, volumeLine } from './print.js';
+import { printTimings, printUrls, volumeLine, withCreationOptions } from './print.js';
 
 export function repoUpCommand(env: CommandEnv): Command {
-  return new Command('up')
+  return withCreationOptions(new Command('up')
     .description('sync the source dir, mount the volume, start the repo\'s daemon, run prep() then up() of every Rediaccfile, print the URLs')
     .argument('<name>', 'repo name (created on first up)')
     .option('-m, --machine <machine>', 'machine (default: where the repo lives, else the context\'s default machine)')
     .option('--path <dir>', 'local source directory (remembered; default: the current directory when it holds a Rediaccfile)')
     .option('--mount', 'mount the repo\'s volume if it is not mounted')
     .option('--prep-only', 'run prep() only')
-    .option('--size <size>', 'volume size when the repo is created, e.g. 10G', '10G')
-    .option('--volume <kind>', 'volume kind when the repo is created: auto, luks, image or directory', 'auto')
-    .option('--timings', 'print how long each phase took')
-    .option('--network-id <id>', 'network ID when the repo is created (2816 + 64·n; default: the lowest free one)')
+    .option('--timings', 'print how long each phase took'))
     .option('--dry-run', 'print what would change and change nothing')
     .action(runWith<RepoUpOptions & { timings?: boolean }>(env, async ({ deps, args, opts }) => {
       const { repoUp } = await import('../../services/repo-up-service.js');
