@@ -109,6 +109,10 @@ down() { record down; }
   test('a changed file is synced, a removed one deleted, and what prep() wrote is left alone', async () => {
     writeFileSync(join(src, 'www/index.html'), '<h1>version 2</h1>\n');
     rmSync(join(src, 'notes.txt'));
+    const plan = await bed.rdc(['repo', 'up', 'my-app', '--dry-run']);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /files\s+\d+ in source: 1 to upload, 0 to place, 1 to delete/);
+    assert.ok(existsSync(join(repoDir(), 'notes.txt')), '--dry-run changed nothing');
     const r = await bed.rdc(['repo', 'up', 'my-app']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /files\s+1 updated, 1 deleted/);
