@@ -1,4 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { withLock } from './infra/lock.js';
 import type { RepoReply } from '../repo/repo-reply.js';
 import { daemonRunning, removeDaemonFiles, stopDaemon } from './repo/daemon.js';
 import { runLifecycle } from './repo/lifecycle.js';
@@ -16,8 +18,17 @@ import { availableKinds, checkCredential, chooseKind, createVolume, destroyVolum
 export async function repoCommand(args: string[], stdin: string): Promise<RepoReply> {
   const req = checkRequest(JSON.parse(stdin) as RepoRequest);
   const p = repoPaths(req);
+  if (['create', 'up', 'down', 'delete'].includes(args[0] ?? '')) {
+    // One change at a time per repo: two `rdc repo up` at once must not interleave their syncs.
+    mkdirSync(dirname(p.meta), { recursive: true, mode: 0o700 });
+    return withLock(`${p.meta.slice(0, -'.json'.length)}.lock`, 600_000, () => dispatch(args[0] as string, req, p), `rdc repo operation on ${req.name}`);
+  }
+  return dispatch(args[0] ?? '', req, p);
+}
+
+async function dispatch(verb: string, req: RepoRequest, p: RepoPaths): Promise<RepoReply> {
   const meta = readMeta(p);
-  switch (args[0]) {
+  switch (verb) {
     case 'create': {
       const { meta: made, created } = await createVolume(req, p);
       return { ok: true, exists: true, created, volume: made.kind, mounted: isMounted(p, made) };

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { pidAlive } from '../local.js';
 
 /**
- * One push at a time per machine: an atomic mkdir, holding the owner's PID. A second push waits
+ * One push at a time per machine (one operation at a time per repo): an atomic mkdir, holding the owner's PID. A second one waits
  * (polling) up to `timeoutMs`, then fails with a clear message; a lock whose owner died is taken over.
  */
-export async function withLock<T>(dir: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+export async function withLock<T>(dir: string, timeoutMs: number, work: () => Promise<T>, what = 'push to this machine'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -20,7 +20,7 @@ export async function withLock<T>(dir: string, timeoutMs: number, work: () => Pr
         continue;
       }
       if (Date.now() > deadline) {
-        throw new Error(`another push to this machine is still running (lock ${dir} held by PID ${owner(dir) ?? '?'}); waited ${Math.round(timeoutMs / 1000)} s`);
+        throw new Error(`another ${what} is still running (lock ${dir} held by PID ${owner(dir) ?? '?'}); waited ${Math.round(timeoutMs / 1000)} s`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -81,7 +81,8 @@ export function applySync(p: RepoPaths, manifest: SourceFile[], plan: SyncPlan):
     },
     commit() {
       rmSync(aside, { recursive: true, force: true });
-      rmSync(incomingDir(p), { recursive: true, force: true });
+      // Only what this sync used: another upload may be waiting in the same staging dir.
+      for (const file of plan.place) rmSync(join(incomingDir(p), file.sha256), { force: true });
     },
   };
 }
