@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
@@ -50,6 +50,10 @@ down() { record down; }
 `);
     }
     writeFileSync(join(src, 'notes.txt'), 'to be deleted later\n');
+    // .rediaccignore (from the example) keeps these on the workstation.
+    writeFileSync(join(src, 'debug.log'), 'local only\n');
+    mkdirSync(join(src, '.git'));
+    writeFileSync(join(src, '.git', 'HEAD'), 'ref: refs/heads/main\n');
     other = bed.exampleSource('other', `other.${bed.domain}`);
   });
 
@@ -78,6 +82,8 @@ down() { record down; }
     const web = await via(`web-${A}.${bed.domain}`);
     assert.equal(web.status, 200);
     assert.match(web.body, /Hello from rdc's example app/);
+    assert.ok(!existsSync(join(repoDir(), 'debug.log')) && !existsSync(join(repoDir(), '.git')), 'ignored files stay local');
+    assert.ok(existsSync(join(repoDir(), 'www/index.html')));
   });
 
   test('the Host() route carries HSTS, and the db answers through tcp-5432', async () => {
@@ -191,6 +197,15 @@ down() { record down; }
     assert.match(r.stdout, /Repo other deleted from s1 and from the config/);
     assert.ok(!readFileSync(join(bed.dir, 'config.yaml'), 'utf8').includes('other:'));
     assert.equal((await via(`web-${B}.${bed.domain}`)).status, 404);
-    assert.equal(existsSync(dir) ? (await import('node:fs')).readdirSync(dir).length : 1, 1, 'only my-app\'s mount is left');
+    assert.equal(existsSync(dir) ? readdirSync(dir).length : 1, 1, 'only my-app\'s mount is left');
+  });
+
+  test('down --unmount stops the daemon and unmounts the volume', async () => {
+    const r = await bed.rdc(['repo', 'down', 'my-app', '--unmount']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /daemon stopped, volume unmounted/);
+    assert.ok(!readFileSync('/proc/self/mounts', 'utf8').includes(repoDir()), 'the loop mount is gone');
+    const s = await bed.rdc(['repo', 'status', 'my-app']);
+    assert.match(s.stdout, /volume\s+image \(plain loop image, NOT encrypted\), not mounted/);
   });
 });
