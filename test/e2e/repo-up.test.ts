@@ -159,6 +159,7 @@ down() { record down; }
     await via(`web-${A}.${bed.domain}`);
     const one = await bed.rdc(['repo', 'logs', 'my-app', 'web']);
     assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout + one.stderr, /response:200/, 'httpd -v logged the request');
     const all = await bed.rdc(['repo', 'logs', 'my-app']);
     assert.equal(all.code, 0, all.stderr);
     assert.match(all.stdout, /==> app[\s\S]*==> db|==> db[\s\S]*==> app/);
