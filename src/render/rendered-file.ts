@@ -7,7 +7,8 @@ export interface RenderedFile {
   mode: number;
 }
 
-export function sha256(content: string): string {
+/** Of a file's bytes: a string is hashed as its UTF-8 bytes, as it is written to disk. */
+export function sha256(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 

@@ -4,19 +4,14 @@ import type { Machine } from '../config/model.js';
 import { routeRows, type RouteRow } from '../infra/route-rows.js';
 import type { Runner } from '../remote/runner.js';
 import { parseRenetReply, renetMachine } from '../remote/commands/renet.js';
-import { connectMachine, loadMachine } from './connect-machine.js';
+import { loadMachine, withConnection } from './connect-machine.js';
 import type { Deps } from './deps.js';
 import { localRenet } from './renet-bundle.js';
 
 /** One SSH round trip: renet on the machine answers for the route server and Traefik. */
 async function askMachine(deps: Deps, name: string, verb: 'status' | 'routes' | 'ports'): Promise<unknown> {
   const { machine, context } = await loadMachine(deps, name);
-  const runner = await connectMachine(deps, name, machine, context);
-  try {
-    return await askOver(runner, name, machine, verb);
-  } finally {
-    runner.close();
-  }
+  return withConnection(deps, name, machine, context, (runner) => askOver(runner, name, machine, verb));
 }
 
 /** The same question over a connection the caller already holds (push-infra reuses its own). */

@@ -3,7 +3,7 @@ import { RdcError } from '../errors.js';
 import { onServer } from '../infra/server-layout.js';
 import { parseFacts, planSetup, type SetupStep } from '../plan/setup-plan.js';
 import { aptInstall, makeDirs, probeServer, SERVER_DIRS } from '../remote/commands/setup.js';
-import { connectMachine, loadMachine } from './connect-machine.js';
+import { loadMachine, withConnection } from './connect-machine.js';
 import type { Deps } from './deps.js';
 
 /**
@@ -12,8 +12,7 @@ import type { Deps } from './deps.js';
  */
 export async function machineSetup(deps: Deps, name: string, dryRun: boolean) {
   const { machine, context } = await loadMachine(deps, name);
-  const runner = await connectMachine(deps, name, machine, context);
-  try {
+  return withConnection(deps, name, machine, context, async (runner) => {
     const before = planSetup(parseFacts((await runner.run(probeServer(machine.rootPrefix))).stdout));
     const dirs = [...SERVER_DIRS.map((d) => onServer(machine.rootPrefix, d)), posix.normalize(onServer(machine.rootPrefix, machine.datastore))];
     if (dryRun) return { machine: name, dryRun, installed: [], wouldInstall: before.install, refusal: before.refusal ?? null, steps: withStatus(before.steps, []), directories: dirs };
@@ -35,9 +34,7 @@ export async function machineSetup(deps: Deps, name: string, dryRun: boolean) {
       });
     }
     return { machine: name, dryRun, installed: before.install, wouldInstall: [], refusal: null, steps: withStatus(after.steps, before.install), directories: dirs };
-  } finally {
-    runner.close();
-  }
+  });
 }
 
 /** Each component as present, installed (by this run) or missing. */

@@ -5,10 +5,9 @@ import { octal } from '../plan/file-plan.js';
 import { sha256, type RenderedFile } from '../render/rendered-file.js';
 import { installRenet, parseRenetReply, renetInfra, stagingDir } from '../remote/commands/renet.js';
 import type { Runner } from '../remote/runner.js';
-import type { RouteRow } from '../infra/route-rows.js';
-import { connectMachine } from './connect-machine.js';
+import { withConnection } from './connect-machine.js';
 import type { Deps } from './deps.js';
-import { routesOver } from './machine-inspect.js';
+import { syncDnsAfterChange } from './dns-service.js';
 import { localRenet } from './renet-bundle.js';
 import { phaseTimer } from '../util/phase-timer.js';
 
@@ -29,7 +28,8 @@ export interface ApplyReport {
 /**
  * push-infra over SSH: one connection; one exec when nothing changed (renet's hash check and the
  * status in the same command); otherwise the changed files go to a staging dir in one SFTP
- * session and `renet infra apply` swaps them in under the server-side lock and verifies.
+ * session and `renet infra apply` swaps them in under the server-side lock and verifies. With a
+ * Cloudflare token, the DNS sync follows over the same connection.
  */
 export async function pushInfraRemote(deps: Deps, name: string, machine: Machine, context: Context, files: RenderedFile[], dryRun: boolean) {
   const { content: renet, sha256: renetHash } = await localRenet();
@@ -38,8 +38,7 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
   const request = { rootPrefix: machine.rootPrefix, files: desired, routerPort: machine.infra.routeServerPort, lockTimeoutMs };
   const { timings, time } = phaseTimer();
 
-  const runner = await time('connect', () => connectMachine(deps, name, machine, context));
-  try {
+  return withConnection(deps, name, machine, context, async (runner) => {
     let status = await time('status', () => remoteStatus(runner, machine, renetHash, request));
     let renetChanged = false;
     if (!status) {
@@ -57,8 +56,8 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
     const changes = status.plan.filter((o) => o.op !== 'keep');
     const healthy = status.proxy.running && status.router.health === 200;
     if (dryRun || (changes.length === 0 && healthy && !renetChanged)) {
-      const routes = dryRun ? undefined : await routesForDns(runner, name, machine);
-      return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, proxyRunning: status.proxy.running, routerHealth: status.router.health, routes, timings };
+      const dns = dryRun ? undefined : await syncDnsAfterChange(deps, name, machine, runner);
+      return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, proxyRunning: status.proxy.running, routerHealth: status.router.health, dns, timings };
     }
     const toUpload = files.filter((f) => changes.some((c) => c.path === f.path && c.op !== 'chmod'));
     await time('upload', () => runner.upload(toUpload.map((f) => ({ path: `${stagingDir(machine.rootPrefix)}/${sha256(f.content)}`, content: f.content, mode: 0o600 }))));
@@ -69,20 +68,10 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
       throw new RdcError(`push-infra applied the config on ${name} but verification failed: Traefik ${report.verify.proxyRunning ? 'runs' : 'is not running'}, route server /health ${report.verify.routerHealth || 'does not answer'}.`,
         { hint: `Look at the proxy with docker logs, and at ${machine.rootPrefix === '/' ? '' : machine.rootPrefix}/var/log/rediacc/router.log (or journalctl -u rediacc-router).` });
     }
-    const routes = await routesForDns(runner, name, machine);
-    return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, applied: report, uploaded: toUpload.map((f) => ({ path: f.path, mode: octal(f.mode) })), routes, timings };
-  } finally {
-    runner.close();
-  }
-}
-
-/**
- * When the DNS sync will follow (a token is set), the routes it needs are read over this same
- * connection rather than a second one. A failure here only means the sync reads them itself.
- */
-async function routesForDns(runner: Runner, name: string, machine: Machine): Promise<RouteRow[] | undefined> {
-  if (!machine.infra.cfDnsApiToken || !machine.infra.baseDomain) return undefined;
-  return routesOver(runner, name, machine).catch(() => undefined);
+    // With a token, DNS follows over this same connection (SYSTEM.md §6); a failure there is only reported.
+    const dns = await syncDnsAfterChange(deps, name, machine, runner);
+    return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, applied: report, uploaded: toUpload.map((f) => ({ path: f.path, mode: octal(f.mode) })), dns, timings };
+  }, time);
 }
 
 /** The server's view, or undefined when renet is missing or another build. */

@@ -3,8 +3,6 @@ import { UserError } from '../errors.js';
 import { octal, planSummary } from '../plan/file-plan.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 import { renderCheckedInfra } from './render-infra.js';
-import type { Machine } from '../config/model.js';
-import type { RouteRow } from '../infra/route-rows.js';
 import { readConfig, type Deps } from './deps.js';
 import { writeTree } from './write-tree.js';
 
@@ -14,8 +12,8 @@ export interface PushInfraOptions {
 }
 
 /**
- * push-infra. With --output the complete server tree is rendered into a local directory (no network).
- * Pushing over SSH arrives with the SSH layer; until then this says so instead of pretending.
+ * push-infra. With --output the complete server tree is rendered into a local directory (no network);
+ * otherwise it is pushed over SSH (push-infra-remote.ts).
  */
 export async function pushInfra(deps: Deps, machineName: string, opts: PushInfraOptions) {
   const config = await readConfig(deps);
@@ -25,8 +23,7 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
   if (opts.output === undefined) {
     const { pushInfraRemote } = await import('./push-infra-remote.js');
     const pushed = await pushInfraRemote(deps, machineName, machine, selected.context, files, Boolean(opts.dryRun));
-    const { routes, ...report } = pushed;
-    return { mode: 'ssh' as const, machine: machineName, context: selected.name, ...report, dns: opts.dryRun ? undefined : await syncDnsAfterPush(deps, machineName, machine, routes) };
+    return { mode: 'ssh' as const, machine: machineName, context: selected.name, ...pushed };
   }
   if (opts.output.trim() === '') throw new UserError('--output: the directory is empty; give a directory path, e.g. --output ./server-1-infra');
   const { directory, plan } = await writeTree(deps.io.cwd, opts.output, files, opts.dryRun);
@@ -40,21 +37,6 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
     summary: planSummary(plan),
     warnings: infraWarnings(files),
   };
-}
-
-/**
- * With a token, push-infra also syncs the machine's DNS records (SYSTEM.md §6). A DNS failure is
- * reported, never fatal: the infra is already live.
- */
-async function syncDnsAfterPush(deps: Deps, name: string, machine: Machine, routes: RouteRow[] | undefined): Promise<{ summary?: string; error?: string } | undefined> {
-  const { cfDnsApiToken, baseDomain, publicIPv4, publicIPv6 } = machine.infra;
-  if (!cfDnsApiToken || !baseDomain || (!publicIPv4 && !publicIPv6)) return undefined;
-  try {
-    const { dnsSync } = await import('./dns-service.js');
-    return { summary: (await dnsSync(deps, name, false, routes)).summary };
-  } catch (err) {
-    return { error: deps.out.redact((err as Error).message) };
-  }
 }
 
 /** Things that render fine but will surprise the user at runtime. */

@@ -2,7 +2,7 @@ import { selectContext } from '../config/select.js';
 import { UserError } from '../errors.js';
 import { repoLogs } from '../remote/commands/repo-logs.js';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
-import { connectMachine } from './connect-machine.js';
+import { withConnection } from './connect-machine.js';
 import { readConfig, type Deps } from './deps.js';
 import { askRepo, throwIfRefused } from './repo-remote.js';
 import { urlsOf } from './repo-up-service.js';
@@ -10,13 +10,8 @@ import { forgetRepo, repoRequest, repoTarget, saveRepo, type RepoTarget, type Vo
 import type { RepoReply } from '../repo/repo-reply.js';
 import type { Runner } from '../remote/runner.js';
 
-async function withRepo<T>(deps: Deps, t: RepoTarget, work: (runner: Runner) => Promise<T>): Promise<T> {
-  const runner = await connectMachine(deps, t.machineName, t.machine, t.context);
-  try {
-    return await work(runner);
-  } finally {
-    runner.close();
-  }
+function withRepo<T>(deps: Deps, t: RepoTarget, work: (runner: Runner) => Promise<T>): Promise<T> {
+  return withConnection(deps, t.machineName, t.machine, t.context, work);
 }
 
 /** `rdc repo create`: network ID, GUID and credential in the config; the volume and dirs on the server. */

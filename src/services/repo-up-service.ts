@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tlsConfigured } from '../config/model.js';
 import { RdcError, ValidationError } from '../errors.js';
-import type { Runner } from '../remote/runner.js';
 import type { RepoReply } from '../repo/repo-reply.js';
 import { repoUrls } from '../repo/repo-urls.js';
 import { checkSource } from '../repo/source-check.js';
 import { COMPOSE_FILES } from '../compose/files.js';
-import { connectMachine } from './connect-machine.js';
+import { withConnection } from './connect-machine.js';
+import { syncDnsAfterChange } from './dns-service.js';
 import type { Deps } from './deps.js';
 import { askRepo, failedStep, throwIfRefused } from './repo-remote.js';
 import { readSource, type LocalSource } from './repo-source.js';
@@ -36,8 +36,7 @@ export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
   const request = repoRequest(t, { volume: opts.volume, size: opts.size, mount: Boolean(opts.mount), prepOnly: Boolean(opts.prepOnly) });
   const source = await time('hash', () => checkedSource(deps, t, opts.path));
   const manifest = source.files;
-  const runner = await time('connect', () => connectMachine(deps, t.machineName, t.machine, t.context));
-  try {
+  return withConnection(deps, t.machineName, t.machine, t.context, async (runner) => {
     if (opts.dryRun) return { dryRun: true as const, ...summary(t, source), plan: await askRepo(runner, t, 'plan', { ...request, manifest }) };
     // renet's own phase timings, summed over both calls when an upload came in between.
     const serverTimings = (r: RepoReply) => {
@@ -64,11 +63,9 @@ export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
       throw new RdcError(`repo up ${t.name} failed on ${t.machineName}${prepFailed ? ' in prep(): nothing else ran, and the synced files were put back as they were' : ''}.\n${failedStep(reply)}`,
         { hint: prepFailed ? 'Fix the Rediaccfile and run repo up again.' : `rdc repo logs ${t.name} shows the containers' output.` });
     }
-    const dns = await dnsAfterUp(deps, t, runner);
+    const dns = await syncDnsAfterChange(deps, t.machineName, t.machine, runner);
     return { dryRun: false as const, ...summary(t, source), reply, urls: urlsOf(t, reply), dns, timings };
-  } finally {
-    runner.close();
-  }
+  }, time);
 }
 
 function summary(t: RepoTarget, source: LocalSource) {
@@ -95,16 +92,4 @@ async function checkedSource(deps: Deps, t: RepoTarget, pathFlag: string | undef
     throw new ValidationError(problems.map((p) => ({ where: `${resolve(source.dir, p.where)}`, message: p.message })), { hint: 'Nothing was sent to the server. Fix the source and run repo up again.' });
   }
   return source;
-}
-
-/** With a token, the repo's Host() names get DNS records (SYSTEM.md §6). A failure is a warning: the app is up. */
-async function dnsAfterUp(deps: Deps, t: RepoTarget, runner: Runner): Promise<{ summary?: string; error?: string } | undefined> {
-  const { cfDnsApiToken, baseDomain, publicIPv4, publicIPv6 } = t.machine.infra;
-  if (!cfDnsApiToken || !baseDomain || (!publicIPv4 && !publicIPv6)) return undefined;
-  try {
-    const [{ dnsSync }, { routesOver }] = await Promise.all([import('./dns-service.js'), import('./machine-inspect.js')]);
-    return { summary: (await dnsSync(deps, t.machineName, false, await routesOver(runner, t.machineName, t.machine))).summary };
-  } catch (err) {
-    return { error: deps.out.redact((err as Error).message) };
-  }
 }
