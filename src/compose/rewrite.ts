@@ -18,6 +18,11 @@ export interface RewriteResult {
   warnings: string[];
 }
 
+/** What a compose service may be called here: it becomes a label value and a `{SERVICE}_IP` name. */
+export function isServiceName(name: string): boolean {
+  return /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(name);
+}
+
 /** `my-db.primary` → `MY_DB_PRIMARY_IP`. */
 export function ipVariable(service: string): string {
   return `${service.toUpperCase().replace(/[-.]/g, '_')}_IP`;
@@ -40,7 +45,7 @@ export function rewriteCompose(model: Obj, networkId: number, previous: Slots, u
   const out: Obj = {};
   const env: Record<string, string> = {};
   for (const name of Object.keys(services).sort()) {
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(name)) {
+    if (!isServiceName(name)) {
       errors.push(`service ${JSON.stringify(name)}: a service name may use letters, digits, '.', '_' and '-'`);
       continue;
     }

@@ -1,4 +1,5 @@
 import type { Secret } from '../util/secret.js';
+import type { VolumeKind } from './validators.js';
 
 /** The whole local state (SYSTEM.md §1). Obtained only through parseConfig(). */
 export interface RdcConfig {
@@ -59,8 +60,8 @@ export interface Repository {
   path: string | undefined;
   /** The volume passphrase (LUKS); sent to the server on stdin only, never stored there. */
   credential: Secret;
-  /** The kind of volume the server made for it (luks, image, directory), once known. */
-  volume: string | undefined;
+  /** The kind of volume the server made for it, once known. */
+  volume: VolumeKind | undefined;
 }
 
 export const DEFAULTS = {

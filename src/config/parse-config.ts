@@ -123,13 +123,9 @@ function parseRepository(value: unknown, path: string, d: Diagnostics): Reposito
   const networkId = readField(obj, 'networkId', path, d, v.checkNetworkId, true);
   const repoPath = readField(obj, 'path', path, d, str(ok));
   const credential = readField(obj, 'credential', path, d, str(v.checkToken), true);
-  const volume = readField(obj, 'volume', path, d, str(checkVolume));
+  const volume = readField(obj, 'volume', path, d, str(v.checkVolumeKind));
   if (!machine || !guid || networkId === undefined || !credential) return undefined;
   return { machine, guid, networkId, path: repoPath, credential: new Secret(credential), volume };
-}
-
-function checkVolume(value: string): v.Check<string> {
-  return ['luks', 'image', 'directory'].includes(value) ? { ok: true, value } : { ok: false, expected: 'one of luks, image, directory' };
 }
 
 function ok(value: string): v.Check<string> {

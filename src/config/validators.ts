@@ -128,6 +128,14 @@ export function checkGuid(value: string): Check<string> {
   return bad(`${show(value)} is not a GUID; expected e.g. 0b0f6c1e-5b8a-4d7e-9d63-0c9d7d1c2a10`);
 }
 
+/** The kinds of volume a repo can live on (SYSTEM.md §4); only `luks` is encrypted. */
+export const VOLUME_KINDS = ['luks', 'image', 'directory'] as const;
+export type VolumeKind = (typeof VOLUME_KINDS)[number];
+
+export function checkVolumeKind(value: string): Check<VolumeKind> {
+  return (VOLUME_KINDS as readonly string[]).includes(value) ? ok(value as VolumeKind) : bad(`expected one of ${VOLUME_KINDS.join(', ')}, got ${show(value)}`);
+}
+
 /** Network IDs are 2816 + 64·n (SYSTEM.md §4). */
 export function checkNetworkId(value: unknown): Check<number> {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 2816 && (value - 2816) % 64 === 0 && value < 2 ** 24) return ok(value);

@@ -22,3 +22,8 @@ export const SERVER_PATHS = {
 export function onServer(rootPrefix: string, relative: string): string {
   return posix.join(rootPrefix, relative);
 }
+
+/** A repo's own Docker daemon socket (SYSTEM.md §4): `/var/run/rediacc/docker-{networkId}.sock`. */
+export function repoSocket(rootPrefix: string, networkId: number): string {
+  return onServer(rootPrefix, `${SERVER_PATHS.socketDir}/docker-${networkId}.sock`);
+}

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { COMPOSE_FILES } from '../compose/files.js';
 import { rewriteCompose, type Slots } from '../compose/rewrite.js';
 
@@ -42,10 +43,10 @@ export async function composeCommand(args: string[], log: (line: string) => void
     for (const e of result.errors) log(`${basename(file)}: ${e}`);
     return 2;
   }
-  writeAtomic(slotsFile, `${JSON.stringify(result.slots, null, 2)}\n`);
+  writeFileAtomic.sync(slotsFile, `${JSON.stringify(result.slots, null, 2)}\n`);
   const rewritten = join(cwd, '.rediacc', 'compose.rewritten.yml');
   mkdirSync(join(cwd, '.rediacc'), { recursive: true });
-  writeAtomic(rewritten, `# Written by renet compose from ${basename(file)}; do not edit.\n${stringify(result.model, { lineWidth: 0 })}`);
+  writeFileAtomic.sync(rewritten, `# Written by renet compose from ${basename(file)}; do not edit.\n${stringify(result.model, { lineWidth: 0 })}`);
   const project = projectName(env.REPOSITORY_NAME, repoPath, cwd);
   const base = ['-p', project, '--project-directory', cwd, '-f', rewritten, ...composeArgs];
   const childEnv = { ...env, ...result.env };
@@ -57,11 +58,6 @@ export async function composeCommand(args: string[], log: (line: string) => void
 function projectName(repo: string, repoPath: string, cwd: string): string {
   const sub = cwd.replace(/\/+$/, '') === repoPath.replace(/\/+$/, '') ? '' : `-${basename(cwd)}`;
   return `${repo}${sub}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
-}
-
-function writeAtomic(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, quiet = false): Promise<number> {

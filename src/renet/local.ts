@@ -44,6 +44,12 @@ export function pidFromFile(file: string, cmdlineHas?: string): number | undefin
   }
 }
 
+/** Every mount point, decoded (/proc/self/mounts writes space, tab, newline and backslash as octal escapes). */
+export function mountPoints(): string[] {
+  return readFileSync('/proc/self/mounts', 'utf8').split('\n').filter(Boolean)
+    .map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+}
+
 /** A Docker Engine client for the host daemon renet uses under this root prefix. */
 export async function hostDocker(rootPrefix: string): Promise<Docker> {
   const { default: DockerClient } = await import('dockerode');

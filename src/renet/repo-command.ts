@@ -2,12 +2,13 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { withLock } from './infra/lock.js';
 import type { RepoReply } from '../repo/repo-reply.js';
+import { syncCounts } from '../repo/sync-plan.js';
 import { daemonRunning, removeDaemonFiles, stopDaemon } from './repo/daemon.js';
 import { runLifecycle } from './repo/lifecycle.js';
 import { repoEnv } from './repo/repo-env.js';
 import { repoUp } from './repo/repo-up.js';
-import { checkRequest, repoPaths, type RepoPaths, type RepoRequest } from './repo/request.js';
-import { repoRows, runningContainers, waitForRoutes } from './repo/routes-wait.js';
+import { checkRequest, daemonTarget, repoPaths, type RepoPaths, type RepoRequest } from './repo/request.js';
+import { repoRows, repoContainers, waitForRoutes } from './repo/routes-wait.js';
 import { observeAndPlan } from './repo/sync.js';
 import { availableKinds, checkCredential, chooseKind, createVolume, destroyVolume, isMounted, readMeta, unmountVolume, type VolumeMeta } from './repo/volume.js';
 
@@ -20,8 +21,8 @@ export async function repoCommand(args: string[], stdin: string): Promise<RepoRe
   const p = repoPaths(req);
   if (['create', 'up', 'down', 'delete'].includes(args[0] ?? '')) {
     // One change at a time per repo: two `rdc repo up` at once must not interleave their syncs.
-    mkdirSync(dirname(p.meta), { recursive: true, mode: 0o700 });
-    return withLock(`${p.meta.slice(0, -'.json'.length)}.lock`, 600_000, () => dispatch(args[0] as string, req, p), `rdc repo operation on ${req.name}`);
+    mkdirSync(dirname(p.lock), { recursive: true, mode: 0o700 });
+    return withLock(p.lock, 600_000, () => dispatch(args[0] as string, req, p), `rdc repo operation on ${req.name}`);
   }
   return dispatch(args[0] ?? '', req, p);
 }
@@ -55,10 +56,6 @@ async function dispatch(verb: string, req: RepoRequest, p: RepoPaths): Promise<R
   }
 }
 
-function daemonTarget(req: RepoRequest, p: RepoPaths) {
-  return { rootPrefix: req.rootPrefix, networkId: req.networkId, dataRoot: p.dataRoot, name: req.name };
-}
-
 async function plan(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefined): Promise<RepoReply> {
   const available = availableKinds();
   const mounted = meta ? isMounted(p, meta) : false;
@@ -66,7 +63,7 @@ async function plan(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefined
   return {
     ok: true, exists: Boolean(meta), volume: meta?.kind ?? chooseKind(req.volume), available, mounted,
     daemon: (await daemonRunning(daemonTarget(req, p))) ? 'running' : 'not running',
-    sync: sync && { placed: sync.place.length, chmod: sync.chmod.length, deleted: sync.delete.length, kept: sync.keep.length, upload: sync.upload.length },
+    sync: sync && syncCounts(sync),
   };
 }
 
@@ -74,7 +71,7 @@ async function status(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefin
   const running = await daemonRunning(daemonTarget(req, p));
   return {
     ok: true, exists: Boolean(meta), volume: meta?.kind, mounted: meta ? isMounted(p, meta) : false, daemon: running ? 'running' : 'not running',
-    containers: running ? await runningContainers(p.socket) : [], routes: await repoRows(req.routerPort, req.networkId),
+    containers: running ? await repoContainers(p.socket) : [], routes: await repoRows(req.routerPort, req.networkId),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { RouteRow } from '../infra/route-rows.js';
 
-/** The kinds of volume a repo can live on (SYSTEM.md §4). Only `luks` is encrypted. */
-export type VolumeKind = 'luks' | 'image' | 'directory';
+import type { VolumeKind } from '../config/validators.js';
+
+export type { VolumeKind };
 
 export interface LifecycleStepReport {
   dir: string;

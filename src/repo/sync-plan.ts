@@ -40,10 +40,6 @@ export function planSync(desired: SourceFile[], observed: Map<string, ObservedFi
   return plan;
 }
 
-export function syncIsNoop(plan: SyncPlan): boolean {
-  return !plan.place.length && !plan.chmod.length && !plan.upload.length && !plan.delete.length;
-}
-
 /** Paths rdc never syncs and renet never lets a manifest touch: renet's own state inside the repo. */
 export function reservedPath(path: string): boolean {
   return path === '.rediacc.json' || path.split('/').includes('.rediacc');
@@ -54,4 +50,9 @@ export function safeRelativePath(path: string): boolean {
   if (!path || path.startsWith('/') || path.includes('\0') || path.includes('\\')) return false;
   const parts = path.split('/');
   return parts.every((p) => p !== '' && p !== '.' && p !== '..') && !reservedPath(path);
+}
+
+/** A plan as counts, for reports: what `repo up` did, or what `--dry-run` would do. */
+export function syncCounts(plan: SyncPlan): { placed: number; chmod: number; deleted: number; kept: number; upload: number } {
+  return { placed: plan.place.length, chmod: plan.chmod.length, deleted: plan.delete.length, kept: plan.keep.length, upload: plan.upload.length };
 }

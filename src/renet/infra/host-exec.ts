@@ -8,13 +8,19 @@ export interface HostResult {
   stderr: string;
 }
 
-/** Runs a program on this server (renet's side), never through a shell. */
-export function hostExec(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<HostResult> {
+/**
+ * Runs a program on this server (renet's side), never through a shell. `input` goes to its stdin:
+ * how a passphrase reaches cryptsetup, never through argv or a file.
+ */
+export function hostExec(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): Promise<HostResult> {
   return new Promise((resolve) => {
-    execFile(file, args, { env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    const child = execFile(file, args, { env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
       resolve({ code, stdout, stderr: stderr || (err && code === 127 ? err.message : '') });
     });
+    // A program that exits without reading its stdin must not turn into an EPIPE crash.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input ?? '');
   });
 }
 

@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { onServer, repoSocket, SERVER_PATHS } from '../../infra/server-layout.js';
 import { dockerdArgs, repoDaemonUnit } from '../../repo/dockerd-args.js';
 import { hostExec } from '../infra/host-exec.js';
 import { usesSystemd } from '../infra/router-service.js';
-import { localGet, pidFromFile } from '../local.js';
+import { localGet, mountPoints, pidFromFile } from '../local.js';
 
 export interface DaemonTarget {
   rootPrefix: string;
@@ -18,7 +18,7 @@ export interface DaemonTarget {
 export function daemonPaths(t: DaemonTarget) {
   const run = onServer(t.rootPrefix, SERVER_PATHS.socketDir);
   return {
-    socket: join(run, `docker-${t.networkId}.sock`),
+    socket: repoSocket(t.rootPrefix, t.networkId),
     execRoot: join(run, `exec-${t.networkId}`),
     pidfile: join(run, `docker-${t.networkId}.pid`),
     supervisor: join(run, `docker-${t.networkId}.supervisor.pid`),
@@ -88,7 +88,7 @@ export function removeDaemonFiles(t: DaemonTarget): void {
 
 /** dockerd can leave its netns mount, and its data-root bound on itself, behind after exiting (testbed-notes pitfall 11). */
 export function unmountUnder(dir: string): void {
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m === dir || m.startsWith(`${dir}/`));
+  const mounts = mountPoints().filter((m) => m === dir || m.startsWith(`${dir}/`));
   for (const m of mounts.sort().reverse()) {
     try {
       execFileSync('umount', ['-l', m]);

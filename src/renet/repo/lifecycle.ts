@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { shellQuote } from '../../remote/command.js';
 import { lifecycleSteps, rediaccDirs, type Phase } from '../../repo/lifecycle-plan.js';
 import type { LifecycleStepReport } from '../../repo/repo-reply.js';
@@ -48,8 +49,7 @@ function renetShimDir(): string {
   const text = `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(self)} "$@"\n`;
   if (!existsSync(shim) || readFileSync(shim, 'utf8') !== text) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(`${shim}.tmp`, text, { mode: 0o755 });
-    renameSync(`${shim}.tmp`, shim);
+    writeFileAtomic.sync(shim, text, { mode: 0o755 });
   }
   return dir;
 }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { parse } from 'yaml';
 import { COMPOSE_FILES } from '../../compose/files.js';
 import { ipVariable, rewriteCompose, type Slots } from '../../compose/rewrite.js';
@@ -26,10 +27,7 @@ export function repoEnv(repoPath: string, name: string, networkId: number, socke
     }
   }
   const text = `${JSON.stringify(slots, null, 2)}\n`;
-  if (text !== before) {
-    writeFileSync(`${slotsFile}.tmp`, text);
-    renameSync(`${slotsFile}.tmp`, slotsFile);
-  }
+  if (text !== before) writeFileAtomic.sync(slotsFile, text);
   const env: Record<string, string> = {
     REPOSITORY_PATH: repoPath, REPOSITORY_NAME: name, REPOSITORY_NETWORK_ID: String(networkId), DOCKER_HOST: `unix://${socket}`,
   };

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
-import { syncIsNoop } from '../../repo/sync-plan.js';
+import { syncCounts } from '../../repo/sync-plan.js';
 import type { RepoReply } from '../../repo/repo-reply.js';
 import { startDaemon } from './daemon.js';
 import { runLifecycle } from './lifecycle.js';
 import { repoEnv } from './repo-env.js';
-import type { RepoPaths, RepoRequest } from './request.js';
+import { daemonTarget, type RepoPaths, type RepoRequest } from './request.js';
 import { waitForRoutes } from './routes-wait.js';
 import { applySync, incomingDir, observeAndPlan } from './sync.js';
 import { createVolume, isMounted, mountVolume } from './volume.js';
@@ -35,11 +35,11 @@ export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply>
   const plan = await time('sync', () => observeAndPlan(p, req.manifest ?? []));
   if (plan.upload.length) return { ok: true, exists: true, volume: meta.kind, created, mounted: true, mountAction, needUpload: plan.upload, incoming: incomingDir(p), timings };
   const tx = await time('sync', () => applySync(p, req.manifest ?? [], plan));
-  const sync = { placed: plan.place.length, chmod: plan.chmod.length, deleted: plan.delete.length, kept: plan.keep.length, upload: 0 };
+  const sync = syncCounts(plan);
   const base = { exists: true, volume: meta.kind, created, mounted: true, mountAction, sync, timings };
   let daemon: RepoReply['daemon'];
   try {
-    daemon = await time('daemon', () => startDaemon({ rootPrefix: req.rootPrefix, networkId: req.networkId, dataRoot: p.dataRoot, name: req.name }));
+    daemon = await time('daemon', () => startDaemon(daemonTarget(req, p)));
   } catch (err) {
     tx.rollback();
     throw err;
@@ -47,7 +47,7 @@ export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply>
   const env = repoEnv(p.mount, req.name, req.networkId, p.socket);
   const prep = await time('prep', () => runLifecycle(p.mount, 'up', env, 'prep'));
   if (!prep.ok) {
-    if (!syncIsNoop(plan)) tx.rollback();
+    tx.rollback();
     return { ok: false, ...base, daemon, steps: prep.steps };
   }
   tx.commit();

@@ -1,9 +1,8 @@
 import { posix } from 'node:path';
 import { isNetworkId } from '../../infra/network.js';
-import { onServer } from '../../infra/server-layout.js';
+import { onServer, repoSocket } from '../../infra/server-layout.js';
+import { checkGuid, checkName, type VolumeKind } from '../../config/validators.js';
 import type { SourceFile } from '../../repo/sync-plan.js';
-
-import type { VolumeKind } from '../../repo/repo-reply.js';
 
 export type { VolumeKind };
 
@@ -27,8 +26,9 @@ export interface RepoRequest {
 }
 
 export function checkRequest(req: RepoRequest): RepoRequest {
-  const ok = typeof req.rootPrefix === 'string' && typeof req.datastore === 'string' && isNetworkId(req.networkId) && /^[a-z0-9-]+$/.test(req.name ?? '')
-    && /^[0-9a-f-]{36}$/.test(req.guid ?? '') && typeof req.credential === 'string' && Number.isInteger(req.routerPort);
+  // The same validators rdc applies to its config: renet trusts no field it builds paths from.
+  const ok = typeof req.rootPrefix === 'string' && typeof req.datastore === 'string' && isNetworkId(req.networkId) && checkName(String(req.name)).ok
+    && checkGuid(String(req.guid)).ok && typeof req.credential === 'string' && Number.isInteger(req.routerPort);
   if (!ok) throw new Error('repo request: rootPrefix, datastore, routerPort, name, guid, networkId and credential are required');
   return req;
 }
@@ -40,14 +40,21 @@ export function repoPaths(req: Pick<RepoRequest, 'rootPrefix' | 'datastore' | 'g
   return {
     store,
     meta: posix.join(store, 'repos', `${req.guid}.json`),
+    /** Held (an atomic mkdir) while a change to the repo runs. */
+    lock: posix.join(store, 'repos', `${req.guid}.lock`),
     image: posix.join(store, 'repos', `${req.guid}.img`),
     /** Also REPOSITORY_PATH: the synced source lives at the root of the mounted volume. */
     mount,
     state: posix.join(mount, '.rediacc'),
     dataRoot: posix.join(mount, '.rediacc', 'docker'),
     mapper: `rediacc-${req.guid}`,
-    socket: onServer(req.rootPrefix, `var/run/rediacc/docker-${req.networkId}.sock`),
+    socket: repoSocket(req.rootPrefix, req.networkId),
   };
 }
 
 export type RepoPaths = ReturnType<typeof repoPaths>;
+
+/** The repo's own Docker daemon, as renet/repo/daemon.ts runs it. */
+export function daemonTarget(req: RepoRequest, p: RepoPaths) {
+  return { rootPrefix: req.rootPrefix, networkId: req.networkId, dataRoot: p.dataRoot, name: req.name };
+}

@@ -1,4 +1,5 @@
 import { routeRows, type RouteRow } from '../../infra/route-rows.js';
+import type { ContainerReport } from '../../repo/repo-reply.js';
 import { localGet } from '../local.js';
 
 interface Health {
@@ -10,8 +11,8 @@ interface Health {
 /** Traefik applies a fetched config after its providersThrottleDuration (100ms in rdc's static config). */
 const PROXY_APPLY_MS = 250;
 
-/** The running containers of a repo daemon (Docker Engine API over its socket). */
-export async function runningContainers(socket: string): Promise<{ id: string; service: string; ip: string; state: string; image: string }[]> {
+/** Every container of a repo daemon, running or not (Docker Engine API over its socket). */
+export async function repoContainers(socket: string): Promise<ContainerReport[]> {
   const r = await localGet({ socketPath: socket }, '/containers/json?all=1', 3000);
   if (r.status !== 200) return [];
   return (JSON.parse(r.body) as { Id: string; State: string; Image: string; Labels?: Record<string, string> }[]).map((c) => ({
@@ -26,7 +27,7 @@ export async function runningContainers(socket: string): Promise<{ id: string; s
  */
 export async function waitForRoutes(routerPort: number, networkId: number, socket: string, timeoutMs: number): Promise<{ settled: boolean; rows: RouteRow[] }> {
   const deadline = Date.now() + timeoutMs;
-  const want = (await runningContainers(socket)).filter((c) => c.state === 'running').length;
+  const want = (await repoContainers(socket)).filter((c) => c.state === 'running').length;
   let settled = false;
   let applyWait = PROXY_APPLY_MS;
   for (;;) {

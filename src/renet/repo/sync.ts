@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { sha256 } from '../../render/rendered-file.js';
 import { planSync, safeRelativePath, type ObservedFile, type SourceFile, type SyncPlan } from '../../repo/sync-plan.js';
 import type { RepoPaths } from './request.js';
 
@@ -22,7 +22,7 @@ export function observeAndPlan(p: RepoPaths, manifest: SourceFile[]): SyncPlan {
     const full = join(p.mount, path);
     try {
       const st = statSync(full);
-      if (st.isFile()) observed.set(path, { sha256: createHash('sha256').update(readFileSync(full)).digest('hex'), mode: st.mode & 0o777 });
+      if (st.isFile()) observed.set(path, { sha256: sha256(readFileSync(full)), mode: st.mode & 0o777 });
     } catch {
       // absent
     }
@@ -34,6 +34,7 @@ export function observeAndPlan(p: RepoPaths, manifest: SourceFile[]): SyncPlan {
 /**
  * Applies a plan whose uploads are all staged. Every file it replaces or deletes is kept aside, so
  * a failing prep() can put the repo back exactly as it was (`rollback`); `commit` drops the copies.
+ * If applying itself fails, it rolls back before throwing.
  */
 export function applySync(p: RepoPaths, manifest: SourceFile[], plan: SyncPlan): { rollback(): void; commit(): void } {
   const aside = rollbackDir(p);
@@ -49,26 +50,12 @@ export function applySync(p: RepoPaths, manifest: SourceFile[], plan: SyncPlan):
     touched.push({ path, hadOld });
   };
   const previousList = existsSync(syncedList(p)) ? readFileSync(syncedList(p), 'utf8') : undefined;
-  for (const file of plan.place) {
-    setAside(file.path);
-    const full = join(p.mount, file.path);
-    mkdirSync(dirname(full), { recursive: true });
-    copyFileSync(join(incomingDir(p), file.sha256), full);
-    chmodSync(full, file.mode);
-  }
-  const modes = plan.chmod.map((file) => ({ full: join(p.mount, file.path), old: statSync(join(p.mount, file.path)).mode & 0o777 }));
-  for (const file of plan.chmod) chmodSync(join(p.mount, file.path), file.mode);
-  for (const path of plan.delete) {
-    setAside(path);
-    removeEmptyParents(p.mount, dirname(join(p.mount, path)));
-  }
-  mkdirSync(p.state, { recursive: true });
-  writeFileSync(syncedList(p), JSON.stringify(manifest.map((f) => f.path)));
-  return {
+  const modes: { full: string; old: number }[] = [];
+  const tx = {
     rollback() {
-      for (const { path, hadOld } of touched.reverse()) {
+      for (const { path, hadOld } of [...touched].reverse()) {
         const full = join(p.mount, path);
-        rmSync(full, { force: true });
+        rmSync(full, { recursive: true, force: true });
         if (hadOld) {
           mkdirSync(dirname(full), { recursive: true });
           renameSync(join(aside, path), full);
@@ -85,6 +72,31 @@ export function applySync(p: RepoPaths, manifest: SourceFile[], plan: SyncPlan):
       for (const file of plan.place) rmSync(join(incomingDir(p), file.sha256), { force: true });
     },
   };
+  try {
+    for (const file of plan.place) {
+      setAside(file.path);
+      const full = join(p.mount, file.path);
+      mkdirSync(dirname(full), { recursive: true });
+      copyFileSync(join(incomingDir(p), file.sha256), full);
+      chmodSync(full, file.mode);
+    }
+    for (const file of plan.chmod) {
+      const full = join(p.mount, file.path);
+      modes.push({ full, old: statSync(full).mode & 0o777 });
+      chmodSync(full, file.mode);
+    }
+    for (const path of plan.delete) {
+      setAside(path);
+      removeEmptyParents(p.mount, dirname(join(p.mount, path)));
+    }
+    mkdirSync(p.state, { recursive: true });
+    writeFileSync(syncedList(p), JSON.stringify(manifest.map((f) => f.path)));
+  } catch (err) {
+    // Half a sync is never left behind (a file where the repo has a directory, a full disk…).
+    tx.rollback();
+    throw err;
+  }
+  return tx;
 }
 
 function removeEmptyParents(root: string, dir: string): void {

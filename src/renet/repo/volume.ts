@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { hostExec } from '../infra/host-exec.js';
+import { mountPoints } from '../local.js';
 import type { RepoPaths, RepoRequest, VolumeKind } from './request.js';
 
 /** Kept beside the image: what renet needs to know to open the volume again (never the credential). */
@@ -23,8 +25,7 @@ export function readMeta(p: RepoPaths): VolumeMeta | undefined {
 
 function writeMeta(p: RepoPaths, meta: VolumeMeta): void {
   mkdirSync(dirname(p.meta), { recursive: true, mode: 0o700 });
-  writeFileSync(`${p.meta}.tmp`, `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
-  renameSync(`${p.meta}.tmp`, p.meta);
+  writeFileAtomic.sync(p.meta, `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** What this server can offer: LUKS needs device-mapper and cryptsetup; a plain image needs loop devices. */
@@ -100,7 +101,7 @@ export async function unmountVolume(p: RepoPaths, meta: VolumeMeta): Promise<'un
 
 /** LUKS only: does the credential open the key slot? Works without device-mapper (no mapping is made). */
 export async function checkCredential(req: RepoRequest, p: RepoPaths): Promise<boolean> {
-  return (await execInput('cryptsetup', ['open', '--test-passphrase', '--key-file', '-', p.image], req.credential)).code === 0;
+  return (await hostExec('cryptsetup', ['open', '--test-passphrase', '--key-file', '-', p.image], process.env, req.credential)).code === 0;
 }
 
 export async function destroyVolume(p: RepoPaths): Promise<void> {
@@ -120,11 +121,6 @@ function deviceMapper(): boolean {
   }
 }
 
-function mountPoints(): string[] {
-  // /proc/self/mounts escapes space, tab, newline and backslash as octal.
-  return readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
-}
-
 function onPath(program: string): boolean {
   return (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').concat('/usr/sbin', '/sbin').some((d) => {
     try {
@@ -137,20 +133,6 @@ function onPath(program: string): boolean {
 }
 
 async function must(file: string, args: string[], input?: string): Promise<void> {
-  const r = await execInput(file, args, input);
-  if (r.code !== 0) throw new Error(`${file} ${args[0]} failed: ${r.output.trim().split('\n').slice(-3).join(' ') || `exit ${r.code}`}`);
-}
-
-/** Runs a program with `input` on its stdin: how a passphrase reaches cryptsetup (never argv, never disk). */
-export function execInput(file: string, args: string[], input?: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', (err) => resolve({ code: 127, output: err.message }));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
+  const r = await hostExec(file, args, process.env, input);
+  if (r.code !== 0) throw new Error(`${file} ${args[0]} failed: ${`${r.stderr}\n${r.stdout}`.trim().split('\n').slice(-3).join(' ') || `exit ${r.code}`}`);
 }

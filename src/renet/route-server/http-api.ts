@@ -18,7 +18,7 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
     if (!['/routes.json', '/health', '/ports'].includes(path ?? '')) return send(res, 404, { error: 'not found; try /routes.json, /health or /ports' });
     if (!snap.ready) return send(res, 503, { status: 'starting' });
     if (path === '/routes.json') {
-      if (!(req.url ?? '').includes('peek')) {
+      if (!new URL(req.url ?? '/', 'http://localhost').searchParams.has('peek')) {
         fetched = snap.routesJson;
         fetchedAt = Date.now();
       }

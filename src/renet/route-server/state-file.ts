@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { emptyState, type RouteState } from './model.js';
 
 /** Host owners and port allocations survive restarts in {stateDir}/state.json. */
@@ -17,9 +18,7 @@ export function loadState(dir: string, log: (line: string) => void): RouteState 
 export function saveState(dir: string, state: RouteState, log: (line: string) => void): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = join(dir, `state.json.tmp-${process.pid}`);
-    writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, join(dir, 'state.json'));
+    writeFileAtomic.sync(join(dir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   } catch (err) {
     log(`state: cannot write ${dir}/state.json: ${(err as Error).message}`);
   }
