@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Io, OutStream } from './io.js';
 import { formatTable } from './table.js';
@@ -78,6 +79,23 @@ export class Output {
   /** Raw output passed through as it arrives (a remote program's logs), secrets redacted. */
   stream(chunk: string, to: 'stdout' | 'stderr'): void {
     (to === 'stdout' ? this.#io.stdout : this.#io.stderr).write(this.redact(chunk));
+  }
+
+  /**
+   * Asks a question on stderr and reads one line from stdin. Undefined when stdin is no terminal:
+   * a script has no one to answer, and must say so with a flag instead.
+   */
+  async ask(question: string): Promise<string | undefined> {
+    const input = this.#io.stdin as Io['stdin'] & { isTTY?: boolean };
+    if (!input.isTTY) return undefined;
+    this.#io.stderr.write(this.redact(question));
+    const lines = createInterface({ input, terminal: false });
+    try {
+      for await (const line of lines) return line;
+      return '';
+    } finally {
+      lines.close();
+    }
   }
 
   /** Progress for humans (stderr); silent in --json mode. */

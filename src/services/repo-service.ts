@@ -1,12 +1,14 @@
+import { resolve } from 'node:path';
 import { selectContext } from '../config/select.js';
-import { UserError } from '../errors.js';
-import { repoLogs } from '../remote/commands/repo-logs.js';
-import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
+import { isServiceName } from '../compose/rewrite.js';
+import { RdcError, UserError } from '../errors.js';
+import { LOGS_EXIT, repoLogs } from '../remote/commands/repo-logs.js';
+import { repoSocket } from '../infra/server-layout.js';
 import { withConnection } from './connect-machine.js';
 import { readConfig, type Deps } from './deps.js';
 import { askRepo, throwIfRefused } from './repo-remote.js';
 import { urlsOf } from './repo-up-service.js';
-import { forgetRepo, repoRequest, repoTarget, saveRepo, type RepoTarget, type VolumeChoice } from './repo-target.js';
+import { forgetRepo, repoRequest, repoTarget, saveRepo, targetIn, type RepoTarget, type VolumeChoice } from './repo-target.js';
 import type { RepoReply } from '../repo/repo-reply.js';
 import type { Runner } from '../remote/runner.js';
 
@@ -21,7 +23,8 @@ export async function repoCreate(deps: Deps, name: string, opts: { machine?: str
   return withRepo(deps, t, async (runner) => {
     if (opts.dryRun) return { repo: name, machine: t.machineName, networkId: t.repo.networkId, guid: t.repo.guid, dryRun: true, reply: await askRepo(runner, t, 'plan', request) };
     const reply = await askRepo(runner, t, 'create', request, true);
-    if (reply.exists) await saveRepo(deps, t, { path: opts.path, volume: reply.volume });
+    // Remembered as an absolute path: the next `repo up` may run from another directory.
+    if (reply.exists) await saveRepo(deps, t, { path: opts.path === undefined ? undefined : resolve(deps.io.cwd, opts.path), volume: reply.volume });
     throwIfRefused(reply, t);
     return { repo: name, machine: t.machineName, networkId: t.repo.networkId, guid: t.repo.guid, dryRun: false, reply };
   });
@@ -44,7 +47,7 @@ export async function repoStatus(deps: Deps, name: string, opts: { machine?: str
 function statusOf(t: RepoTarget, reply: RepoReply) {
   return {
     repo: t.name, machine: t.machineName, networkId: t.repo.networkId, guid: t.repo.guid, exists: reply.exists, volume: reply.volume ?? null,
-    mounted: Boolean(reply.mounted), daemon: reply.daemon ?? 'not running', socket: onServer(t.machine.rootPrefix, `${SERVER_PATHS.socketDir}/docker-${t.repo.networkId}.sock`),
+    mounted: Boolean(reply.mounted), daemon: reply.daemon ?? 'not running', socket: repoSocket(t.machine.rootPrefix, t.repo.networkId),
     containers: reply.containers ?? [], urls: urlsOf(t, reply),
   };
 }
@@ -55,7 +58,7 @@ export async function repoList(deps: Deps, opts: { machine?: string }) {
   const names = Object.entries(selected.context.repositories).filter(([, r]) => !opts.machine || r.machine === opts.machine).map(([n]) => n).sort();
   const byMachine = new Map<string, RepoTarget[]>();
   for (const n of names) {
-    const t = await repoTarget(deps, n, undefined, { mayCreate: false });
+    const t = targetIn(deps, selected, n, undefined, { mayCreate: false });
     byMachine.set(t.machineName, [...(byMachine.get(t.machineName) ?? []), t]);
   }
   const rows = await Promise.all([...byMachine.values()].map(async (targets) => {
@@ -77,18 +80,27 @@ export async function repoLogsStream(deps: Deps, name: string, service: string |
   const t = await repoTarget(deps, name, opts.machine, { mayCreate: false });
   const tail = Number(opts.tail ?? 100);
   if (!Number.isInteger(tail) || tail < 0) throw new UserError(`--tail: expected a whole number of lines, got ${JSON.stringify(opts.tail)}`);
-  if (service !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(service)) throw new UserError(`service: ${JSON.stringify(service)} is not a compose service name`);
+  if (service !== undefined && !isServiceName(service)) throw new UserError(`service: ${JSON.stringify(service)} is not a compose service name`);
   if (opts.follow && !service) throw new UserError('--follow needs a service: rdc repo logs NAME SERVICE --follow');
-  const socket = onServer(t.machine.rootPrefix, `${SERVER_PATHS.socketDir}/docker-${t.repo.networkId}.sock`);
+  const socket = repoSocket(t.machine.rootPrefix, t.repo.networkId);
   return withRepo(deps, t, async (runner) => {
     const r = await runner.exec(repoLogs(socket, service, { follow: Boolean(opts.follow), tail }), (chunk, stream) => deps.out.stream(chunk, stream));
-    if (r.code === 3) throw new UserError(service ? `Repo ${name} has no container for service ${service}.` : `Repo ${name} has no containers.`, { hint: `rdc repo status ${name}` });
-    return r.code ?? 0;
+    if (r.code === LOGS_EXIT.noDaemon) throw new UserError(`The Docker daemon of repo ${name} is not running on ${t.machineName}.`, { hint: `rdc repo up ${name}` });
+    if (r.code === LOGS_EXIT.noContainer) throw new UserError(service ? `Repo ${name} has no container for service ${service}.` : `Repo ${name} has no containers.`, { hint: `rdc repo status ${name}` });
+    if (r.code !== 0) throw new RdcError(`Reading the logs of repo ${name} on ${t.machineName} failed (exit ${r.code ?? 'signal'}).`);
   });
 }
 
-/** Removes the repo from its machine (down, daemon, volume, files) and from the config. */
-export async function repoDelete(deps: Deps, name: string, opts: { machine?: string; dryRun?: boolean }) {
+/**
+ * Removes the repo from its machine (down, daemon, volume, files) and from the config, once the user
+ * typed its name (or passed --yes).
+ */
+export async function repoDelete(deps: Deps, name: string, opts: { machine?: string; dryRun?: boolean; yes?: boolean }) {
+  if (!opts.yes && !opts.dryRun) {
+    const answer = await deps.out.ask(`Delete repo ${name} and all its data on the machine? Type its name to confirm: `);
+    if (answer === undefined) throw new UserError(`repo delete removes ${name}'s volume and data for good; confirm with --yes`);
+    if (answer.trim() !== name) throw new UserError('Not confirmed: nothing was deleted.');
+  }
   const t = await repoTarget(deps, name, opts.machine, { mayCreate: false });
   return withRepo(deps, t, async (runner) => {
     if (opts.dryRun) return { repo: name, machine: t.machineName, dryRun: true, reply: await askRepo(runner, t, 'plan', repoRequest(t)) };

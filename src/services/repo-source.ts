@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import ignore from 'ignore';
 import { UserError } from '../errors.js';
+import { sha256 } from '../render/rendered-file.js';
 import { reservedPath, type SourceFile } from '../repo/sync-plan.js';
 
 /** rdc's ignore file at the root of the source: gitignore syntax. */
@@ -27,8 +27,7 @@ export async function readSource(cwd: string, dir: string): Promise<LocalSource>
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new UserError(`--path: ${root} is not a directory`, { hint: 'Give the directory holding the Rediaccfile, e.g. --path ./my-app' });
   const rules = ignore().add(ALWAYS_IGNORED);
-  const ignoreText = await readFile(join(root, IGNORE_FILE), 'utf8').catch(() => '');
-  rules.add(ignoreText);
+  rules.add(await readIgnoreFile(join(root, IGNORE_FILE)));
   const files: SourceFile[] = [];
   const skipped: string[] = [];
   const walk = async (rel: string): Promise<void> => {
@@ -40,10 +39,20 @@ export async function readSource(cwd: string, dir: string): Promise<LocalSource>
       else if (e.isFile()) {
         const full = join(root, path);
         const [content, st] = await Promise.all([readFile(full), stat(full)]);
-        files.push({ path, sha256: createHash('sha256').update(content).digest('hex'), mode: st.mode & 0o111 ? 0o755 : 0o644 });
+        files.push({ path, sha256: sha256(content), mode: st.mode & 0o111 ? 0o755 : 0o644 });
       } else skipped.push(path);
     }
   };
   await walk('');
   return { dir: root, files, skipped, read: (path) => readFile(join(root, path)) };
+}
+
+/** Absent is fine; unreadable is not: syncing what the user meant to keep local could leak secrets. */
+async function readIgnoreFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw new UserError(`${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); nothing was synced.`, { hint: 'Fix its permissions: rdc must honour it before syncing anything.' });
+  }
 }

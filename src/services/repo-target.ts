@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context, Machine, Repository } from '../config/model.js';
-import { assertName, selectContext, selectMachine } from '../config/select.js';
-import { show } from '../config/validators.js';
+import { assertName, selectContext, selectMachine, type SelectedContext } from '../config/select.js';
+import { checkVolumeKind, show, VOLUME_KINDS, type VolumeKind } from '../config/validators.js';
 import { UserError } from '../errors.js';
 import { isNetworkId } from '../infra/network.js';
 import { nextNetworkId } from '../repo/network-alloc.js';
@@ -19,8 +19,8 @@ export interface RepoTarget {
   isNew: boolean;
 }
 
-export const VOLUME_CHOICES = ['auto', 'luks', 'image', 'directory'] as const;
-export type VolumeChoice = (typeof VOLUME_CHOICES)[number];
+/** `--volume`: a kind, or `auto` (what the server can do best: LUKS, else a plain image, else a directory). */
+export type VolumeChoice = VolumeKind | 'auto';
 
 /**
  * The repo a command works on and its machine: `-m`, else the machine the config records for the
@@ -28,8 +28,12 @@ export type VolumeChoice = (typeof VOLUME_CHOICES)[number];
  * network ID free on that machine, a GUID and a fresh volume credential (see saveRepo).
  */
 export async function repoTarget(deps: Deps, name: string, machineFlag: string | undefined, opts: { mayCreate: boolean; networkId?: string }): Promise<RepoTarget> {
+  return targetIn(deps, selectContext(await readConfig(deps), deps.flags.context), name, machineFlag, opts);
+}
+
+/** The same, within a context already read (`repo list` reads the config once for every repo). */
+export function targetIn(deps: Deps, selected: SelectedContext, name: string, machineFlag: string | undefined, opts: { mayCreate: boolean; networkId?: string }): RepoTarget {
   assertName(name, 'repo name');
-  const selected = selectContext(await readConfig(deps), deps.flags.context);
   const known = selected.context.repositories[name];
   if (known && machineFlag !== undefined && machineFlag !== known.machine) {
     throw new UserError(`Repo ${show(name)} lives on machine ${show(known.machine)}, not ${show(machineFlag)}.`, { hint: `Drop -m, or use -m ${known.machine}` });
@@ -77,7 +81,7 @@ export async function forgetRepo(deps: Deps, name: string): Promise<void> {
 /** What every `renet repo` call carries; the credential leaves only on stdin. */
 export function repoRequest(t: RepoTarget, extra: { volume?: VolumeChoice; size?: string } & Record<string, unknown> = {}) {
   const { volume, size, ...rest } = extra;
-  if (volume !== undefined && !VOLUME_CHOICES.includes(volume)) throw new UserError(`--volume: expected one of ${VOLUME_CHOICES.join(', ')}, got ${show(volume)}`);
+  if (volume !== undefined && volume !== 'auto' && !checkVolumeKind(volume).ok) throw new UserError(`--volume: expected one of auto, ${VOLUME_KINDS.join(', ')}, got ${show(volume)}`);
   const sizeCheck = checkSize(size ?? '10G');
   if (!sizeCheck.ok) throw new UserError(`--size: expected ${sizeCheck.expected}, got ${show(size)}`);
   return {

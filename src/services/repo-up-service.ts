@@ -45,7 +45,7 @@ export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
     let reply = await time('server', () => askRepo(runner, t, 'up', { ...request, manifest }, true));
     serverTimings(reply);
     // Once the server holds the volume, the config must hold its credential, whatever happens next.
-    if (reply.exists && (t.isNew || opts.path !== undefined || reply.volume !== t.repo.volume)) {
+    if (reply.exists && (t.isNew || source.dir !== t.repo.path || reply.volume !== t.repo.volume)) {
       await saveRepo(deps, t, { path: source.dir, volume: reply.volume });
     }
     throwIfRefused(reply, t);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { cliWithConfig } from '../helpers/run-cli.js';
@@ -31,6 +31,16 @@ describe('rdc repo refuses bad flags before connecting', () => {
     ['no source directory', ['repo', 'up', 'app', '-m', 'server-1'], /--path: no source directory: the current directory has no Rediaccfile/],
     ['a --path that is not a directory', ['repo', 'up', 'app', '-m', 'server-1', '--path', 'missing-dir'], /--path: .*missing-dir is not a directory/],
   ];
+  test('an ignore file that cannot be read stops the sync before anything is sent', async () => {
+    const src = join(dir, 'unreadable-ignore');
+    mkdirSync(join(src, '.rediaccignore'), { recursive: true });
+    writeFileSync(join(src, 'Rediaccfile'), 'up() { :; }\n');
+    const r = await rdc(['repo', 'up', 'app', '-m', 'server-1', '--path', src]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\.rediaccignore cannot be read \(EISDIR\); nothing was synced/);
+    assert.equal(readFileSync(configPath, 'utf8'), config);
+  });
+
   for (const [what, args, message] of cases) {
     test(what, async () => {
       const r = await rdc(args);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { serviceIp } from '../../src/infra/network.js';
@@ -62,11 +62,12 @@ down() { record down; }
   });
 
   test('create then up: volume, daemon, Rediaccfiles, and the URLs printed once the routes are live', async () => {
-    const c = await bed.rdc(['repo', 'create', 'my-app', '-m', 's1', '--network-id', String(A), '--size', '256M']);
+    // A relative --path is remembered as an absolute one: the next command may run elsewhere.
+    const c = await bed.rdc(['repo', 'create', 'my-app', '-m', 's1', '--network-id', String(A), '--size', '256M', '--path', relative(bed.dir, src)]);
     assert.equal(c.code, 0, c.stderr);
     assert.match(c.stdout, /Created repo my-app on s1 \(network \d+\)/);
     assert.match(c.stdout, /volume\s+image \(plain loop image, NOT encrypted\), not mounted/);
-    const r = await bed.rdc(['repo', 'up', 'my-app', '--path', src, '--mount', '--timings']);
+    const r = await bed.rdc(['repo', 'up', 'my-app', '--mount', '--timings'], { cwd: '/' });
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /Repo my-app is up on s1/);
     assert.match(r.stdout, /image \(plain loop image, NOT encrypted\), mounted/);
@@ -208,5 +209,8 @@ down() { record down; }
     assert.ok(!readFileSync('/proc/self/mounts', 'utf8').includes(repoDir()), 'the loop mount is gone');
     const s = await bed.rdc(['repo', 'status', 'my-app']);
     assert.match(s.stdout, /volume\s+image \(plain loop image, NOT encrypted\), not mounted/);
+    const logs = await bed.rdc(['repo', 'logs', 'my-app', 'web']);
+    assert.equal(logs.code, 2);
+    assert.match(logs.stderr, /The Docker daemon of repo my-app is not running on s1/);
   });
 });
