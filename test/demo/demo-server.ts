@@ -2,7 +2,10 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { dockerdArgs } from '../../src/repo/dockerd-args.js';
 import { ping } from '../helpers/testbed/dockerd.js';
+import { unmountUnder } from '../helpers/testbed/mounts.js';
+import { stopSupervisors } from '../helpers/testbed/server.js';
 import { freePort, waitFor } from '../helpers/testbed/ports.js';
 import { importTraefikImage } from '../helpers/testbed/traefik-image.js';
 import { requireSshd, requireTool } from '../helpers/testbed/tools.js';
@@ -50,9 +53,8 @@ export async function ensureDemoServer(dir: string): Promise<DemoServer> {
   mkdirSync(dockerDir, { recursive: true });
   writeFileSync(join(dockerDir, 'daemon.json'), '{}\n');
   const log = openSync(join(dir, 'dockerd.log'), 'a');
-  spawn(requireTool('dockerd'), ['--host', `unix://${socket}`, '--data-root', join(dockerDir, 'data'), '--exec-root', join(dockerDir, 'exec'),
-    '--pidfile', join(dir, 'dockerd.pid'), '--config-file', join(dockerDir, 'daemon.json'), '--bridge=none', '--iptables=false',
-    '--ip6tables=false', '--ip-masq=false', '--userland-proxy=false', '--log-level=warn'], { detached: true, stdio: ['ignore', log, log] }).unref();
+  const args = dockerdArgs({ socket, dataRoot: join(dockerDir, 'data'), execRoot: join(dockerDir, 'exec'), pidfile: join(dir, 'dockerd.pid'), config: join(dockerDir, 'daemon.json') });
+  spawn(requireTool('dockerd'), args.slice(1), { detached: true, stdio: ['ignore', log, log] }).unref();
   await waitFor(`the demo's Docker daemon (see ${join(dir, 'dockerd.log')})`, async () => ((await ping(socket)) ? true : undefined), 30_000, 50);
   const images = (await run(requireTool('docker'), ['-H', `unix://${socket}`, 'images', '-q', 'traefik:v3.7'])).stdout.trim();
   if (!images) await importTraefikImage({ socket });
@@ -60,20 +62,17 @@ export async function ensureDemoServer(dir: string): Promise<DemoServer> {
   return { sshPort, clientKey, rootPrefix, started: true };
 }
 
-/** Stops the repo daemons and route server (by their pidfiles), the host dockerd and sshd; unmounts what is left. */
+/** Stops the repo daemons and route server, the host dockerd and sshd (all by pidfile); unmounts what is left. */
 export async function stopDemoServer(dir: string): Promise<void> {
-  const runDir = join(dir, 'root/var/run/rediacc');
-  const pidfiles = existsSync(runDir) ? (await import('node:fs')).readdirSync(runDir).filter((f) => f.endsWith('supervisor.pid')).map((f) => join(runDir, f)) : [];
-  const ordered = pidfiles.sort((a, b) => Number(a.includes('router')) - Number(b.includes('router')));
-  for (const pidfile of [...ordered, join(dir, 'dockerd.pid'), join(dir, 'sshd.pid')]) {
+  await stopSupervisors(join(dir, 'root'));
+  for (const pidfile of [join(dir, 'dockerd.pid'), join(dir, 'sshd.pid')]) {
     const pid = pidOf(pidfile);
     if (!pid) continue;
     process.kill(pid, 'SIGTERM');
     await waitFor(`${pidfile} to stop`, async () => (pidOf(pidfile) ? undefined : true), 30_000, 50).catch(() => undefined);
     rmSync(pidfile, { force: true });
   }
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
-  for (const m of mounts.sort().reverse()) await run('umount', ['-l', m]).catch(() => undefined);
+  unmountUnder(dir);
 }
 
 function pidOf(pidfile: string): number | undefined {

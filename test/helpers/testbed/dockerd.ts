@@ -3,6 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { dockerdArgs } from '../../../src/repo/dockerd-args.js';
+import { unmountUnder } from './mounts.js';
 import { requireTool } from './tools.js';
 import { waitFor } from './ports.js';
 
@@ -28,11 +30,9 @@ export async function startDockerd(socket: string, dataDir: string): Promise<Doc
   const dockerCli = requireTool('docker');
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(join(dataDir, 'daemon.json'), '{}\n');
-  const child = spawn(dockerd, [
-    '--host', `unix://${socket}`, '--data-root', join(dataDir, 'data'), '--exec-root', join(dataDir, 'exec'),
-    '--pidfile', join(dataDir, 'dockerd.pid'), '--config-file', join(dataDir, 'daemon.json'),
-    '--bridge=none', '--iptables=false', '--ip6tables=false', '--ip-masq=false', '--userland-proxy=false', '--log-level=warn',
-  ], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  // The command line a repo daemon gets in production; its argv[0] is the program, found here by path.
+  const args = dockerdArgs({ socket, dataRoot: join(dataDir, 'data'), execRoot: join(dataDir, 'exec'), pidfile: join(dataDir, 'dockerd.pid'), config: join(dataDir, 'daemon.json') }).slice(1);
+  const child = spawn(dockerd, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const pid = child.pid as number;
@@ -65,8 +65,7 @@ export async function startDockerd(socket: string, dataDir: string): Promise<Doc
         await new Promise((r) => setTimeout(r, 300));
       }
       // netns and overlay mounts can outlive dockerd (testbed-notes pitfall 11).
-      const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dataDir}/`));
-      for (const m of mounts.sort().reverse()) await run('umount', ['-l', m]).catch(() => undefined);
+      unmountUnder(dataDir);
       rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
       rmSync(socket, { force: true });
     },

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDockerd, type Dockerd } from './dockerd.js';
 import { waitFor } from './ports.js';
+import { unmountUnder } from './mounts.js';
 import { importTraefikImage } from './traefik-image.js';
 
 export interface TestServer {
@@ -27,32 +27,26 @@ export async function startTestServer(dir: string, shared?: Dockerd): Promise<Te
     rootPrefix,
     hostDocker,
     async stop() {
-      // renet's supervisors (repo daemons, the route server) run in their own sessions: stop them by pidfile.
-      const runDir = join(rootPrefix, 'var/run/rediacc');
-      const pidfiles = existsSync(runDir) ? readdirSync(runDir).filter((f) => f.endsWith('supervisor.pid')).map((f) => join(runDir, f)) : [];
-      // Repo daemons first (they stop their containers), the route server last.
-      for (const pidfile of pidfiles.sort((a, b) => Number(a.includes('router')) - Number(b.includes('router')))) {
-        try {
-          process.kill(Number(readFileSync(pidfile, 'utf8')), 'SIGTERM');
-          await waitFor(`${pidfile} to go`, async () => (existsSync(pidfile) ? undefined : true), 30_000, 50);
-        } catch {
-          // already gone
-        }
-      }
-      unmountUnder(dir);
+      await stopSupervisors(rootPrefix);
+      unmountUnder(rootPrefix);
       if (!shared) await hostDocker.stop();
     },
   };
 }
 
-/** Repo volumes (loop mounts) and whatever dockerd left mounted below the test server's dir. */
-function unmountUnder(dir: string): void {
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
-  for (const m of mounts.filter((m) => m.startsWith(`${dir}/`)).sort().reverse()) {
+/**
+ * Stops what renet supervises under a root prefix, by pidfile (each runs in its own session):
+ * the repo daemons first, which stop their containers, and the route server last.
+ */
+export async function stopSupervisors(rootPrefix: string): Promise<void> {
+  const runDir = join(rootPrefix, 'var/run/rediacc');
+  const pidfiles = existsSync(runDir) ? readdirSync(runDir).filter((f) => f.endsWith('supervisor.pid')).map((f) => join(runDir, f)) : [];
+  for (const pidfile of pidfiles.sort((a, b) => Number(a.includes('router')) - Number(b.includes('router')))) {
     try {
-      execFileSync('umount', ['-l', m]);
+      process.kill(Number(readFileSync(pidfile, 'utf8')), 'SIGTERM');
+      await waitFor(`${pidfile} to go`, async () => (existsSync(pidfile) ? undefined : true), 30_000, 50);
     } catch {
-      // gone meanwhile
+      // already gone
     }
   }
 }
