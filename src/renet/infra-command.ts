@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { planFiles, type FileOperation } from '../plan/file-plan.js';
+import { sha256 } from '../render/rendered-file.js';
 import { parseInfraRequest, type InfraRequest } from './infra/infra-request.js';
 import { finishSwap, infraDirs, observeFiles, swapIn } from './infra/live-files.js';
 import { withLock } from './infra/lock.js';
@@ -44,7 +44,7 @@ async function apply(req: InfraRequest) {
   const changed = plan.filter((o) => o.op === 'create' || o.op === 'update');
   const staged = changed.map(({ file }) => {
     const source = join(dirs.staging, file.sha256);
-    if (!existsSync(source) || createHash('sha256').update(readFileSync(source)).digest('hex') !== file.sha256) {
+    if (!existsSync(source) || sha256(readFileSync(source)) !== file.sha256) {
       throw new Error(`the staged content of ${file.path} is missing or damaged; push again`);
     }
     return { file, source };

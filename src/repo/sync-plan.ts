@@ -1,4 +1,4 @@
-import type { DesiredFile, ObservedFile } from '../plan/file-plan.js';
+import { planFiles, type DesiredFile, type ObservedFile } from '../plan/file-plan.js';
 
 export type { ObservedFile };
 
@@ -25,16 +25,16 @@ export interface SyncPlan {
  */
 export function planSync(desired: SourceFile[], observed: Map<string, ObservedFile>, previous: string[], staged: Set<string>): SyncPlan {
   const plan: SyncPlan = { keep: [], place: [], chmod: [], upload: [], delete: [] };
-  const wanted = new Set(desired.map((f) => f.path));
+  // Only the executable bit travels: the repo's files are compared as 0755 or 0644.
+  const asSynced = new Map([...observed].map(([path, o]) => [path, { ...o, mode: o.mode & 0o111 ? 0o755 : 0o644 }]));
   const missing = new Set<string>();
-  for (const file of desired) {
-    const have = observed.get(file.path);
-    if (have && have.sha256 === file.sha256) {
-      if ((have.mode & 0o111) === (file.mode & 0o111)) plan.keep.push(file.path);
-      else plan.chmod.push(file);
-    } else if (staged.has(file.sha256)) plan.place.push(file);
+  for (const { op, file } of planFiles(desired, asSynced)) {
+    if (op === 'keep') plan.keep.push(file.path);
+    else if (op === 'chmod') plan.chmod.push(file);
+    else if (staged.has(file.sha256)) plan.place.push(file);
     else missing.add(file.sha256);
   }
+  const wanted = new Set(desired.map((f) => f.path));
   plan.upload = [...missing].sort();
   plan.delete = previous.filter((p) => !wanted.has(p) && observed.has(p)).sort();
   return plan;

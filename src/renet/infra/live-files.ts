@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { onServer } from '../../infra/server-layout.js';
 import type { ObservedFile } from '../../plan/file-plan.js';
+import { sha256 } from '../../render/rendered-file.js';
 
 export interface WantedFile {
   path: string;
@@ -16,13 +16,13 @@ export function infraDirs(rootPrefix: string) {
   return { base, staging: join(base, 'staging'), lock: join(base, 'lock'), journal: join(base, 'pending.json') };
 }
 
-/** The hash and mode of each live file that exists. */
-export function observeFiles(rootPrefix: string, paths: string[]): Map<string, ObservedFile> {
+/** The hash and mode of each path below `root` that is a regular file (absent ones, and directories, are not). */
+export function observeFiles(root: string, paths: string[]): Map<string, ObservedFile> {
   const observed = new Map<string, ObservedFile>();
   for (const path of paths) {
-    const live = onServer(rootPrefix, path);
-    if (!existsSync(live)) continue;
-    observed.set(path, { sha256: createHash('sha256').update(readFileSync(live)).digest('hex'), mode: statSync(live).mode });
+    const live = onServer(root, path);
+    const st = statSync(live, { throwIfNoEntry: false });
+    if (st?.isFile()) observed.set(path, { sha256: sha256(readFileSync(live)), mode: st.mode });
   }
   return observed;
 }

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../render/rendered-file.js';
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
 import { hostDocker } from '../local.js';
 import { hostDockerEnv, hostExec } from './host-exec.js';
 
 /** `rediacc-proxy`, or one per root prefix so test servers can share a host daemon. */
 export function proxyProject(rootPrefix: string): string {
-  return rootPrefix === '/' ? 'rediacc-proxy' : `rediacc-proxy-${createHash('sha256').update(rootPrefix).digest('hex').slice(0, 8)}`;
+  return rootPrefix === '/' ? 'rediacc-proxy' : `rediacc-proxy-${sha256(rootPrefix).slice(0, 8)}`;
 }
 
 /**

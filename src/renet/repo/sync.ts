@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sha256 } from '../../render/rendered-file.js';
-import { planSync, safeRelativePath, type ObservedFile, type SourceFile, type SyncPlan } from '../../repo/sync-plan.js';
+import { observeFiles } from '../infra/live-files.js';
+import { planSync, safeRelativePath, type SourceFile, type SyncPlan } from '../../repo/sync-plan.js';
 import type { RepoPaths } from './request.js';
 
 /** Where rdc's uploads wait, by sha256, on the volume itself: moving them into place is a rename. */
@@ -17,16 +17,7 @@ export function observeAndPlan(p: RepoPaths, manifest: SourceFile[]): SyncPlan {
   const bad = manifest.filter((f) => !safeRelativePath(f.path) || !/^[0-9a-f]{64}$/.test(f.sha256));
   if (bad.length) throw new Error(`manifest: refusing unsafe paths: ${bad.slice(0, 3).map((f) => JSON.stringify(f.path)).join(', ')}`);
   const previous = existsSync(syncedList(p)) ? (JSON.parse(readFileSync(syncedList(p), 'utf8')) as string[]) : [];
-  const observed = new Map<string, ObservedFile>();
-  for (const path of new Set([...manifest.map((f) => f.path), ...previous])) {
-    const full = join(p.mount, path);
-    try {
-      const st = statSync(full);
-      if (st.isFile()) observed.set(path, { sha256: sha256(readFileSync(full)), mode: st.mode & 0o777 });
-    } catch {
-      // absent
-    }
-  }
+  const observed = observeFiles(p.mount, [...new Set([...manifest.map((f) => f.path), ...previous])]);
   const staged = new Set(existsSync(incomingDir(p)) ? readdirSync(incomingDir(p)) : []);
   return planSync(manifest, observed, previous, staged);
 }
