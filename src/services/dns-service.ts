@@ -6,8 +6,7 @@ import { marker, planDns, wantedRecords, zoneFor, type DnsOp } from '../plan/dns
 import { loadMachine } from './connect-machine.js';
 import type { Deps } from './deps.js';
 import type { RouteRow } from '../infra/route-rows.js';
-import type { Runner } from '../remote/runner.js';
-import { machineRoutes, routesOver } from './machine-inspect.js';
+import { machineRoutes } from './machine-inspect.js';
 
 interface DnsContext {
   machine: Machine;
@@ -55,21 +54,6 @@ export async function dnsSync(deps: Deps, name: string, dryRun: boolean, knownRo
     }
   }
   return { machine: name, zone: zone.name, dryRun, ops: ops.map(describe), outside, requests: client.requests, summary: summarize(ops) };
-}
-
-/**
- * After push-infra or repo up: when the machine has a token, a base domain and a public address,
- * its records are synced, the routes read over the caller's own connection. A failure is reported,
- * never thrown: what was just deployed stands.
- */
-export async function syncDnsAfterChange(deps: Deps, name: string, machine: Machine, runner: Runner): Promise<{ summary?: string; error?: string } | undefined> {
-  const { cfDnsApiToken, baseDomain, publicIPv4, publicIPv6 } = machine.infra;
-  if (!cfDnsApiToken || !baseDomain || (!publicIPv4 && !publicIPv6)) return undefined;
-  try {
-    return { summary: (await dnsSync(deps, name, false, await routesOver(runner, name, machine))).summary };
-  } catch (err) {
-    return { error: deps.out.redact((err as Error).message) };
-  }
 }
 
 /** `rdc dns list`: the zone's A/AAAA/CNAME records, and which are rdc's (this machine's). */

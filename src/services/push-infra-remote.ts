@@ -7,7 +7,7 @@ import { installRenet, parseRenetReply, renetInfra, stagingDir } from '../remote
 import type { Runner } from '../remote/runner.js';
 import { withConnection } from './connect-machine.js';
 import type { Deps } from './deps.js';
-import { syncDnsAfterChange } from './dns-service.js';
+import { syncDnsAfterChange } from './dns-after-change.js';
 import { localRenet } from './renet-bundle.js';
 import { phaseTimer } from '../util/phase-timer.js';
 

@@ -7,7 +7,7 @@ import { repoUrls } from '../repo/repo-urls.js';
 import { checkSource } from '../repo/source-check.js';
 import { COMPOSE_FILES } from '../compose/files.js';
 import { withConnection } from './connect-machine.js';
-import { syncDnsAfterChange } from './dns-service.js';
+import { syncDnsAfterChange } from './dns-after-change.js';
 import type { Deps } from './deps.js';
 import { askRepo, failedStep, throwIfRefused } from './repo-remote.js';
 import { readSource, type LocalSource } from './repo-source.js';
