@@ -75,7 +75,7 @@ function decodeOne(key: string, value: string, out: DecodedLabels): string | und
   if (kind === 'services' && path[0]?.toLowerCase() === 'loadbalancer' && path[1]?.toLowerCase() === 'server') {
     return serverHint(path.slice(2), value, (out.servers[section][name] ??= {}));
   }
-  if (kind === 'services' && path[0]?.toLowerCase() === 'loadbalancer' && path[1]?.toLowerCase().startsWith('servers')) {
+  if (kind === 'services' && path[0]?.toLowerCase() === 'loadbalancer' && /^servers(\[[0-9]+\])?$/.test(path[1]?.toLowerCase() ?? '')) {
     return 'setting servers is not allowed: the backend is always the container\'s own IP; use loadbalancer.server.port';
   }
   const entry = (out.config[section][kind][name] ??= {});

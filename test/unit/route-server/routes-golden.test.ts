@@ -9,6 +9,7 @@ import { emptyState, type ContainerInfo, type RouteSettings, type RouteState } f
 import { lintTraefikDynamic } from '../../../src/traefik/lint-dynamic.js';
 import { FIXTURES } from '../../helpers/paths.js';
 import { schemaErrors } from '../../helpers/schemas.js';
+import { BASE_SETTINGS } from './settings.js';
 
 /**
  * Golden files for the label → route transform, one case per directory: input.yaml (settings
@@ -17,16 +18,6 @@ import { schemaErrors } from '../../helpers/schemas.js';
  */
 const CASES = `${FIXTURES}routes/`;
 
-export const BASE_SETTINGS: RouteSettings = {
-  baseDomain: 'example.com',
-  routeEntryPoints: ['websecure', 'websecure-v6'],
-  httpEntryPoints: ['web', 'websecure', 'websecure-v6'],
-  certResolver: 'letsencrypt',
-  tcpEntryPorts: [25, 993, 3306, 5432, 5672, 6379, 9092, 10000, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10010, 11211, 27017],
-  udpEntryPorts: [53],
-  dynamicTcpRange: { first: 10000, last: 10010 },
-  fileMiddlewares: ['compress', 'security-headers'],
-};
 
 interface CaseInput {
   settings?: Partial<RouteSettings>;
@@ -58,7 +49,8 @@ describe('route transform golden files', () => {
   }
 });
 
-/** YAML may read `8080` as a number; Docker labels are always strings. */
+/** YAML may read `8080` as a number; Docker labels are always strings. `<<x*N>>` stands for N times x (hostile sizes). */
 function stringLabels(labels: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]));
+  const expand = (s: string) => s.replace(/<<(.+?)\*([0-9]+)>>/g, (_, text: string, n: string) => text.repeat(Number(n)));
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [expand(k), expand(String(v))]));
 }
