@@ -22,6 +22,8 @@ const CASES = `${FIXTURES}routes/`;
 interface CaseInput {
   settings?: Partial<RouteSettings>;
   state?: Partial<RouteState>;
+  /** Repos whose daemon the route server still watches (all kept when absent). */
+  liveRepos?: number[];
   containers: (Omit<ContainerInfo, 'id'> & { id?: string })[];
 }
 
@@ -32,7 +34,8 @@ describe('route transform golden files', () => {
       const input = parse(readFileSync(join(dir, 'input.yaml'), 'utf8')) as CaseInput;
       const settings = { ...BASE_SETTINGS, ...input.settings };
       const containers = input.containers.map((c) => ({ ...c, id: c.id ?? `id-${c.name}`, labels: stringLabels(c.labels) }));
-      const build = buildRoutes(containers, settings, { ...emptyState(), ...input.state });
+      const live = input.liveRepos ? new Set(input.liveRepos) : undefined;
+      const build = buildRoutes(containers, settings, { ...emptyState(), ...input.state }, new Map(), live);
       const actual = `${JSON.stringify(build, null, 2)}\n`;
       if (process.env.UPDATE_GOLDEN) writeFileSync(join(dir, 'expected.json'), actual);
       assert.equal(actual, readFileSync(join(dir, 'expected.json'), 'utf8'));
@@ -42,9 +45,9 @@ describe('route transform golden files', () => {
       assert.deepEqual(lint, [], 'rdc\'s lint');
       // A warm fragment cache (as the route server keeps) changes nothing, twice over.
       const cache = new Map();
-      for (let i = 0; i < 2; i++) assert.equal(`${JSON.stringify(buildRoutes(containers, settings, { ...emptyState(), ...input.state }, cache), null, 2)}\n`, actual);
+      for (let i = 0; i < 2; i++) assert.equal(`${JSON.stringify(buildRoutes(containers, settings, { ...emptyState(), ...input.state }, cache, live), null, 2)}\n`, actual);
       // The same input in another order gives the same bytes.
-      assert.equal(`${JSON.stringify(buildRoutes([...containers].reverse(), settings, { ...emptyState(), ...input.state }), null, 2)}\n`, actual);
+      assert.equal(`${JSON.stringify(buildRoutes([...containers].reverse(), settings, { ...emptyState(), ...input.state }, new Map(), live), null, 2)}\n`, actual);
     });
   }
 });
