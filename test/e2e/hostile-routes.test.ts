@@ -8,6 +8,7 @@ import { parse, stringify } from 'yaml';
 import type { Machine } from '../../src/config/model.js';
 import { serviceIp } from '../../src/infra/network.js';
 import { renderRouterConfig } from '../../src/render/router-config.js';
+import { waitForRoutes } from '../../src/renet/repo/routes-wait.js';
 import { buildRoutes } from '../../src/renet/route-server/build-routes.js';
 import { emptyState, type ContainerInfo } from '../../src/renet/route-server/model.js';
 import { testMachine } from '../helpers/machine.js';
@@ -208,6 +209,15 @@ describe('a hostile repo on the real route server and Traefik', () => {
     assert.equal((await viaTraefik(`errs.${domain}`)).status, 404, 'the errors middleware never reached the victim\'s backend');
     const routers = await getJson<Router[]>('127.0.0.1', traefik.infra.apiPort as number, '/api/http/routers');
     assert.deepEqual(routers.json.filter((r) => r.provider === 'http' && r.status !== 'enabled'), []);
+  });
+
+  test('renet repo up\'s route wait reports the repo\'s claims and its refused containers', async () => {
+    const socket = daemons.get(B)?.socket as string;
+    const { settled, claims } = await waitForRoutes(routerPort, B, socket, 20_000);
+    assert.equal(settled, true);
+    assert.deepEqual(claims?.hosts, [`ok.${domain}`]);
+    assert.deepEqual(claims?.skipped.map((s) => s.container).sort(), ['errs', 'grab', 'huge']);
+    assert.deepEqual((await waitForRoutes(routerPort, A, daemons.get(A)?.socket as string, 20_000)).claims?.hosts, [`app.${domain}`]);
   });
 
   test('routing is not frozen: a route added after the hostile containers loads', async () => {
