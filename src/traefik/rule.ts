@@ -121,10 +121,11 @@ export function hostBound(node: RuleNode): HostBound {
     if (parts.some((p) => p.any)) return { any: true };
     return { any: false, hosts: parts.flatMap((p) => (p.any ? [] : p.hosts)), regexps: parts.flatMap((p) => (p.any ? [] : p.regexps)) };
   }
-  // `and`: any bounded side bounds the whole; the smallest is the tightest.
+  // `and`: any bounded side bounds the whole; plain names bound it better than regexps, fewer better than more.
   const bounded = parts.filter((p): p is Extract<HostBound, { any: false }> => !p.any);
   if (!bounded.length) return { any: true };
-  return bounded.reduce((a, b) => (a.hosts.length + a.regexps.length <= b.hosts.length + b.regexps.length ? a : b));
+  const weight = (b: Extract<HostBound, { any: false }>) => (b.regexps.length ? 1e6 : 0) + b.hosts.length + b.regexps.length;
+  return bounded.reduce((a, b) => (weight(a) <= weight(b) ? a : b));
 }
 
 function tokenize(rule: string, errors: string[]): Token[] {

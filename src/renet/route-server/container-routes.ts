@@ -17,6 +17,8 @@ export function containerFragment(c: ContainerInfo, settings: RouteSettings, ent
   // Not started by renet compose: nothing to route (and nothing to complain about).
   if (service === undefined && ip === undefined && !traefikEnabled(c.labels)) return undefined;
   const errors: string[] = [];
+  const count = Object.keys(c.labels).length;
+  if (count > LIMITS.allLabels) return { ok: false, errors: [`${count} labels; the limit is ${LIMITS.allLabels} per container`] };
   for (const [key, value] of Object.entries(c.labels)) {
     if (key.startsWith('rediacc.') && value.length > LIMITS.rediaccValue) return { ok: false, errors: [`${key}: the value has ${value.length} characters; the limit is ${LIMITS.rediaccValue}`] };
   }
@@ -28,14 +30,14 @@ export function containerFragment(c: ContainerInfo, settings: RouteSettings, ent
   if (errors.length || !service || !ip) return { ok: false, errors };
 
   const built = traefikEnabled(c.labels) ? labelFragment(c, service, ip, settings) : autoFragment(c, service, ip, settings);
-  if (!built.ok) return built;
+  if (!built.ok) return { ok: false, errors: capped(built.errors) };
   const problems = lintTraefikDynamic(built.fragment.config, {
     provider: 'http',
     entryPoints,
     certResolvers: new Set(settings.certResolver ? [settings.certResolver] : []),
     external: { file: { middlewares: new Set(settings.fileMiddlewares) } },
   });
-  if (problems.length) return { ok: false, errors: problems.map((p) => `${p.where}: ${p.message}`) };
+  if (problems.length) return { ok: false, errors: capped(problems.map((p) => `${p.where}: ${p.message}`)) };
   for (const section of ['http', 'tcp', 'udp'] as const) {
     for (const kind of ['routers', 'services', 'middlewares'] as const) {
       for (const name of Object.keys(built.fragment.config[section][kind])) built.fragment.names.push(`${section}.${kind}.${name}`);
@@ -43,13 +45,19 @@ export function containerFragment(c: ContainerInfo, settings: RouteSettings, ent
   }
   const f = built.fragment;
   const unpinned = pinRouters(f, settings);
-  if (unpinned.length) return { ok: false, errors: unpinned };
+  if (unpinned.length) return { ok: false, errors: capped(unpinned) };
   f.claimedHosts = [...new Set(Object.values(f.hosts).flat())];
   for (const section of ['tcp', 'udp'] as const) {
     const routers = Object.keys(f.config[section].routers).filter((name) => section === 'udp' || (f.hosts[`tcp/${name}`] ?? []).length === 0);
     f.catchAll[section] = { routers, entryPoints: [...new Set(routers.flatMap((n) => (f.config[section].routers[n]?.entryPoints as string[]) ?? []))] };
   }
   return built;
+}
+
+/** /health and the log carry every container's reasons: a few lines each, however many labels are wrong. */
+function capped(errors: string[]): string[] {
+  const shown = errors.slice(0, LIMITS.errorsShown).map((e) => (e.length > 400 ? `${e.slice(0, 400)}…` : e));
+  return errors.length > shown.length ? [...shown, `… and ${errors.length - shown.length} more`] : shown;
 }
 
 export function entryPointMap(settings: RouteSettings): Map<string, 'tcp' | 'udp'> {

@@ -7,6 +7,10 @@
  * The limits sit far above what a real app writes and far below what Traefik or memory would mind.
  */
 export const LIMITS = {
+  /** Labels of any kind on one container (image labels included). */
+  allLabels: 1024,
+  /** Reasons reported per skipped container, each cut at 400 characters. */
+  errorsShown: 20,
   /** `traefik.*` labels on one container. */
   labels: 256,
   /** Characters in one label key. */

@@ -99,6 +99,7 @@ describe('host bound of a rule', () => {
     assert.deepEqual(bound('(Host(`a.x`) || Host(`b.x`)) && !Path(`/admin`)'), { any: false, hosts: ['a.x', 'b.x'], regexps: [] });
     assert.deepEqual(bound('Method(`GET`) && HostRegexp(`^a-1\\.x$`)'), { any: false, hosts: [], regexps: ['^a-1\\.x$'] });
     assert.deepEqual(bound('HostSNI(`db.x`)', 'tcp'), { any: false, hosts: ['db.x'], regexps: [] });
+    assert.deepEqual(bound('HostRegexp(`.+`) && Host(`a.x`)'), { any: false, hosts: ['a.x'], regexps: [] }, 'a name bounds it better than a regexp, in any order');
   });
   test('rules that can match any host', () => {
     for (const rule of ['PathPrefix(`/`)', '!Host(`a.x`)', 'Host(`a.x`) || Path(`/`)', '!(!Host(`a.x`))', 'Header(`Host`, `a.x`)', 'ClientIP(`0.0.0.0/0`)']) {
