@@ -166,9 +166,7 @@ function typedValue(shape: KeyNode, value: string): Typed {
   }
   if (shape === 'duration') {
     const v = value.trim();
-    return /^[0-9]{1,9}$/.test(v) || /^(?:[0-9]{1,6}(?:\.[0-9]{1,6})?(?:ns|us|µs|ms|s|m|h)){1,4}$/.test(v)
-      ? { ok: true, value: v }
-      : { ok: false, error: `"${value}" is not a duration (e.g. 10s, 1m30s, 500ms, or a whole number of seconds)` };
+    return durationOk(v) ? { ok: true, value: v } : { ok: false, error: `"${value}" is not a duration of at most 10 years (e.g. 10s, 1m30s, 500ms, or a whole number of seconds)` };
   }
   if (shape === 'boolean') {
     const v = value.trim().toLowerCase();
@@ -176,6 +174,17 @@ function typedValue(shape: KeyNode, value: string): Typed {
   }
   if (typeof shape === 'object') return { ok: false, error: 'expects sub-options, not a value' };
   return { ok: true, value };
+}
+
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+/** Go's time.ParseDuration (or paerser's whole seconds), within a bound: an int64 overflow makes Traefik refuse the whole config. */
+function durationOk(v: string): boolean {
+  const max = 10 * 366 * 24 * 3600e9;
+  if (/^[0-9]{1,9}$/.test(v)) return Number(v) * 1e9 <= max;
+  if (!/^(?:[0-9]{1,6}(?:\.[0-9]{1,6})?(?:ns|us|µs|ms|s|m|h)){1,4}$/.test(v)) return false;
+  let total = 0;
+  for (const m of v.matchAll(/([0-9.]+)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * (UNIT_NS[m[2] as string] as number);
+  return total <= max;
 }
 
 /** `domains[3]` alone leaves holes that JSON writes as null; Traefik wants whole items, in order. */
