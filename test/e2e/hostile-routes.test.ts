@@ -10,6 +10,9 @@ import { serviceIp } from '../../src/infra/network.js';
 import { renderRouterConfig } from '../../src/render/router-config.js';
 import { waitForRoutes } from '../../src/renet/repo/routes-wait.js';
 import { buildRoutes } from '../../src/renet/route-server/build-routes.js';
+import { decodeTraefikLabels } from '../../src/renet/route-server/decode-labels.js';
+import type { KeyNode } from '../../src/renet/route-server/key-tree.js';
+import { TRAEFIK_KEYS } from '../../src/renet/route-server/traefik-keys.generated.js';
 import { emptyState, type ContainerInfo } from '../../src/renet/route-server/model.js';
 import { testMachine } from '../helpers/machine.js';
 import { FIXTURES, ROOT } from '../helpers/paths.js';
@@ -21,6 +24,13 @@ import { startProcess, type Proc } from '../helpers/testbed/process.js';
 import { startTraefik } from '../helpers/testbed/traefik.js';
 import { requireTool } from '../helpers/testbed/tools.js';
 import { BASE_SETTINGS } from '../unit/route-server/settings.js';
+
+/** Label paths (`.a.b`) of the whole-number and duration options outside lists and maps. */
+function typedLeaves(node: KeyNode, path: string, out: [string, KeyNode][] = []): [string, KeyNode][] {
+  if (node === 'number' || node === 'duration') out.push([path, node]);
+  else if (typeof node === 'object' && 'fields' in node) for (const [k, v] of Object.entries(node.fields)) typedLeaves(v, `${path}.${k}`, out);
+  return out;
+}
 
 type Router = { name: string; status: string; provider: string; error?: string[] };
 
@@ -62,16 +72,24 @@ describe('hostile labels against the real Traefik', () => {
   }
 
   before(async () => {
-    [apiPort, webPort] = [await freePort(), await freePort()];
-    const providerPort = await freePort();
+    // freePort() closes its probe, so two calls may give the same port: keep them distinct.
+    const taken = new Set<number>();
+    const port = async (): Promise<number> => {
+      for (;;) {
+        const p = await freePort();
+        if (!taken.has(p)) return taken.add(p), p;
+      }
+    };
+    [apiPort, webPort] = [await port(), await port()];
+    const providerPort = await port();
     mkdirSync(join(root, 'dynamic'));
     copyFileSync(join(ROOT, 'templates/traefik/rediacc-defaults.yml'), join(root, 'dynamic', 'rediacc-defaults.yml'));
     server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
     await new Promise<void>((r) => server.listen(providerPort, '127.0.0.1', r));
     const entryPoints: Record<string, { address: string }> = { traefik: { address: `127.0.0.1:${apiPort}` } };
-    for (const name of BASE_SETTINGS.httpEntryPoints) entryPoints[name] = { address: `127.0.0.1:${name === 'web' ? webPort : await freePort()}` };
-    for (const p of BASE_SETTINGS.tcpEntryPorts) entryPoints[`tcp-${p}`] = { address: `127.0.0.1:${await freePort()}` };
-    for (const p of BASE_SETTINGS.udpEntryPorts) entryPoints[`udp-${p}`] = { address: `127.0.0.1:${await freePort()}/udp` };
+    for (const name of BASE_SETTINGS.httpEntryPoints) entryPoints[name] = { address: `127.0.0.1:${name === 'web' ? webPort : await port()}` };
+    for (const p of BASE_SETTINGS.tcpEntryPorts) entryPoints[`tcp-${p}`] = { address: `127.0.0.1:${await port()}` };
+    for (const p of BASE_SETTINGS.udpEntryPorts) entryPoints[`udp-${p}`] = { address: `127.0.0.1:${await port()}/udp` };
     writeFileSync(join(root, 'traefik.yml'), stringify({
       entryPoints,
       api: { insecure: true },
@@ -116,6 +134,32 @@ describe('hostile labels against the real Traefik', () => {
       }
     });
   }
+
+  test('every whole-number and duration option of the key tree, at the edges the decoder accepts, loads', async () => {
+    const dynamic: Record<string, Record<string, Record<string, unknown>>> = { http: { routers: {}, services: {}, middlewares: {} }, tcp: { routers: {}, services: {}, middlewares: {} } };
+    let i = 0;
+    for (const [prefix, node] of Object.entries(TRAEFIK_KEYS)) {
+      const [section, kind] = prefix.split('.') as ['http' | 'tcp' | 'udp', 'routers' | 'services' | 'middlewares'];
+      if (section === 'udp') continue;
+      for (const [path, shape] of typedLeaves(node, '')) {
+        for (const value of shape === 'number' ? ['-2147483647', '2147483647', '0'] : ['87840h', '316224000', '0', '1.5ms', '1h59m59.999999s']) {
+          const name = `n${i++}`;
+          const { config, errors } = decodeTraefikLabels({ [`traefik.${section}.${kind}.${name}${path}`]: value });
+          assert.deepEqual(errors, [], `${section}.${kind}${path}=${value} is accepted by the decoder`);
+          const entry = config[section][kind][name] as Record<string, unknown>;
+          if (kind === 'routers') Object.assign(entry, { rule: section === 'http' ? `Host(\`${name}.test\`)` : 'HostSNI(`*`)', service: section === 'http' ? 'ok' : 'tok', entryPoints: ['web'] });
+          if (kind === 'services' && !(entry.loadBalancer as object | undefined)) continue;
+          if (kind === 'services') (entry.loadBalancer as Record<string, unknown>).servers = section === 'http' ? [{ url: 'http://127.0.0.1:9' }] : [{ address: '127.0.0.1:9' }];
+          (dynamic[section] as Record<string, Record<string, unknown>>)[kind] = { ...dynamic[section]?.[kind], [name]: entry };
+        }
+      }
+    }
+    (dynamic.http as Record<string, Record<string, unknown>>).services = { ...dynamic.http?.services, ok: { loadBalancer: { servers: [{ url: 'http://127.0.0.1:9' }] } } };
+    (dynamic.tcp as Record<string, Record<string, unknown>>).services = { ...dynamic.tcp?.services, tok: { loadBalancer: { servers: [{ address: '127.0.0.1:9' }] } } };
+    assert.ok(i > 60, `${i} values tried`);
+    const { loaded } = await load(dynamic);
+    assert.ok(loaded, `Traefik refused the whole config: ${traefik.output().slice(-600)}`);
+  });
 
   test('control: one key over Traefik\'s limit makes it refuse the whole config (the reason for the bounds)', async () => {
     const bad = { http: { middlewares: { h: { headers: { customRequestHeaders: { [`X${'a'.repeat(2000)}`]: 'v' } } } } } };
