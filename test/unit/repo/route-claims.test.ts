@@ -48,3 +48,8 @@ test('repo up prints the claims, and warns about each loss and refusal with its 
   assert.match(text.stderr, /host app\.example\.com is held by repo 2816, which claimed it first: router r2880-app \(container app-2\) is not routed; use another name/);
   assert.match(text.stderr, /container grab-2 is not routed, its labels were refused: .*PathPrefix/);
 });
+
+test('URLs, DNS and claims read the hosts a rule serves, not every name it mentions', () => {
+  const rows = routeRows({ http: { routers: { 'r2880-a': { rule: 'Host(`site.example.net`) && !Host(`other.example.net`)', service: 's', entryPoints: ['web'] } } } });
+  assert.deepEqual(rows.map((r) => r.match), ['site.example.net']);
+});
