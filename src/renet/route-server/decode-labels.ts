@@ -21,6 +21,12 @@ export interface DecodedLabels {
 }
 
 const SECTIONS: Section[] = ['http', 'tcp', 'udp'];
+/**
+ * Characters Traefik's decoder refuses raw (it reads /routes.json as YAML: control characters,
+ * U+FFFE/U+FFFF, lone surrogates), which would make it drop the whole config; C0 controls too,
+ * though JSON escapes them, since no routing value needs them (CR/LF would split headers).
+ */
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const KINDS: Kind[] = ['routers', 'services', 'middlewares'];
 /** Labels under traefik.* that are not routing config and carry no meaning without Traefik's Docker provider. */
 const IGNORED = new Set(['traefik.enable', 'traefik.docker.network', 'traefik.docker.allownonrunning', 'traefik.tags']);
@@ -43,6 +49,11 @@ export function decodeTraefikLabels(labels: Record<string, string>): DecodedLabe
     const value = labels[key] as string;
     if (key.length > LIMITS.keyLength) out.errors.push(`${key.slice(0, 64)}…: the label key has ${key.length} characters; the limit is ${LIMITS.keyLength}`);
     else if (value.length > LIMITS.valueLength) out.errors.push(`${key}: the value has ${value.length} characters; the limit is ${LIMITS.valueLength}`);
+    else if (UNPRINTABLE.test(key) || UNPRINTABLE.test(value)) {
+      const bad = (UNPRINTABLE.exec(key) ?? UNPRINTABLE.exec(value))?.[0].charCodeAt(0) ?? 0;
+      const where = UNPRINTABLE.test(key) ? `${key.replace(new RegExp(UNPRINTABLE.source, 'g'), '?')}: the key` : `${key}: the value`;
+      out.errors.push(`${where} holds a control character or invalid Unicode (U+${bad.toString(16).toUpperCase().padStart(4, '0')}); only printable text is allowed`);
+    }
   }
   if (out.errors.length) return out;
   for (const key of keys) {

@@ -66,6 +66,15 @@ describe('hostile labels, class-wide', () => {
     }
   });
 
+  test('characters the real Traefik refuses raw (it reads the config as YAML) are refused in keys and values', () => {
+    for (const bad of ['\u007f', '\u0085x\u0090', '\ufffe', '\uffff', '\ud800', 'x\udc00', '\r\n', '\u0000', '\u001b']) {
+      assert.match(decodeTraefikLabels({ 'traefik.http.middlewares.h.headers.customrequestheaders.X-A': `a${bad}b` }).errors.join(''), /control character or invalid Unicode/, JSON.stringify(bad));
+    }
+    for (const good of ['\t', 'é', '😀', '\u2028', '\ufeff']) {
+      assert.deepEqual(decodeTraefikLabels({ 'traefik.http.middlewares.h.headers.customrequestheaders.X-A': `a${good}b` }).errors, [], JSON.stringify(good));
+    }
+  });
+
   test('over the label count or the per-kind count the container is skipped, naming the limit', () => {
     const many = Object.fromEntries(Array.from({ length: LIMITS.labels + 1 }, (_, i) => [`traefik.http.middlewares.m${i}.compress`, 'true']));
     assert.match(decodeTraefikLabels(many).errors.join('\n'), new RegExp(`${LIMITS.labels + 1} traefik.\\* labels; the limit is ${LIMITS.labels}`));
