@@ -14,6 +14,7 @@ import { decodeTraefikLabels } from '../../src/renet/route-server/decode-labels.
 import type { KeyNode } from '../../src/renet/route-server/key-tree.js';
 import { TRAEFIK_KEYS } from '../../src/renet/route-server/traefik-keys.generated.js';
 import { emptyState, type ContainerInfo } from '../../src/renet/route-server/model.js';
+import { hostileContainers } from '../helpers/hostile-labels.js';
 import { testMachine } from '../helpers/machine.js';
 import { FIXTURES, ROOT } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
@@ -160,6 +161,16 @@ describe('hostile labels against the real Traefik', () => {
     const { loaded } = await load(dynamic);
     assert.ok(loaded, `Traefik refused the whole config: ${traefik.output().slice(-600)}`);
   });
+
+  for (const seed of [1, 2, 3, 4, 5]) {
+    test(`random hostile labels over the whole key tree (seed ${seed}): whatever the transform keeps loads`, async () => {
+      const build = buildRoutes(hostileContainers(seed, 60), BASE_SETTINGS, emptyState());
+      const kept = ['http', 'tcp', 'udp'].reduce((n, s) => n + Object.keys((build.dynamic[s] as { routers?: object } | undefined)?.routers ?? {}).length, 0);
+      assert.ok(build.errors.length > 0 && kept > 0, `some refused (${build.errors.length}), some kept (${kept} routers)`);
+      const { loaded } = await load(build.dynamic);
+      assert.ok(loaded, `Traefik refused the whole config: ${traefik.output().slice(-600)}`);
+    });
+  }
 
   test('control: one key over Traefik\'s limit makes it refuse the whole config (the reason for the bounds)', async () => {
     const bad = { http: { middlewares: { h: { headers: { customRequestHeaders: { [`X${'a'.repeat(2000)}`]: 'v' } } } } } };
