@@ -1,3 +1,5 @@
+import { checkRule, hostBound } from '../traefik/rule.js';
+
 /** One line of `rdc machine routes`: where traffic comes in, where it goes, and whose it is. */
 export interface RouteRow {
   kind: 'http' | 'tcp' | 'udp';
@@ -22,7 +24,7 @@ export function routeRows(dynamic: Obj): RouteRow[] {
     const section = (dynamic[kind] ?? {}) as { routers?: Record<string, Obj>; services?: Record<string, Obj> };
     for (const [router, r] of Object.entries(section.routers ?? {})) {
       const servers = (((section.services?.[r.service as string] as Obj | undefined)?.loadBalancer as Obj | undefined)?.servers ?? []) as { url?: string; address?: string }[];
-      const hosts = [...String(r.rule ?? '').matchAll(/(?:Host|HostSNI)\(`([^`]*)`\)/g)].map((m) => m[1]).filter((h) => h !== '*');
+      const hosts = ruleHosts(String(r.rule ?? ''), kind);
       const entryPoints = (r.entryPoints as string[] | undefined) ?? [];
       rows.push({
         kind, router, match: hosts.length ? hosts.join(', ') : entryPoints.join(', '), entryPoints,
@@ -31,6 +33,13 @@ export function routeRows(dynamic: Obj): RouteRow[] {
     }
   }
   return rows.sort((a, b) => a.kind.localeCompare(b.kind) || a.match.localeCompare(b.match));
+}
+
+/** The hosts a rule can match (not every name it mentions: `Host(a) && !Host(b)` serves a only), for URLs and DNS. */
+function ruleHosts(rule: string, kind: 'http' | 'tcp' | 'udp'): string[] {
+  const ast = kind === 'udp' ? undefined : checkRule(rule, kind).ast;
+  const bound = ast ? hostBound(ast) : undefined;
+  return bound && !bound.any ? bound.hosts : [];
 }
 
 function owner(router: string): { networkId: number | null; level: 1 | 2 | null } {

@@ -21,6 +21,19 @@ export interface ContainerReport {
   image: string;
 }
 
+/**
+ * What a repo holds on the machine's proxy after `repo up`, and what it asked for but did not get:
+ * a host or port another repo claimed first (that router is not routed), a container skipped for
+ * its labels (with every reason), a TCP port moved into the dynamic range.
+ */
+export interface RouteClaims {
+  hosts: string[];
+  tcp: { port: number; requested?: number }[];
+  udp: number[];
+  lost: { kind: 'host' | 'tcp-entrypoint' | 'udp-entrypoint'; value: string; owner: number; router: string; container: string }[];
+  skipped: { container: string; errors: string[] }[];
+}
+
 /** Why renet refused before changing anything: rdc turns these into exit code 2 with the fix. */
 export type RepoRefusal = 'no-infra' | 'not-mounted' | 'not-created' | 'volume';
 
@@ -45,5 +58,6 @@ export interface RepoReply {
   containers?: ContainerReport[];
   routes?: RouteRow[];
   routesSettled?: boolean;
+  claims?: RouteClaims;
   timings?: Record<string, number>;
 }

@@ -11,7 +11,15 @@ export interface RuleCheck {
   errors: string[];
   /** Every value of a Host/HostSNI matcher, lower-cased (for conflicts and DNS records). */
   hosts: string[];
+  /** The parsed rule, when it has no errors. */
+  ast?: RuleNode;
 }
+
+/** A rule as a tree: what a host-ownership check needs to see past `||`, `!` and parentheses. */
+export type RuleNode =
+  | { op: 'matcher'; name: string; values: string[] }
+  | { op: 'not'; arg: RuleNode }
+  | { op: 'and' | 'or'; args: RuleNode[] };
 
 /** Matcher name → allowed value counts. */
 const MATCHERS: Record<RuleKind, Record<string, number[]>> = {
@@ -36,7 +44,7 @@ export function checkRule(rule: string, kind: RuleKind): RuleCheck {
     throw new Error(msg);
   };
 
-  const matcher = () => {
+  const matcher = (): RuleNode => {
     const name = tokens[i++] as Token;
     if (peek()?.t !== '(') fail(`expected '(' after ${name.v} at position ${name.at}`);
     i++;
@@ -59,30 +67,65 @@ export function checkRule(rule: string, kind: RuleKind): RuleCheck {
       fail(`${name.v} takes ${arity.join(' or ')} value(s), got ${values.length}; in Traefik v3 write Host(\`a\`) || Host(\`b\`)`);
     }
     checkValue(name.v, values, hosts, fail);
+    return { op: 'matcher', name: name.v, values };
   };
-  const unary = (): void => {
+  const unary = (): RuleNode => {
     const tok = peek();
-    if (tok?.t === '!') { i++; unary(); return; }
+    if (tok?.t === '!') { i++; return { op: 'not', arg: unary() }; }
     if (tok?.t === '(') {
       i++;
-      or();
+      const inner = or();
       if (peek()?.t !== ')') fail(`missing ')' at position ${peek()?.at ?? rule.length}`);
       i++;
-      return;
+      return inner;
     }
-    if (tok?.t === 'name') { matcher(); return; }
-    fail(`expected a matcher at position ${tok?.at ?? rule.length}`);
+    if (tok?.t === 'name') return matcher();
+    return fail(`expected a matcher at position ${tok?.at ?? rule.length}`);
   };
-  const and = () => { unary(); while (peek()?.t === '&&') { i++; unary(); } };
-  const or = () => { and(); while (peek()?.t === '||') { i++; and(); } };
+  const chain = (op: 'and' | 'or', token: '&&' | '||', next: () => RuleNode): RuleNode => {
+    const args = [next()];
+    while (peek()?.t === token) { i++; args.push(next()); }
+    return args.length === 1 ? (args[0] as RuleNode) : { op, args };
+  };
+  const and = () => chain('and', '&&', unary);
+  const or = (): RuleNode => chain('or', '||', and);
 
   try {
-    or();
+    const ast = or();
     if (i < tokens.length) fail(`unexpected ${(tokens[i] as Token).v} at position ${(tokens[i] as Token).at}`);
+    return { errors, hosts, ast };
   } catch (err) {
     errors.push((err as Error).message);
   }
   return { errors, hosts };
+}
+
+/**
+ * The hosts a rule can match at most: `hosts` (lower-cased Host/HostSNI values) plus `regexps`
+ * (HostRegexp/HostSNIRegexp patterns), or `any` when some request of any host can match it (a
+ * matcher that names no host, HostSNI(`*`), a negation, or an `||` with such a side). `&&` is
+ * bounded by its tightest bounded side; `||` by the union of its sides.
+ */
+export type HostBound = { any: true } | { any: false; hosts: string[]; regexps: string[] };
+
+export function hostBound(node: RuleNode): HostBound {
+  if (node.op === 'not') return { any: true };
+  if (node.op === 'matcher') {
+    const value = node.values[0] ?? '';
+    if ((node.name === 'Host' || node.name === 'HostSNI') && value !== '*') return { any: false, hosts: [value.toLowerCase()], regexps: [] };
+    if (node.name === 'HostRegexp' || node.name === 'HostSNIRegexp') return { any: false, hosts: [], regexps: [value] };
+    return { any: true };
+  }
+  const parts = node.args.map(hostBound);
+  if (node.op === 'or') {
+    if (parts.some((p) => p.any)) return { any: true };
+    return { any: false, hosts: parts.flatMap((p) => (p.any ? [] : p.hosts)), regexps: parts.flatMap((p) => (p.any ? [] : p.regexps)) };
+  }
+  // `and`: any bounded side bounds the whole; plain names bound it better than regexps, fewer better than more.
+  const bounded = parts.filter((p): p is Extract<HostBound, { any: false }> => !p.any);
+  if (!bounded.length) return { any: true };
+  const weight = (b: Extract<HostBound, { any: false }>) => (b.regexps.length ? 1e6 : 0) + b.hosts.length + b.regexps.length;
+  return bounded.reduce((a, b) => (weight(a) <= weight(b) ? a : b));
 }
 
 function tokenize(rule: string, errors: string[]): Token[] {

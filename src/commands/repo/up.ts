@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { RepoUpOptions } from '../../services/repo-up-service.js';
 import { runWith, type CommandEnv } from '../run.js';
-import { printTimings, printUrls, volumeLine, withCreationOptions } from './print.js';
+import { printClaims, printTimings, printUrls, volumeLine, withCreationOptions } from './print.js';
 
 export function repoUpCommand(env: CommandEnv): Command {
   return withCreationOptions(new Command('up')
@@ -41,6 +41,7 @@ export function repoUpCommand(env: CommandEnv): Command {
       if (!opts.prepOnly) {
         deps.out.heading('URLs:');
         printUrls(deps.out, r.urls);
+        printClaims(deps.out, r.reply.claims);
         if (r.reply.routesSettled === false) deps.out.warn(`the route server had not seen every container yet; check with rdc repo status ${r.repo}`);
       }
       if (r.dns?.summary) deps.out.result(`DNS (Cloudflare): ${r.dns.summary}.`);

@@ -1,5 +1,6 @@
 import { routeRows, type RouteRow } from '../../infra/route-rows.js';
-import type { ContainerReport } from '../../repo/repo-reply.js';
+import type { ContainerReport, RouteClaims } from '../../repo/repo-reply.js';
+import { repoClaims, type ClaimSources } from '../../repo/route-claims.js';
 import { localGet } from '../local.js';
 
 interface Health {
@@ -25,15 +26,17 @@ export async function repoContainers(socket: string): Promise<ContainerReport[]>
  * has fetched that config, then returns the repo's rows of /routes.json. `settled` is false when
  * the time ran out first.
  */
-export async function waitForRoutes(routerPort: number, networkId: number, socket: string, timeoutMs: number): Promise<{ settled: boolean; rows: RouteRow[] }> {
+export async function waitForRoutes(routerPort: number, networkId: number, socket: string, timeoutMs: number): Promise<{ settled: boolean; rows: RouteRow[]; claims?: RouteClaims }> {
   const deadline = Date.now() + timeoutMs;
   const want = (await repoContainers(socket)).filter((c) => c.state === 'running').length;
   let settled = false;
   let applyWait = PROXY_APPLY_MS;
+  let last: ClaimSources['health'] | undefined;
   for (;;) {
     const health = await localGet({ port: routerPort }, '/health', 2000);
     if (health.status === 200) {
-      const h = JSON.parse(health.body) as Health;
+      const h = JSON.parse(health.body) as Health & ClaimSources['health'];
+      last = h;
       const daemon = h.daemons?.find((d) => d.networkId === networkId);
       const seen = want === 0 ? !daemon || (daemon.ok && daemon.containers === 0) : Boolean(daemon?.ok && daemon.containers === want);
       settled = seen && h.proxySynced === true;
@@ -44,7 +47,10 @@ export async function waitForRoutes(routerPort: number, networkId: number, socke
     await new Promise((r) => setTimeout(r, 50));
   }
   if (settled && applyWait) await new Promise((r) => setTimeout(r, applyWait));
-  return { settled, rows: await repoRows(routerPort, networkId) };
+  const rows = await repoRows(routerPort, networkId);
+  const ports = await localGet({ port: routerPort }, '/ports', 3000);
+  const claims = last && ports.status === 200 ? repoClaims({ health: last, ports: JSON.parse(ports.body) as ClaimSources['ports'], rows }, networkId) : undefined;
+  return { settled, rows, ...(claims ? { claims } : {}) };
 }
 
 export async function repoRows(routerPort: number, networkId: number): Promise<RouteRow[]> {

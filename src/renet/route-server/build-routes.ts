@@ -22,9 +22,11 @@ export interface RouteBuild {
 
 /**
  * The pure transform from discovered containers to Traefik's dynamic config (SYSTEM.md §5).
- * Containers are taken in start order so that "the earlier claimant keeps it" holds.
+ * Containers are taken in start order so that "the earlier claimant keeps it" holds. `liveRepos`:
+ * the repos whose daemon is still there (the route server's watchers); dynamic-range ports kept for
+ * any other repo are released. Without it every reservation is kept.
  */
-export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings, prior: RouteState, cache: FragmentCache = new Map()): RouteBuild {
+export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings, prior: RouteState, cache: FragmentCache = new Map(), liveRepos?: ReadonlySet<number>): RouteBuild {
   const entryPoints = entryPointMap(settings);
   const seen = new Set<string>();
   const ordered = [...containers].sort((a, b) => cmp(a.startedAt, b.startedAt) || a.networkId - b.networkId || cmp(a.name, b.name) || cmp(a.id, b.id));
@@ -47,7 +49,7 @@ export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings
     else fragments.push(result.fragment);
   }
   for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
-  const { state, conflicts, moves, decisions } = resolveClaims(fragments, settings, prior);
+  const { state, conflicts, moves, decisions } = resolveClaims(fragments, settings, prior, liveRepos);
   const merged = mergeFragments(fragments, decisions);
 
   const dynamic: Record<string, unknown> = {};

@@ -1,4 +1,5 @@
 import { findField, type KeyNode } from './key-tree.js';
+import { LIMITS } from './limits.js';
 import { TRAEFIK_KEYS } from './traefik-keys.generated.js';
 
 export type Section = 'http' | 'tcp' | 'udp';
@@ -20,6 +21,12 @@ export interface DecodedLabels {
 }
 
 const SECTIONS: Section[] = ['http', 'tcp', 'udp'];
+/**
+ * Characters Traefik's decoder refuses raw (it reads /routes.json as YAML: control characters,
+ * U+FFFE/U+FFFF, lone surrogates), which would make it drop the whole config; C0 controls too,
+ * though JSON escapes them, since no routing value needs them (CR/LF would split headers).
+ */
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const KINDS: Kind[] = ['routers', 'services', 'middlewares'];
 /** Labels under traefik.* that are not routing config and carry no meaning without Traefik's Docker provider. */
 const IGNORED = new Set(['traefik.enable', 'traefik.docker.network', 'traefik.docker.allownonrunning', 'traefik.tags']);
@@ -35,11 +42,31 @@ export function decodeTraefikLabels(labels: Record<string, string>): DecodedLabe
     servers: { http: {}, tcp: {}, udp: {} },
     errors: [],
   };
-  for (const key of Object.keys(labels).sort()) {
-    const lower = key.toLowerCase();
-    if (!lower.startsWith('traefik.') || IGNORED.has(lower)) continue;
+  const keys = Object.keys(labels).filter((k) => k.toLowerCase().startsWith('traefik.')).sort();
+  // Over a bound nothing is decoded: the container is skipped, and a huge label costs no more work.
+  if (keys.length > LIMITS.labels) out.errors.push(`${keys.length} traefik.* labels; the limit is ${LIMITS.labels} per container`);
+  for (const key of keys) {
+    const value = labels[key] as string;
+    if (key.length > LIMITS.keyLength) out.errors.push(`${key.slice(0, 64)}…: the label key has ${key.length} characters; the limit is ${LIMITS.keyLength}`);
+    else if (value.length > LIMITS.valueLength) out.errors.push(`${key}: the value has ${value.length} characters; the limit is ${LIMITS.valueLength}`);
+    else if (UNPRINTABLE.test(key) || UNPRINTABLE.test(value)) {
+      const bad = (UNPRINTABLE.exec(key) ?? UNPRINTABLE.exec(value))?.[0].charCodeAt(0) ?? 0;
+      const where = UNPRINTABLE.test(key) ? `${key.replace(new RegExp(UNPRINTABLE.source, 'g'), '?')}: the key` : `${key}: the value`;
+      out.errors.push(`${where} holds a control character or invalid Unicode (U+${bad.toString(16).toUpperCase().padStart(4, '0')}); only printable text is allowed`);
+    }
+  }
+  if (out.errors.length) return out;
+  for (const key of keys) {
+    if (IGNORED.has(key.toLowerCase())) continue;
     const error = decodeOne(key, labels[key] as string, out);
     if (error) out.errors.push(`${key}: ${error}`);
+  }
+  for (const section of SECTIONS) {
+    for (const kind of KINDS) {
+      compact(out.config[section][kind]);
+      const n = Object.keys(out.config[section][kind]).length;
+      if (n > LIMITS.perKind) out.errors.push(`traefik.${section}.${kind}: ${n} defined; the limit is ${LIMITS.perKind} per container`);
+    }
   }
   return out;
 }
@@ -51,6 +78,7 @@ function decodeOne(key: string, value: string, out: DecodedLabels): string | und
   if (!section || !kind) return `not a routing label; expected traefik.{http|tcp|udp}.{routers|services|middlewares}.NAME.…`;
   if (name.includes('@')) return `the name "${name}" contains '@', which Traefik reserves for provider suffixes`;
   if (!/^[A-Za-z0-9_-]+$/.test(name)) return `the name "${name}" may only use letters, digits, '-' and '_'`;
+  if (name.length > LIMITS.nameLength) return `the name "${name.slice(0, 20)}…" has ${name.length} characters; the limit is ${LIMITS.nameLength}`;
   const schema = TRAEFIK_KEYS[`${section}.${kind}`];
   if (!schema) return `${section} has no ${kind}`;
   if (path.length === 0) return 'the label names no option';
@@ -58,7 +86,7 @@ function decodeOne(key: string, value: string, out: DecodedLabels): string | und
   if (kind === 'services' && path[0]?.toLowerCase() === 'loadbalancer' && path[1]?.toLowerCase() === 'server') {
     return serverHint(path.slice(2), value, (out.servers[section][name] ??= {}));
   }
-  if (kind === 'services' && path[0]?.toLowerCase() === 'loadbalancer' && path[1]?.toLowerCase().startsWith('servers')) {
+  if (kind === 'services' && path[0]?.toLowerCase() === 'loadbalancer' && /^servers(\[[0-9]+\])?$/.test(path[1]?.toLowerCase() ?? '')) {
     return 'setting servers is not allowed: the backend is always the container\'s own IP; use loadbalancer.server.port';
   }
   const entry = (out.config[section][kind][name] ??= {});
@@ -89,6 +117,9 @@ function setPath(target: Obj, node: KeyNode, path: string[], value: string): str
     const last = i === path.length - 1;
     if (typeof shape === 'object' && 'map' in shape) {
       if (!last) return `too many parts after the map key "${segment}"`;
+      // Header names are tokens (RFC 9110); anything else would be a key Traefik or the client refuses.
+      if (!/^[A-Za-z0-9!#$%&'*+^_`|~-]+$/.test(segment)) return `"${segment}" is not a header name (letters, digits and !#$%&'*+^_\`|~-)`;
+      if (segment.length > LIMITS.mapKeyLength) return `the key "${segment.slice(0, 20)}…" has ${segment.length} characters; the limit is ${LIMITS.mapKeyLength}`;
       const typed = typedValue(shape.map, value);
       if (!typed.ok) return typed.error;
       (obj as Obj)[segment] = typed.value;
@@ -99,6 +130,7 @@ function setPath(target: Obj, node: KeyNode, path: string[], value: string): str
     if (!found) return `unknown option "${path.slice(0, i + 1).join('.')}"`;
     const [canonical, child] = found;
     const index = m[2] === undefined ? undefined : Number(m[2]);
+    if (index !== undefined && index > LIMITS.listIndex) return `index [${m[2]}] is over the limit of ${LIMITS.listIndex}`;
     if (index !== undefined) {
       if (typeof child !== 'object' || !('list' in child) || typeof child.list !== 'object') return `"${canonical}" is not a list of objects`;
       const list = ((obj as Obj)[canonical] ??= []) as Obj[];
@@ -132,12 +164,20 @@ type Typed = { ok: true; value: unknown } | { ok: false; error: string };
 /** A label value as the JSON type of the option it sets. */
 function typedValue(shape: KeyNode, value: string): Typed {
   if (typeof shape === 'object' && 'list' in shape) {
-    const typed = value.split(',').map((s) => s.trim()).filter((s) => s !== '').map((item) => typedValue(shape.list, item));
+    const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (items.length > LIMITS.listItems) return { ok: false, error: `${items.length} items; the limit is ${LIMITS.listItems}` };
+    const typed = items.map((item) => typedValue(shape.list, item));
     const bad = typed.find((t) => !t.ok);
     return bad ?? { ok: true, value: typed.map((t) => (t as { value: unknown }).value) };
   }
   if (shape === 'number') {
-    return /^-?[0-9]+(\.[0-9]+)?$/.test(value.trim()) ? { ok: true, value: Number(value) } : { ok: false, error: `"${value}" is not a number` };
+    // Go ints: a fraction or an overflow would make Traefik refuse the whole config.
+    const n = /^-?[0-9]{1,10}$/.test(value.trim()) ? Number(value) : NaN;
+    return Math.abs(n) <= LIMITS.maxNumber ? { ok: true, value: n } : { ok: false, error: `"${value}" is not a whole number (up to ${LIMITS.maxNumber})` };
+  }
+  if (shape === 'duration') {
+    const v = value.trim();
+    return durationOk(v) ? { ok: true, value: v } : { ok: false, error: `"${value}" is not a duration of at most 10 years (e.g. 10s, 1m30s, 500ms, or a whole number of seconds)` };
   }
   if (shape === 'boolean') {
     const v = value.trim().toLowerCase();
@@ -145,6 +185,24 @@ function typedValue(shape: KeyNode, value: string): Typed {
   }
   if (typeof shape === 'object') return { ok: false, error: 'expects sub-options, not a value' };
   return { ok: true, value };
+}
+
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+/** Go's time.ParseDuration (or paerser's whole seconds), within a bound: an int64 overflow makes Traefik refuse the whole config. */
+function durationOk(v: string): boolean {
+  const max = 10 * 366 * 24 * 3600e9;
+  if (/^[0-9]{1,9}$/.test(v)) return Number(v) * 1e9 <= max;
+  if (!/^(?:[0-9]{1,6}(?:\.[0-9]{1,6})?(?:ns|us|µs|ms|s|m|h)){1,4}$/.test(v)) return false;
+  let total = 0;
+  for (const m of v.matchAll(/([0-9.]+)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * (UNIT_NS[m[2] as string] as number);
+  return total <= max;
+}
+
+/** `domains[3]` alone leaves holes that JSON writes as null; Traefik wants whole items, in order. */
+function compact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined && v !== null).map(compact);
+  if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) (value as Obj)[k] = compact(v);
+  return value;
 }
 
 function emptyKinds(): Record<Kind, Record<string, Obj>> {

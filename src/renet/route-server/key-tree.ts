@@ -5,7 +5,10 @@
  */
 export type KeyNode =
   | 'string'
+  /** A whole number: Traefik's fields are Go ints, and a fraction makes it refuse the whole config. */
   | 'number'
+  /** Go's duration (`10s`, `1m30s`) or a whole number of seconds. */
+  | 'duration'
   | 'boolean'
   | { fields: Record<string, KeyNode> }
   | { list: KeyNode }

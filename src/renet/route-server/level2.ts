@@ -1,6 +1,7 @@
 import { decodeTraefikLabels, type Section } from './decode-labels.js';
 import { LABELS, parsePort } from './labels.js';
-import { emptyTables, type ContainerInfo, type Fragment, type FragmentResult, type Obj, type RouteSettings, type Tables } from './model.js';
+import { resolveReferences, type RefContext } from './references.js';
+import { emptyTables, type ContainerInfo, type Fragment, type FragmentResult, type Obj, type RouteSettings } from './model.js';
 
 /**
  * Level 2: `traefik.enable=true`. The container's own traefik.* labels, with every router,
@@ -15,33 +16,33 @@ export function labelFragment(c: ContainerInfo, service: string, ip: string, s: 
   const portLabel = c.labels[LABELS.servicePort];
   const defaultPort = portLabel === undefined ? 80 : parsePort(portLabel, LABELS.servicePort, errors);
 
+  // Routers without a service get the container's only one (or, for HTTP with none, one of their own name).
+  const serviceNames = {} as Record<Section, string[]>;
+  for (const section of ['http', 'tcp', 'udp'] as const) {
+    const src = decoded.config[section];
+    const names = [...new Set([...Object.keys(src.services), ...Object.keys(decoded.servers[section])])].sort();
+    serviceNames[section] = names;
+    for (const [name, router] of Object.entries(src.routers)) {
+      if (typeof router.service === 'string') continue;
+      const where = `traefik.${section}.routers.${name}`;
+      if (names.length === 1) router.service = names[0];
+      else if (names.length === 0 && section === 'http') names.push((router.service = name));
+      else errors.push(`${where}: no service set and the container defines ${names.length === 0 ? 'none' : `several (${names.join(', ')})`}; add ${where}.service`);
+    }
+  }
+  // Every reference (services, middlewares of any type, TLS options, addresses…) stays inside the repo.
+  errors.push(...resolveReferences(decoded.config, {
+    networkId: c.networkId, prefix, fileMiddlewares: s.fileMiddlewares,
+    defined: Object.fromEntries((['http', 'tcp', 'udp'] as const).map((sec) => [sec, { services: new Set(serviceNames[sec]), middlewares: new Set(Object.keys(decoded.config[sec].middlewares)) }])) as RefContext['defined'],
+  }));
+  if (errors.length) return { ok: false, errors };
+
   for (const section of ['http', 'tcp', 'udp'] as const) {
     const src = decoded.config[section];
     const out = fragment.config[section];
-    const serviceNames = [...new Set([...Object.keys(src.services), ...Object.keys(decoded.servers[section])])].sort();
-    const ref = (name: string) => (name.includes('@') ? name : prefix + name);
-
     for (const [name, router] of Object.entries(src.routers)) {
       const r: Obj = { ...router };
       const where = `traefik.${section}.routers.${name}`;
-      if (typeof r.service !== 'string') {
-        if (serviceNames.length === 1) r.service = serviceNames[0];
-        else if (serviceNames.length === 0 && section === 'http') serviceNames.push((r.service = name));
-        else { errors.push(`${where}: no service set and the container defines ${serviceNames.length === 0 ? 'none' : `several (${serviceNames.join(', ')})`}; add ${where}.service`); continue; }
-      }
-      // Another provider's objects are out of bounds: `x@http` is another repo's, `api@internal` the dashboard.
-      if ((r.service as string).includes('@')) { errors.push(`${where}.service: "${r.service}" belongs to another provider; a repo may only use its own services`); continue; }
-      if (!serviceNames.includes(r.service as string)) { errors.push(`${where}.service: "${r.service}" is not defined; add traefik.${section}.services.${r.service}.loadbalancer.server.port`); continue; }
-      r.service = ref(r.service as string);
-      const missing = ((r.middlewares as string[] | undefined) ?? []).filter((m) => !m.includes('@') && !src.middlewares[m]);
-      if (missing.length) {
-        const file = s.fileMiddlewares.map((m) => `${m}@file`).join(', ');
-        errors.push(`${where}.middlewares: ${missing.map((m) => `"${m}"`).join(', ')} not defined by this container's labels (define traefik.${section}.middlewares.NAME.…, or use ${file})`);
-        continue;
-      }
-      const foreign = ((r.middlewares as string[] | undefined) ?? []).filter((m) => m.includes('@') && !m.endsWith('@file'));
-      if (foreign.length) { errors.push(`${where}.middlewares: ${foreign.join(', ')} not allowed; use the repo's own middlewares or name@file`); continue; }
-      if (Array.isArray(r.middlewares)) r.middlewares = (r.middlewares as string[]).map(ref);
       if (!Array.isArray(r.entryPoints) || r.entryPoints.length === 0) {
         if (section === 'http') r.entryPoints = s.routeEntryPoints;
         else { errors.push(`${where}.entrypoints is required (e.g. ${section}-5432)`); continue; }
@@ -52,12 +53,11 @@ export function labelFragment(c: ContainerInfo, service: string, ip: string, s: 
       }
       out.routers[prefix + name] = r;
     }
-    for (const name of serviceNames) {
+    for (const name of serviceNames[section]) {
       const built = backend(section, name, src.services[name] ?? {}, decoded.servers[section][name] ?? {}, ip, defaultPort, errors);
       if (built) out.services[prefix + name] = built;
     }
     for (const [name, mw] of Object.entries(src.middlewares)) out.middlewares[prefix + name] = mw;
-    rewriteChains(out, prefix);
   }
   return errors.length ? { ok: false, errors } : { ok: true, fragment };
 }
@@ -77,12 +77,4 @@ function backend(section: Section, name: string, svc: Obj, hint: { port?: number
   }
   lb.servers = section === 'http' ? [{ url: `${hint.scheme ?? 'http'}://${ip}:${port}` }] : [{ address: `${ip}:${port}` }];
   return { loadBalancer: lb };
-}
-
-/** Middlewares that name other middlewares (chain) follow the same namespacing. */
-function rewriteChains(out: Tables, prefix: string): void {
-  for (const mw of Object.values(out.middlewares)) {
-    const chain = mw.chain as Obj | undefined;
-    if (chain && Array.isArray(chain.middlewares)) chain.middlewares = (chain.middlewares as string[]).map((m) => (m.includes('@') ? m : prefix + m));
-  }
 }

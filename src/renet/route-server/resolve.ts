@@ -23,11 +23,14 @@ export const routerKey = (index: number, section: Section, router: string) => `$
  * router moves to a port of the dynamic range, remembered in the state; everything else that loses
  * is dropped and reported.
  */
-export function resolveClaims(fragments: Fragment[], s: RouteSettings, prior: RouteState): { state: RouteState; conflicts: Conflict[]; moves: Move[]; decisions: Decisions } {
+export function resolveClaims(fragments: Fragment[], s: RouteSettings, prior: RouteState, liveRepos?: ReadonlySet<number>): { state: RouteState; conflicts: Conflict[]; moves: Move[]; decisions: Decisions } {
   const conflicts: Conflict[] = [];
   const moves: Move[] = [];
   const decisions: Decisions = { dropped: new Set(), entryPoints: new Map() };
-  const state: RouteState = { hostClaims: {}, tcpOwners: {}, udpOwners: {}, allocations: { ...prior.allocations } };
+  // A repo whose daemon is gone (repo down or delete, or dead past the grace period) keeps no port
+  // of the dynamic range: like its hosts, they are free for others until it comes back.
+  const allocations = Object.fromEntries(Object.entries(prior.allocations).filter(([key]) => !liveRepos || liveRepos.has(Number(key.split('/')[0]))));
+  const state: RouteState = { hostClaims: {}, tcpOwners: {}, udpOwners: {}, allocations };
   const lose = (kind: Conflict['kind'], value: string, owner: number, f: Fragment, router: string) =>
     conflicts.push({ kind, value, owner, loser: f.container.networkId, router, container: f.container.name });
 
@@ -66,7 +69,8 @@ export function resolveClaims(fragments: Fragment[], s: RouteSettings, prior: Ro
       decide(decisions, routerKey(i, 'tcp', name), router, kept);
     }
   });
-  // Allocations of routers that are gone stay reserved for their return, unless evicted by allocate().
+  // Allocations of routers that are gone stay reserved for their return while their repo's daemon
+  // lives, unless evicted by allocate().
 
   // UDP entrypoints: no dynamic range, the later claimant is dropped.
   const udpOwner = owners(fragments, (f) => f.catchAll.udp.entryPoints, prior.udpOwners);

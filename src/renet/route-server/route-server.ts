@@ -112,7 +112,8 @@ export class RouteServer {
         d.containers = [];
       }
     }
-    const build = buildRoutes(daemons.flatMap((d) => d.containers), this.#opts.settings, this.#state, this.#fragments);
+    const live = new Set(daemons.filter((d) => d.ok || d.downSince === undefined || now - d.downSince <= this.#opts.graceMs).map((d) => d.networkId));
+    const build = buildRoutes(daemons.flatMap((d) => d.containers), this.#opts.settings, this.#state, this.#fragments, live);
     const body = Buffer.from(JSON.stringify(build.dynamic));
     const previous = this.#snapshot.ready ? this.#snapshot.routesJson : undefined;
     const routesJson = previous && previous.equals(body) ? previous : body;

@@ -9,6 +9,7 @@ import { emptyState, type ContainerInfo, type RouteSettings, type RouteState } f
 import { lintTraefikDynamic } from '../../../src/traefik/lint-dynamic.js';
 import { FIXTURES } from '../../helpers/paths.js';
 import { schemaErrors } from '../../helpers/schemas.js';
+import { BASE_SETTINGS } from './settings.js';
 
 /**
  * Golden files for the label → route transform, one case per directory: input.yaml (settings
@@ -17,20 +18,12 @@ import { schemaErrors } from '../../helpers/schemas.js';
  */
 const CASES = `${FIXTURES}routes/`;
 
-export const BASE_SETTINGS: RouteSettings = {
-  baseDomain: 'example.com',
-  routeEntryPoints: ['websecure', 'websecure-v6'],
-  httpEntryPoints: ['web', 'websecure', 'websecure-v6'],
-  certResolver: 'letsencrypt',
-  tcpEntryPorts: [25, 993, 3306, 5432, 5672, 6379, 9092, 10000, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10010, 11211, 27017],
-  udpEntryPorts: [53],
-  dynamicTcpRange: { first: 10000, last: 10010 },
-  fileMiddlewares: ['compress', 'security-headers'],
-};
 
 interface CaseInput {
   settings?: Partial<RouteSettings>;
   state?: Partial<RouteState>;
+  /** Repos whose daemon the route server still watches (all kept when absent). */
+  liveRepos?: number[];
   containers: (Omit<ContainerInfo, 'id'> & { id?: string })[];
 }
 
@@ -41,7 +34,8 @@ describe('route transform golden files', () => {
       const input = parse(readFileSync(join(dir, 'input.yaml'), 'utf8')) as CaseInput;
       const settings = { ...BASE_SETTINGS, ...input.settings };
       const containers = input.containers.map((c) => ({ ...c, id: c.id ?? `id-${c.name}`, labels: stringLabels(c.labels) }));
-      const build = buildRoutes(containers, settings, { ...emptyState(), ...input.state });
+      const live = input.liveRepos ? new Set(input.liveRepos) : undefined;
+      const build = buildRoutes(containers, settings, { ...emptyState(), ...input.state }, new Map(), live);
       const actual = `${JSON.stringify(build, null, 2)}\n`;
       if (process.env.UPDATE_GOLDEN) writeFileSync(join(dir, 'expected.json'), actual);
       assert.equal(actual, readFileSync(join(dir, 'expected.json'), 'utf8'));
@@ -51,14 +45,15 @@ describe('route transform golden files', () => {
       assert.deepEqual(lint, [], 'rdc\'s lint');
       // A warm fragment cache (as the route server keeps) changes nothing, twice over.
       const cache = new Map();
-      for (let i = 0; i < 2; i++) assert.equal(`${JSON.stringify(buildRoutes(containers, settings, { ...emptyState(), ...input.state }, cache), null, 2)}\n`, actual);
+      for (let i = 0; i < 2; i++) assert.equal(`${JSON.stringify(buildRoutes(containers, settings, { ...emptyState(), ...input.state }, cache, live), null, 2)}\n`, actual);
       // The same input in another order gives the same bytes.
-      assert.equal(`${JSON.stringify(buildRoutes([...containers].reverse(), settings, { ...emptyState(), ...input.state }), null, 2)}\n`, actual);
+      assert.equal(`${JSON.stringify(buildRoutes([...containers].reverse(), settings, { ...emptyState(), ...input.state }, new Map(), live), null, 2)}\n`, actual);
     });
   }
 });
 
-/** YAML may read `8080` as a number; Docker labels are always strings. */
+/** YAML may read `8080` as a number; Docker labels are always strings. `<<x*N>>` stands for N times x (hostile sizes). */
 function stringLabels(labels: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]));
+  const expand = (s: string) => s.replace(/<<(.+?)\*([0-9]+)>>/g, (_, text: string, n: string) => text.repeat(Number(n)));
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [expand(k), expand(String(v))]));
 }

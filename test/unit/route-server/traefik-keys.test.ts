@@ -43,7 +43,7 @@ test('bad labels give one message each, naming the label', () => {
     'traefik.http.routers.a.tls.domains.main': 'x',
   });
   assert.equal(errors.length, 5);
-  assert.match(errors.join('\n'), /priority: "high" is not a number/);
+  assert.match(errors.join('\n'), /priority: "high" is not a whole number/);
   assert.match(errors.join('\n'), /tls: "maybe" for "tls" must be true or false/);
   assert.match(errors.join('\n'), /"yes" must be true or false/);
   assert.match(errors.join('\n'), /widgets.x.y: not a routing label/);
