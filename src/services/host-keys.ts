@@ -31,3 +31,13 @@ export async function rescanKeys(deps: Deps, machineName: string) {
   });
   return { machine: machineName, context: selected.name, previous: before, pinned: fingerprint(key), changed: !before.includes(fingerprint(key)) };
 }
+
+/** A second opinion on a pasted host key (already checked field by field): ssh2 must read it as its type. */
+export async function hostKeyParseProblem(key: string): Promise<string | undefined> {
+  const ssh2 = await import('ssh2');
+  const parsed = (ssh2.default ?? ssh2).utils.parseKey(key);
+  const type = key.split(' ')[0];
+  if (parsed instanceof Error) return `ssh2 cannot read it (${parsed.message})`;
+  const first = Array.isArray(parsed) ? parsed[0] : parsed;
+  return first?.type === type ? undefined : `ssh2 reads it as ${first?.type ?? 'nothing'}, not ${type}`;
+}
