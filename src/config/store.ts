@@ -56,12 +56,12 @@ export class ConfigStore {
       const result = await change(loaded.config);
       const after = serializeConfig(loaded.config);
       if (isDeepStrictEqual(before, after)) return result;
-      const text = applyChange(parsed.doc, before, after).toString({ lineWidth: 0 });
-      // Guard against a bug writing a file the next command could not read.
-      const again = parseConfigText(text);
-      const check = again.problems.length ? again.problems : parseConfig(again.data).errors;
+      const doc = applyChange(parsed.doc, before, after);
+      // Guard against a bug writing a file the next command could not read: the data about to be
+      // written goes through the same parser as any read (not the text again: that doubled the cost).
+      const check = parseConfig(doc.toJS()).errors;
       if (check.length) throw new ConfigFileError(`${this.path} (about to be written)`, check);
-      await writeFileAtomic(this.path, text, { mode: 0o600, fsync: true });
+      await writeFileAtomic(this.path, doc.toString({ lineWidth: 0 }), { mode: 0o600, fsync: true });
       return result;
     } finally {
       await release();
