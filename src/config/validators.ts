@@ -209,17 +209,16 @@ export function uniqueSorted(ports: number[]): number[] {
 }
 
 /**
- * An absolute POSIX path of portable characters (letters, digits, `/ . _ - + @ , : = %`), without
- * `..`. These paths reach shell commands, systemd units, compose files and dockerd flags; quotes,
- * backslashes, `$` and whitespace are refused rather than escaped five different ways (`%`, which
- * systemd reads as a specifier, is escaped by the unit renderers).
+ * An absolute POSIX path without `..`, whitespace, control characters, `"` or `\`. These paths reach
+ * shell commands (quoted by shellQuote), JSON and systemd units, where the renderers escape `%` and
+ * `$`; a quote or a backslash cannot be written into a systemd path list (ReadWritePaths=) at all.
  */
 export function checkAbsolutePath(value: string): Check<string> {
   const long = tooLong(value, MAX_LENGTH.path, 'a path');
   if (long) return long;
   if (!value.startsWith('/')) return bad(`${show(value)} is not an absolute path; expected e.g. /mnt/rediacc`);
-  if (!/^[A-Za-z0-9/._+@,:=%-]+$/.test(value) || value.split('/').includes('..')) {
-    return bad(`${show(value)} contains '..', whitespace, quotes, '\\', '$' or other characters rdc does not put in server paths; use letters, digits and / . _ - + @ , : = %`);
+  if (/[\s\x00-\x1f\x7f"\\]/.test(value) || value.split('/').includes('..')) {
+    return bad(`${show(value)} contains whitespace, a control character, a double quote, a backslash or '..', which a server path (and a systemd unit) cannot carry; expected a plain absolute path`);
   }
   return ok(value.length > 1 ? value.replace(/\/+$/, '') : value);
 }

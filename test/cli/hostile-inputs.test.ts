@@ -77,9 +77,9 @@ describe('hostile inputs are refused with exit 2 and the config file byte-identi
     ['datastore /usr/lib/x', addMachine('--datastore', '/usr/lib/x'), /--datastore: .* is a system directory/],
     ['datastore /proc', addMachine('--datastore', '/proc'), /--datastore: .* is a system directory/],
     ['datastore /var', addMachine('--datastore', '/var'), /--datastore: .* is a system directory/],
-    ['root prefix with a quote', addMachine('--root-prefix', '/srv/a"b'), /--root-prefix: .*characters rdc does not put in server paths/],
-    ['root prefix with $', addMachine('--root-prefix', '/srv/$HOME'), /--root-prefix: .*characters rdc does not put in server paths/],
-    ['root prefix with a backslash', addMachine('--root-prefix', '/srv/a\\b'), /--root-prefix: /],
+    ['root prefix with a quote', addMachine('--root-prefix', '/srv/a"b'), /--root-prefix: .*a double quote, a backslash .*cannot carry/],
+    ['root prefix with a space', addMachine('--root-prefix', '/srv/a b'), /--root-prefix: .*cannot carry/],
+    ['root prefix with a backslash', addMachine('--root-prefix', '/srv/a\\b'), /--root-prefix: .*cannot carry/],
     // Host keys are parsed, not pattern-matched.
     ['a 3-byte host key', addMachine('--host-key', 'ssh-ed25519 AAAA'), /--host-key: "ssh-ed25519 AAAA" is not a host key: the ssh-ed25519 key is truncated/],
     ['a host key of another type than it says', addMachine('--host-key', `ssh-rsa ${Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 7)]).toString('base64')}`), /--host-key: .*holds a "ssh-ed25519" key, not ssh-rsa/],
