@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { show } from '../config/validators.js';
 import { UserError } from '../errors.js';
 
 /** More than any secret rdc takes; reading stops there, so `@/dev/zero` or a huge pipe cannot fill memory. */
@@ -35,19 +36,19 @@ async function readSecretFile(flag: string, path: string): Promise<string> {
   try {
     file = await open(path, 'r');
   } catch (err) {
-    throw new UserError(`${flag}: cannot read ${JSON.stringify(path)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint });
+    throw new UserError(`${flag}: cannot read ${show(path)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint });
   }
   try {
     const info = await file.stat();
-    if (!info.isFile()) throw new UserError(`${flag}: ${JSON.stringify(path)} is not a regular file.`, { hint });
-    if (info.size > MAX_SECRET_BYTES) throw tooBig(flag, JSON.stringify(path));
+    if (!info.isFile()) throw new UserError(`${flag}: ${show(path)} is not a regular file.`, { hint });
+    if (info.size > MAX_SECRET_BYTES) throw tooBig(flag, show(path));
     const buf = Buffer.alloc(MAX_SECRET_BYTES + 1);
     const { bytesRead } = await file.read(buf, 0, buf.length, 0);
-    if (bytesRead > MAX_SECRET_BYTES) throw tooBig(flag, JSON.stringify(path));
+    if (bytesRead > MAX_SECRET_BYTES) throw tooBig(flag, show(path));
     return trimNewline(buf.subarray(0, bytesRead));
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`${flag}: cannot read ${JSON.stringify(path)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint });
+    throw new UserError(`${flag}: cannot read ${show(path)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint });
   } finally {
     await file.close();
   }

@@ -80,3 +80,11 @@ test('server paths: whitespace, control characters, quotes and backslashes are r
   for (const bad of ['/srv/a"b', '/srv/a\\b', '/srv/a b', '/srv/a\tb', '/srv/a\nb', '/srv/../etc']) refused(v.checkAbsolutePath, bad, /whitespace, a control character, a double quote, a backslash or '\.\.'/);
   for (const ok of ['/srv/100%h/a+b:c=d', "/tmp/it's-$(touch${IFS}x)", '/srv/a;b&c']) assert.deepEqual(v.checkAbsolutePath(ok), { ok: true, value: ok });
 });
+
+test('config paths show a long or unprintable key quoted and cut', async () => {
+  const { parseConfig } = await import('../../../src/config/parse-config.js');
+  const { errors, warnings } = parseConfig({ contexts: { [HUGE]: {}, default: { ['\u001b[31mred']: 1 } } });
+  assert.ok(errors.every((e) => e.where.length < 120), errors.map((e) => e.where.slice(0, 130)).join());
+  assert.match(errors[0]?.where ?? '', /^contexts\."a{60}"… \(100000 characters\)$/);
+  assert.deepEqual(warnings.map((w) => w.where), ['contexts.default."\\u001b[31mred"']);
+});
