@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { emptyInfra } from '../../../src/config/model.js';
 import { parseConfig } from '../../../src/config/parse-config.js';
 import { renderInfraTree } from '../../../src/render/infra-tree.js';
-import { applyInfraFlags, type InfraFlags } from '../../../src/infra/set-infra.js';
+import { applyInfraFlags, checkInfra, type InfraFlags } from '../../../src/infra/set-infra.js';
 import { checkInfraTree } from '../../../src/services/render-infra.js';
 import { loadInfraTemplates } from '../../../src/services/templates.js';
 
@@ -61,4 +61,15 @@ test('the config file is held to the same rules, at the path of the value', () =
   assert.ok(where.includes('contexts.default.machines.m.infra.listenAddress'), where.join());
   const ports = parseConfig({ contexts: { default: { machines: { m: { host: '10.0.0.1', user: 'root', infra: { tcpPorts: [25, 22] } } } } } });
   assert.deepEqual(ports.errors.map((e) => e.where), ['contexts.default.machines.m.infra.tcpPorts[1]']);
+});
+
+test('the listener check itself: whatever slips past the field checks and cannot bind is named', () => {
+  const where = (field: string) => field;
+  const wildcard = checkInfra({ ...emptyInfra(), publicIPv4: '0.0.0.0', publicIPv6: '::' }, where);
+  assert.deepEqual(wildcard.map((p) => p.where), ['publicIPv6']);
+  assert.match(wildcard[0]?.message ?? '', /entrypoints websecure, websecure-v6 all bind tcp\/443 .*binds every address.*change the addresses or ports/);
+  const zoned = checkInfra({ ...emptyInfra(), publicIPv6: 'fe80::1%eth0' }, where);
+  assert.deepEqual(zoned.map((p) => p.where), ['publicIPv6']);
+  assert.match(zoned[0]?.message ?? '', /entrypoint websecure-v6 cannot listen/);
+  assert.deepEqual(checkInfra({ ...emptyInfra(), publicIPv4: '203.0.113.5', publicIPv6: '2001:db8::5', listenAddress: '0.0.0.0' }, where), []);
 });
