@@ -8,6 +8,8 @@ import type { RdcConfig } from './model.js';
 import { parseConfig } from './parse-config.js';
 import { serializeConfig } from './serialize-config.js';
 
+const MAX_CONFIG_BYTES = 64 * 2 ** 20;
+
 export interface LoadedConfig {
   config: RdcConfig;
   warnings: Problem[];
@@ -72,6 +74,8 @@ export class ConfigStore {
     try {
       const info = await stat(this.path);
       if (!info.isFile()) throw new RdcError(`${this.path} is not a file`, { hint: 'Point RDC_CONFIG at a YAML file.' });
+      // 100,000 repositories take about 25 MB; a larger file is something else, and is not read into memory.
+      if (info.size > MAX_CONFIG_BYTES) throw new ConfigFileError(this.path, [{ where: '(file)', message: `is ${Math.round(info.size / 2 ** 20)} MiB, more than an rdc config ever holds (${MAX_CONFIG_BYTES / 2 ** 20} MiB); is RDC_CONFIG pointing at the right file?` }]);
       return await readFile(this.path, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

@@ -184,6 +184,13 @@ describe('hostile config files', () => {
     }
   });
 
+  test('a config file over 64 MiB is not read', async () => {
+    const { truncateSync } = await import('node:fs');
+    writeFileSync(configPath, 'contexts: {}\n');
+    truncateSync(configPath, 65 * 2 ** 20);
+    assertRefused(await rdc(['context', 'list']), /\(file\): is 65 MiB, more than an rdc config ever holds/);
+  });
+
   test('a 100 KB bad value in the file is reported cut, with its path', async () => {
     writeFileSync(configPath, `contexts:\n  default:\n    machines:\n      m:\n        host: 203.0.113.50\n        user: root\n        infra:\n          traefikImage: "${'Q'.repeat(100_000)}"\n`);
     assertRefused(await rdc(['context', 'show-infra', 'm']), /contexts\.default\.machines\.m\.infra\.traefikImage: is 100000 characters long/);
