@@ -1,129 +1,15 @@
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+// Field validators shared by the flag parser and the config-file parser, so that a value accepted
+// on the command line is exactly a value accepted in the file. Each returns the normalised value or
+// says what was expected; none of them echoes a secret. Address checks live in address-validators.ts.
 import { domainToASCII } from 'node:url';
+import { bad, MAX_LENGTH, ok, show, tooLong, type Check } from './check.js';
 
-/**
- * Field validators shared by the flag parser and the config-file parser, so that a value accepted
- * on the command line is exactly a value accepted in the file. Each returns the normalised value or
- * says what was expected; none of them echoes a secret.
- */
-export type Check<T> = { ok: true; value: T } | { ok: false; expected: string };
-
-const ok = <T>(value: T): Check<T> => ({ ok: true, value });
-const bad = <T>(expected: string): Check<T> => ({ ok: false, expected });
-
-/** How much of a user's value a message shows; a longer value is cut and its length given. */
-const SHOW_MAX = 60;
-
-/**
- * Shows a user's value inside a message without letting control characters through, and never
- * whole when it is long (a 100 KB value must not flood the terminal or a log).
- */
-export function show(value: unknown): string {
-  if (typeof value === 'string' && value.length > SHOW_MAX) return `${JSON.stringify(value.slice(0, SHOW_MAX))}… (${value.length} characters)`;
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > SHOW_MAX * 2 ? `${text.slice(0, SHOW_MAX * 2)}… (cut)` : text;
-}
-
-/**
- * The longest value each kind of input may have. Every string rdc stores is bounded, so that a
- * pasted file or a runaway script cannot land in the config, a unit file or an env file.
- */
-export const MAX_LENGTH = {
-  name: 63,
-  host: 253,
-  user: 32,
-  domain: 253,
-  email: 254,
-  token: 1024,
-  image: 512,
-  path: 1024,
-  hostKey: 8192,
-  ip: 64,
-  portList: 4096,
-  zoneId: 64,
-} as const;
-
-/** The refusal for a value over its bound; the value itself is never echoed, only its length. */
-export function tooLong(value: string, max: number, what: string): { ok: false; expected: string } | undefined {
-  if (value.length <= max) return undefined;
-  return { ok: false, expected: `is ${value.length} characters long; ${what} has at most ${max}` };
-}
+export * from './address-validators.js';
+export { MAX_LENGTH, show, tooLong, type Check } from './check.js';
 
 export function checkName(value: string): Check<string> {
   if (/^[a-z0-9][a-z0-9-]{0,62}$/.test(value)) return ok(value);
   return bad(`${show(value)} is not a valid name; use lower-case letters, digits and '-', starting with a letter or digit (at most 63 characters), e.g. server-1`);
-}
-
-/** Dotted-quad decimal only: Node's isIPv4 refuses `0177.0.0.1`, `2130706433`, `0x7f.1` and `127.1`. */
-export function checkIPv4(value: string): Check<string> {
-  const long = tooLong(value, MAX_LENGTH.ip, 'an IP address');
-  if (long) return long;
-  if (isIPv4(value)) return ok(value);
-  if (isIPv6(value)) return bad(`${show(value)} is an IPv6 address; give it with --public-ipv6 (expected IPv4 like 203.0.113.50)`);
-  return bad(`${show(value)} is not an IPv4 address; expected four numbers 0-255 separated by dots, e.g. 203.0.113.50`);
-}
-
-export function checkIPv6(value: string): Check<string> {
-  const long = tooLong(value, MAX_LENGTH.ip, 'an IP address');
-  if (long) return long;
-  const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-  if (isIPv6(bare)) return ok(bare.toLowerCase());
-  if (isIPv4(bare)) return bad(`${show(value)} is an IPv4 address; give it with --public-ipv4 (expected IPv6 like 2001:db8::1)`);
-  return bad(`${show(value)} is not an IPv6 address; expected e.g. 2001:db8::1`);
-}
-
-export function checkIP(value: string): Check<string> {
-  const long = tooLong(value, MAX_LENGTH.ip, 'an IP address');
-  if (long) return long;
-  if (isIPv4(value)) return ok(value);
-  return isIPv6(value) ? ok(value.toLowerCase()) : bad(`${show(value)} is not an IP address; expected e.g. 127.0.0.1 or ::1 (dotted-quad decimal for IPv4)`);
-}
-
-/** Address ranges no listener may use as its public or listen address (node's own CIDR matcher). */
-const ranges = (list: [string, number, 'ipv4' | 'ipv6'][]) => {
-  const b = new BlockList();
-  for (const [net, prefix, family] of list) b.addSubnet(net, prefix, family);
-  return b;
-};
-const MULTICAST = ranges([['224.0.0.0', 4, 'ipv4'], ['ff00::', 8, 'ipv6']]);
-const RESERVED_V4 = ranges([['240.0.0.0', 4, 'ipv4'], ['0.0.0.0', 8, 'ipv4']]);
-const LINK_LOCAL_V6 = ranges([['fe80::', 10, 'ipv6']]);
-const MAPPED_V4 = ranges([['::ffff:0:0', 96, 'ipv6']]);
-
-/** What kind of special address `ip` is (a validated IPv4 or IPv6), or undefined for an ordinary one. */
-function specialAddress(ip: string): string | undefined {
-  if (ip.includes('%')) return 'has a zone index (%…), which Traefik cannot bind; give a global address';
-  const family = ip.includes(':') ? 'ipv6' : 'ipv4';
-  if (ip === '0.0.0.0' || ip === '::') return 'is the unspecified address (every interface), not an address of this machine';
-  if (ip === '255.255.255.255') return 'is the broadcast address';
-  if (MULTICAST.check(ip, family)) return 'is a multicast address';
-  if (family === 'ipv4' && RESERVED_V4.check(ip, 'ipv4')) return 'is in a reserved range (0.0.0.0/8 or 240.0.0.0/4)';
-  if (family === 'ipv6' && LINK_LOCAL_V6.check(ip, 'ipv6')) return 'is link-local (fe80::/10): it exists only on one link and needs a zone index';
-  if (family === 'ipv6' && MAPPED_V4.check(ip, 'ipv6')) return 'is an IPv4-mapped address; give the IPv4 address with --public-ipv4';
-  return undefined;
-}
-
-/** The machine's public IPv4: `websecure` binds it and DNS points at it, so it must be a unicast address. */
-export function checkPublicIPv4(value: string): Check<string> {
-  const ip = checkIPv4(value);
-  if (!ip.ok) return ip;
-  const special = specialAddress(ip.value);
-  return special ? bad(`${show(value)} ${special}; give the machine's public IPv4, e.g. 203.0.113.50 (leave --listen-address unset to listen everywhere)`) : ip;
-}
-
-export function checkPublicIPv6(value: string): Check<string> {
-  const ip = checkIPv6(value);
-  if (!ip.ok) return ip;
-  const special = specialAddress(ip.value);
-  return special ? bad(`${show(value)} ${special}; give the machine's public IPv6, e.g. 2001:db8::1`) : ip;
-}
-
-/** `--listen-address`: one address of this machine, or a wildcard (0.0.0.0 or ::); never multicast, broadcast or zoned. */
-export function checkListenAddress(value: string): Check<string> {
-  const ip = checkIP(value);
-  if (!ip.ok || ip.value === '0.0.0.0' || ip.value === '::') return ip;
-  const special = specialAddress(ip.value);
-  return special ? bad(`${show(value)} ${special}; give an address of this machine (e.g. 10.0.0.5 or 127.0.0.1), or "" to listen on every interface`) : ip;
 }
 
 /**
@@ -145,22 +31,6 @@ export function checkDomain(value: string): Check<string> {
   if (!labels.every(labelOk)) return bad(`${show(value)} is not a valid domain name (empty label, or a label starting or ending with '-'); ${expected}`);
   if (/^[0-9]+$/.test(labels[labels.length - 1] ?? '')) return bad(`${show(value)} looks like an IP address, not a domain; ${expected}`);
   return ok(ascii);
-}
-
-/**
- * A hostname or IP address to SSH to. A name whose last label is a number (`127.1`, `2130706433`,
- * `0x7f.1`, `0177.0.0.1`) is an IPv4 address in a form resolvers read differently from people, so
- * only dotted-quad decimal is taken.
- */
-export function checkHost(value: string): Check<string> {
-  const long = tooLong(value, MAX_LENGTH.host, 'a host name');
-  if (long) return long;
-  if (isIPv4(value)) return ok(value);
-  if (isIPv6(value)) return value.includes('%') ? bad(`${show(value)} has a zone index (%…); give a global IPv6 address or a host name`) : ok(value.toLowerCase());
-  const last = value.split('.').pop() ?? '';
-  if (/^(?:[0-9]+|0x[0-9a-f]*)$/i.test(last)) return bad(`${show(value)} is not an IPv4 address in dotted-quad decimal (four numbers 0-255 without leading zeros, e.g. 203.0.113.50) nor a host name`);
-  if (/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})$/.test(value) && !value.includes('..')) return ok(value);
-  return bad(`${show(value)} is not an IP address or host name; expected e.g. 203.0.113.50 or server1.example.com`);
 }
 
 export function checkEmail(value: string): Check<string> {
