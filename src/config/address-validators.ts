@@ -16,7 +16,7 @@ export function checkIPv6(value: string): Check<string> {
   const long = tooLong(value, MAX_LENGTH.ip, 'an IP address');
   if (long) return long;
   const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-  if (isIPv6(bare)) return ok(bare.toLowerCase());
+  if (isIPv6(bare)) return ok(canonicalIPv6(bare));
   if (isIPv4(bare)) return bad(`${show(value)} is an IPv4 address; give it with --public-ipv4 (expected IPv6 like 2001:db8::1)`);
   return bad(`${show(value)} is not an IPv6 address; expected e.g. 2001:db8::1`);
 }
@@ -25,7 +25,17 @@ export function checkIP(value: string): Check<string> {
   const long = tooLong(value, MAX_LENGTH.ip, 'an IP address');
   if (long) return long;
   if (isIPv4(value)) return ok(value);
-  return isIPv6(value) ? ok(value.toLowerCase()) : bad(`${show(value)} is not an IP address; expected e.g. 127.0.0.1 or ::1 (dotted-quad decimal for IPv4)`);
+  return isIPv6(value) ? ok(canonicalIPv6(value)) : bad(`${show(value)} is not an IP address; expected e.g. 127.0.0.1 or ::1 (dotted-quad decimal for IPv4)`);
+}
+
+/**
+ * RFC 5952's form (`0:0::0` → `::`, `2001:DB8:0:0::1` → `2001:db8::1`), by the WHATWG URL parser,
+ * so that equal addresses compare equal. A zoned address (`fe80::1%eth0`) is kept as given: the
+ * listener checks refuse it with its own message.
+ */
+function canonicalIPv6(ip: string): string {
+  if (ip.includes('%')) return ip.toLowerCase();
+  return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
 }
 
 /** Address ranges no listener may use as its public or listen address (node's own CIDR matcher). */
@@ -84,7 +94,7 @@ export function checkHost(value: string): Check<string> {
   const long = tooLong(value, MAX_LENGTH.host, 'a host name');
   if (long) return long;
   if (isIPv4(value)) return ok(value);
-  if (isIPv6(value)) return value.includes('%') ? bad(`${show(value)} has a zone index (%…); give a global IPv6 address or a host name`) : ok(value.toLowerCase());
+  if (isIPv6(value)) return value.includes('%') ? bad(`${show(value)} has a zone index (%…); give a global IPv6 address or a host name`) : ok(canonicalIPv6(value));
   const last = value.split('.').pop() ?? '';
   if (/^(?:[0-9]+|0x[0-9a-f]*)$/i.test(last)) return bad(`${show(value)} is not an IPv4 address in dotted-quad decimal (four numbers 0-255 without leading zeros, e.g. 203.0.113.50) nor a host name`);
   if (/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})$/.test(value) && !value.includes('..')) return ok(value);

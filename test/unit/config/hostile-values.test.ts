@@ -56,6 +56,11 @@ test('public addresses are unicast addresses of the machine', () => {
   refused(v.checkPublicIPv4, '239.255.255.250', /multicast/);
   refused(v.checkPublicIPv4, '240.0.0.1', /reserved/);
   refused(v.checkPublicIPv6, '::', /unspecified address/);
+  refused(v.checkPublicIPv6, '0:0:0:0:0:0:0:0', /unspecified address/);
+  refused(v.checkPublicIPv6, '[0::0]', /unspecified address/);
+  refused(v.checkPublicIPv6, '::ffff:0.0.0.0', /unspecified address|IPv4-mapped/);
+  assert.deepEqual(v.checkPublicIPv6('2001:DB8:0:0:0:0:0:1'), { ok: true, value: '2001:db8::1' }, 'stored in RFC 5952 form');
+  assert.deepEqual(v.checkListenAddress('0:0::0'), { ok: true, value: '::' });
   refused(v.checkPublicIPv6, 'ff02::1', /multicast/);
   refused(v.checkPublicIPv6, 'fe80::1', /link-local/);
   refused(v.checkPublicIPv6, 'fe80::1%eth0', /zone index/);
