@@ -47,8 +47,13 @@ export async function addMachine(deps: Deps, name: string, flags: AddMachineFlag
       if (problem) problems.push({ where: '--host-key', message: `${v.show(key)} is not a host key: ${problem}` });
     }
   }
+  // The key file is checked with the other flags, so every problem is reported at once.
+  const sshKey = flags.sshKey === undefined ? undefined : await resolveKeyPath(deps, flags.sshKey, '--ssh-key').catch((err: unknown) => {
+    if (!(err instanceof UserError)) throw err;
+    problems.push({ where: '--ssh-key', message: err.message.replace(/^--ssh-key: /, '') });
+    return undefined;
+  });
   if (problems.length) throw new ValidationError(problems, { title: `Cannot add machine ${v.show(name)}:\n${formatProblems(problems)}` });
-  const sshKey = flags.sshKey === undefined ? undefined : await resolveKeyPath(deps, flags.sshKey, '--ssh-key');
   if (flags.scan && hostKeys.length === 0) {
     // Connects once, only as far as the key exchange: the key is pinned, nothing is sent.
     const { scanMachineKey } = await import('./host-keys.js');
