@@ -15,9 +15,14 @@ const SHOW_MAX = 60;
  * whole when it is long (a 100 KB value must not flood the terminal or a log).
  */
 export function show(value: unknown): string {
-  if (typeof value === 'string' && value.length > SHOW_MAX) return `${JSON.stringify(value.slice(0, SHOW_MAX))}… (${value.length} characters)`;
-  const text = JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string' && value.length > SHOW_MAX) return `${quote(value.slice(0, SHOW_MAX))}… (${value.length} characters)`;
+  const text = typeof value === 'string' ? quote(value) : JSON.stringify(value) ?? String(value);
   return text.length > SHOW_MAX * 2 ? `${text.slice(0, SHOW_MAX * 2)}… (cut)` : text;
+}
+
+/** JSON quoting, plus the invisible and direction-changing characters JSON leaves as they are (C1 controls, bidi overrides). */
+function quote(value: string): string {
+  return JSON.stringify(value).replace(/[\u0080-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -24,7 +24,10 @@ export function parseConfig(raw: unknown): ParsedConfig {
   // at a key or a token) must not have its content printed.
   const root = isObject(raw) ? raw : undefined;
   if (raw !== undefined && raw !== null && !root) d.error('(top level)', `the file holds ${Array.isArray(raw) ? 'a list' : `a ${typeof raw}`}, not an rdc config (key: value pairs starting with contexts:); is RDC_CONFIG pointing at the right file?`);
-  if (root) {
+  // A mapping with none of rdc's keys is another program's file (a compose file…): never written into.
+  if (root && Object.keys(root).length > 0 && !Object.hasOwn(root, 'contexts') && !Object.hasOwn(root, 'currentContext')) {
+    d.error('(top level)', 'the file has none of the keys of an rdc config (contexts, currentContext); is RDC_CONFIG pointing at the right file?');
+  } else if (root) {
     warnUnknownKeys(root, ['currentContext', 'contexts'], '', d);
     config.currentContext = readField(root, 'currentContext', '', d, str(v.checkName));
     const contexts = readObject(root.contexts, 'contexts', d) ?? {};

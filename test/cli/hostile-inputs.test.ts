@@ -191,6 +191,13 @@ describe('hostile config files', () => {
     assertRefused(await rdc(['context', 'list']), /\(file\): is 65 MiB, more than an rdc config ever holds/);
   });
 
+  test('another program\'s YAML file (a compose file) is refused and never written into', async () => {
+    const compose = 'services:\n  web:\n    image: nginx\n';
+    writeFileSync(configPath, compose);
+    assertRefused(await rdc(['context', 'add-machine', 'm', '--ip', '203.0.113.50', '--user', 'root', '--no-scan']), /\(top level\): the file has none of the keys of an rdc config/);
+    assert.equal(readFileSync(configPath, 'utf8'), compose);
+  });
+
   test('a 100 KB bad value in the file is reported cut, with its path', async () => {
     writeFileSync(configPath, `contexts:\n  default:\n    machines:\n      m:\n        host: 203.0.113.50\n        user: root\n        infra:\n          traefikImage: "${'Q'.repeat(100_000)}"\n`);
     assertRefused(await rdc(['context', 'show-infra', 'm']), /contexts\.default\.machines\.m\.infra\.traefikImage: is 100000 characters long/);

@@ -17,6 +17,7 @@ test('show() cuts a long value and says how long it was', () => {
   assert.ok(shown.length < 100);
   assert.match(shown, /… \(100000 characters\)$/);
   assert.ok(v.show({ k: HUGE }).length < 200);
+  assert.equal(v.show('a\u202eb\u0085c\u001b'), '"a\\u202eb\\u0085c\\u001b"', 'bidi overrides and controls are escaped');
 });
 
 test('every string input is bounded and a 100 KB value is never echoed whole', () => {
