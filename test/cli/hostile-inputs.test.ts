@@ -95,7 +95,7 @@ describe('hostile inputs are refused with exit 2 and the config file byte-identi
     ['a repo named hasownproperty that does not exist', ['repo', 'status', 'hasownproperty'], /Repo "hasownproperty" is not in context "default"/],
     ['a context named __proto__', ['context', 'create', '__proto__'], /context name: "__proto__" is not a valid name/],
     ['a 100 KB unknown option', ['context', 'list', `--${HUGE}`], /unknown option '--z+… \(cut: \d+ characters\)/],
-    ['a 100 KB unknown command', ['context', HUGE], /unknown command 'z+… \(cut: \d+ characters\)|too many arguments|z+… \(cut/],
+    ['a 100 KB unknown command', ['context', HUGE], /unknown command 'z+… \(cut: \d+ characters\)/],
   ];
   for (const [name, args, message, stdin] of cases) {
     test(name, async () => {
