@@ -11,5 +11,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 process.on('SIGINT', () => process.exit(130));
+// SIGTERM ends rdc like Ctrl-C: exiting runs the exit hooks that release the config lock and remove a
+// half-written temp file; the config itself is replaced only by an atomic rename, so it stays whole.
+process.on('SIGTERM', () => process.exit(143));
 
 process.exitCode = await main(process.argv.slice(2));

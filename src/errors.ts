@@ -5,12 +5,14 @@
  *   1    failure (a remote step failed, a bug)
  *   2    bad usage or invalid input — nothing was changed
  *   130  interrupted (SIGINT)
+ *   143  terminated (SIGTERM; set by bin/rdc.js: the config lock is released, a write under way abandoned whole)
  */
 export const ExitCode = {
   ok: 0,
   failure: 1,
   usage: 2,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
 /** A problem tied to one input: a flag (`--public-ipv4`) or a config path (`contexts.a.machines.b.port`). */

@@ -23,6 +23,8 @@ export function buildProgram(env: CommandEnv): Command {
     .configureOutput({
       writeOut: (s) => env.io.stdout.write(s),
       writeErr: (s) => env.io.stderr.write(s),
+      // Commander quotes an unknown option or command; a 100 KB one is cut like every value rdc echoes.
+      outputError: (s, write) => write(s.length > 1000 ? `${s.slice(0, 1000)}… (cut: ${s.length} characters)\n` : s),
     })
     .addHelpText('after', `
 Getting started:

@@ -1,3 +1,4 @@
+import { show } from './validators.js';
 import type { Problem } from '../errors.js';
 
 /** Collects every problem found while parsing one input, each with the path it was found at. */
@@ -14,8 +15,12 @@ export class Diagnostics {
   }
 }
 
-/** `contexts.default.machines.server-1` — the path notation used in every config message. */
+/**
+ * `contexts.default.machines.server-1` — the path notation used in every config message. A key that
+ * is long or holds unprintable characters (a hand-edited or foreign file) is shown quoted and cut.
+ */
 export function childPath(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  return path ? `${path}.${key}` : key;
+  const shown = /^[\x20-\x7e]{1,60}$/.test(key) ? key : show(key);
+  return path ? `${path}.${shown}` : shown;
 }

@@ -4,7 +4,25 @@ import type { VolumeKind } from './validators.js';
 /** The whole local state (SYSTEM.md §1). Obtained only through parseConfig(). */
 export interface RdcConfig {
   currentContext: string | undefined;
-  contexts: Record<string, Context>;
+  contexts: NameMap<Context>;
+}
+
+/**
+ * Contexts, machines and repositories by name. Always made by nameMap(): an object without a
+ * prototype, so a user's name such as `constructor` or `__proto__` is an ordinary key and a lookup of
+ * a missing one is undefined, never an Object.prototype member.
+ */
+export type NameMap<T> = Record<string, T>;
+
+export function nameMap<T>(entries: Iterable<[string, T]> = []): NameMap<T> {
+  const map = Object.create(null) as NameMap<T>;
+  for (const [k, v] of entries) map[k] = v;
+  return map;
+}
+
+/** The entry of a name map, own properties only (safe on a map a caller built as a plain object). */
+export function entryOf<T>(map: NameMap<T>, name: string): T | undefined {
+  return Object.hasOwn(map, name) ? map[name] : undefined;
 }
 
 /** A kubectl-style context: a set of machines and the repositories living on them. */
@@ -13,8 +31,8 @@ export interface Context {
   sshKey: string | undefined;
   /** The machine `-m` defaults to. */
   defaultMachine: string | undefined;
-  machines: Record<string, Machine>;
-  repositories: Record<string, Repository>;
+  machines: NameMap<Machine>;
+  repositories: NameMap<Repository>;
 }
 
 export interface Machine {
@@ -93,8 +111,12 @@ export function emptyInfra(): Infra {
   };
 }
 
+export function emptyConfig(): RdcConfig {
+  return { currentContext: undefined, contexts: nameMap() };
+}
+
 export function emptyContext(): Context {
-  return { sshKey: undefined, defaultMachine: undefined, machines: {}, repositories: {} };
+  return { sshKey: undefined, defaultMachine: undefined, machines: nameMap(), repositories: nameMap() };
 }
 
 /** TLS through Let's Encrypt is on only when both the email and the DNS token are set. */

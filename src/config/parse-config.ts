@@ -1,10 +1,11 @@
 import type { Problem } from '../errors.js';
-import { checkInfraPorts } from '../infra/ports.js';
+import { checkInfra } from '../infra/set-infra.js';
 import { Secret } from '../util/secret.js';
 import { childPath, Diagnostics } from './diagnostics.js';
-import { readField, readList, readObject, str, warnUnknownKeys } from './fields.js';
-import { DEFAULTS, emptyContext, emptyInfra, type Context, type Infra, type Machine, type RdcConfig, type Repository } from './model.js';
+import { isObject, readField, readList, readObject, str, warnUnknownKeys } from './fields.js';
+import { DEFAULTS, emptyConfig, emptyContext, entryOf, emptyInfra, type Context, type Infra, type Machine, type RdcConfig, type Repository } from './model.js';
 import * as v from './validators.js';
+import { checkHostKey } from '../remote/host-key.js';
 
 export interface ParsedConfig {
   config: RdcConfig;
@@ -18,9 +19,15 @@ export interface ParsedConfig {
  */
 export function parseConfig(raw: unknown): ParsedConfig {
   const d = new Diagnostics();
-  const config: RdcConfig = { currentContext: undefined, contexts: {} };
-  const root = readObject(raw, '(top level)', d);
-  if (root) {
+  const config: RdcConfig = emptyConfig();
+  // Not readObject: its message quotes the value, and a file that is no config (RDC_CONFIG pointing
+  // at a key or a token) must not have its content printed.
+  const root = isObject(raw) ? raw : undefined;
+  if (raw !== undefined && raw !== null && !root) d.error('(top level)', `the file holds ${Array.isArray(raw) ? 'a list' : `a ${typeof raw}`}, not an rdc config (key: value pairs starting with contexts:); is RDC_CONFIG pointing at the right file?`);
+  // A mapping with none of rdc's keys is another program's file (a compose file…): never written into.
+  if (root && Object.keys(root).length > 0 && !Object.hasOwn(root, 'contexts') && !Object.hasOwn(root, 'currentContext')) {
+    d.error('(top level)', 'the file has none of the keys of an rdc config (contexts, currentContext); is RDC_CONFIG pointing at the right file?');
+  } else if (root) {
     warnUnknownKeys(root, ['currentContext', 'contexts'], '', d);
     config.currentContext = readField(root, 'currentContext', '', d, str(v.checkName));
     const contexts = readObject(root.contexts, 'contexts', d) ?? {};
@@ -29,7 +36,7 @@ export function parseConfig(raw: unknown): ParsedConfig {
       if (!v.checkName(name).ok) d.error(path, 'is not a valid context name; use lower-case letters, digits and -');
       config.contexts[name] = parseContext(value, path, d);
     }
-    if (config.currentContext && !config.contexts[config.currentContext]) {
+    if (config.currentContext && !entryOf(config.contexts, config.currentContext)) {
       d.error('currentContext', `names context ${v.show(config.currentContext)}, which does not exist; set it to one of: ${Object.keys(config.contexts).join(', ') || '(none)'}`);
     }
   }
@@ -54,10 +61,10 @@ function parseContext(value: unknown, path: string, d: Diagnostics): Context {
     const rpath = childPath(childPath(path, 'repositories'), name);
     if (!v.checkName(name).ok) d.error(rpath, 'is not a valid repository name; use lower-case letters, digits and -');
     const repo = parseRepository(r, rpath, d);
-    if (repo && !ctx.machines[repo.machine]) d.error(childPath(rpath, 'machine'), `names machine ${v.show(repo.machine)}, which is not in this context`);
+    if (repo && !entryOf(ctx.machines, repo.machine)) d.error(childPath(rpath, 'machine'), `names machine ${v.show(repo.machine)}, which is not in this context`);
     if (repo) ctx.repositories[name] = repo;
   }
-  if (ctx.defaultMachine && !ctx.machines[ctx.defaultMachine]) {
+  if (ctx.defaultMachine && !entryOf(ctx.machines, ctx.defaultMachine)) {
     d.error(childPath(path, 'defaultMachine'), `names machine ${v.show(ctx.defaultMachine)}, which is not in this context`);
   }
   return ctx;
@@ -75,7 +82,7 @@ function parseMachine(value: unknown, path: string, d: Diagnostics): Machine {
     port: readField(obj, 'port', path, d, v.checkPort) ?? DEFAULTS.port,
     sshKey: readField(obj, 'sshKey', path, d, str(ok)),
     hostKeys: readList(obj, 'hostKeys', path, d, str(checkHostKey)),
-    datastore: readField(obj, 'datastore', path, d, str(v.checkAbsolutePath)) ?? DEFAULTS.datastore,
+    datastore: readField(obj, 'datastore', path, d, str(v.checkDatastore)) ?? DEFAULTS.datastore,
     rootPrefix: readField(obj, 'rootPrefix', path, d, str(v.checkAbsolutePath)) ?? DEFAULTS.rootPrefix,
     infra: parseInfra(obj.infra, childPath(path, 'infra'), d),
     dnsZone: zoneId && zoneName ? { id: zoneId, name: zoneName } : undefined,
@@ -91,8 +98,8 @@ function parseInfra(value: unknown, path: string, d: Diagnostics): Infra {
   warnUnknownKeys(obj, INFRA_KEYS, path, d);
   const token = readField(obj, 'cfDnsApiToken', path, d, str(v.checkToken));
   const parsed: Infra = {
-    publicIPv4: readField(obj, 'publicIPv4', path, d, str(v.checkIPv4)),
-    publicIPv6: readField(obj, 'publicIPv6', path, d, str(v.checkIPv6)),
+    publicIPv4: readField(obj, 'publicIPv4', path, d, str(v.checkPublicIPv4)),
+    publicIPv6: readField(obj, 'publicIPv6', path, d, str(v.checkPublicIPv6)),
     baseDomain: readField(obj, 'baseDomain', path, d, str(v.checkDomain)),
     certEmail: readField(obj, 'certEmail', path, d, str(v.checkEmail)),
     cfDnsApiToken: token === undefined ? undefined : new Secret(token),
@@ -100,14 +107,14 @@ function parseInfra(value: unknown, path: string, d: Diagnostics): Infra {
     udpPorts: v.uniqueSorted(readList(obj, 'udpPorts', path, d, v.checkPort)),
     httpPort: readField(obj, 'httpPort', path, d, v.checkPort) ?? infra.httpPort,
     httpsPort: readField(obj, 'httpsPort', path, d, v.checkPort) ?? infra.httpsPort,
-    listenAddress: readField(obj, 'listenAddress', path, d, str(v.checkIP)),
+    listenAddress: readField(obj, 'listenAddress', path, d, str(v.checkListenAddress)),
     traefikImage: readField(obj, 'traefikImage', path, d, str(v.checkImage)) ?? infra.traefikImage,
     routeServerPort: readField(obj, 'routeServerPort', path, d, v.checkPort) ?? infra.routeServerPort,
     apiPort: readField(obj, 'apiPort', path, d, v.checkPort),
   };
   // Cross-field clashes are located on the raw list so the index matches what the user sees.
   const rawTcp = Array.isArray(obj.tcpPorts) ? obj.tcpPorts : [];
-  for (const p of checkInfraPorts(parsed, (field, i) => {
+  for (const p of checkInfra(parsed, (field, i) => {
     if (field === 'tcpPorts' && i !== undefined) return childPath(childPath(path, field), rawTcp.indexOf(parsed.tcpPorts[i]));
     return childPath(path, field);
   })) d.error(p.where, p.message);
@@ -128,12 +135,10 @@ function parseRepository(value: unknown, path: string, d: Diagnostics): Reposito
   return { machine, guid, networkId, path: repoPath, credential: new Secret(credential), volume };
 }
 
+/** A free-form string (a local path, a zone ID): not empty, and bounded like every other value. */
 function ok(value: string): v.Check<string> {
-  return value.length > 0 ? { ok: true, value } : { ok: false, expected: 'must not be empty' };
+  return v.tooLong(value, v.MAX_LENGTH.path, 'this value') ?? (value.length > 0 ? { ok: true, value } : { ok: false, expected: 'must not be empty' });
 }
 
-/** `ssh-ed25519 AAAA…` — the key part of a known_hosts line. */
-export function checkHostKey(value: string): v.Check<string> {
-  if (/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,2}$/.test(value)) return { ok: true, value };
-  return { ok: false, expected: `${v.show(value)} is not a host key; expected "ssh-ed25519 AAAA…" as in known_hosts` };
-}
+/** The host key check lives with the other host key helpers; re-exported for the config's readers. */
+export { checkHostKey } from '../remote/host-key.js';

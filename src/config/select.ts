@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { DEFAULTS, type Context, type Machine, type RdcConfig } from './model.js';
+import { DEFAULTS, entryOf, type Context, type Machine, type RdcConfig } from './model.js';
 import { checkName, show } from './validators.js';
 
 export interface SelectedContext {
@@ -15,7 +15,7 @@ export function contextName(config: RdcConfig, flag: string | undefined): string
 export function selectContext(config: RdcConfig, flag: string | undefined): SelectedContext {
   const name = contextName(config, flag);
   if (flag !== undefined) assertName(flag, '--context');
-  const context = config.contexts[name];
+  const context = entryOf(config.contexts, name);
   if (!context) {
     const known = Object.keys(config.contexts);
     throw new UserError(`Context ${show(name)} does not exist.`, {
@@ -27,7 +27,7 @@ export function selectContext(config: RdcConfig, flag: string | undefined): Sele
 
 export function selectMachine(selected: SelectedContext, name: string): Machine {
   assertName(name, 'machine name');
-  const machine = selected.context.machines[name];
+  const machine = entryOf(selected.context.machines, name);
   if (!machine) {
     const known = Object.keys(selected.context.machines);
     throw new UserError(`Machine ${show(name)} is not in context ${show(selected.name)}.`, {

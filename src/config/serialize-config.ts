@@ -5,16 +5,14 @@ import type { Context, Infra, Machine, RdcConfig, Repository } from './model.js'
  * revealed, because the local config file (0600) is where they live.
  */
 export function serializeConfig(config: RdcConfig): Record<string, unknown> {
-  const contexts: Record<string, unknown> = {};
-  for (const [name, ctx] of Object.entries(config.contexts)) contexts[name] = serializeContext(ctx);
+  // fromEntries defines own properties: a name is never taken for `__proto__`'s setter.
+  const contexts = Object.fromEntries(Object.entries(config.contexts).map(([name, ctx]) => [name, serializeContext(ctx)]));
   return compact({ currentContext: config.currentContext, contexts });
 }
 
 function serializeContext(ctx: Context): Record<string, unknown> {
-  const machines: Record<string, unknown> = {};
-  for (const [name, m] of Object.entries(ctx.machines)) machines[name] = serializeMachine(m);
-  const repositories: Record<string, unknown> = {};
-  for (const [name, r] of Object.entries(ctx.repositories)) repositories[name] = serializeRepository(r);
+  const machines = Object.fromEntries(Object.entries(ctx.machines).map(([name, m]) => [name, serializeMachine(m)]));
+  const repositories = Object.fromEntries(Object.entries(ctx.repositories).map(([name, r]) => [name, serializeRepository(r)]));
   return compact({ sshKey: ctx.sshKey, defaultMachine: ctx.defaultMachine, machines, repositories });
 }
 

@@ -1,10 +1,14 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseDocument, stringify } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { Document } from 'yaml';
 import { ConfigFileError, RdcError, type Problem } from '../errors.js';
+import { applyChange, CONFIG_HEADER, parseConfigText, type ConfigText } from './config-document.js';
 import type { RdcConfig } from './model.js';
 import { parseConfig } from './parse-config.js';
 import { serializeConfig } from './serialize-config.js';
+
+const MAX_CONFIG_BYTES = 64 * 2 ** 20;
 
 export interface LoadedConfig {
   config: RdcConfig;
@@ -15,18 +19,21 @@ export interface LoadedConfig {
  * The local config file. Reads need no lock (writes replace the file atomically, so a reader sees
  * the old or the new file, never half of one); every write takes a lock, re-reads, applies the
  * change and renames a fully written temp file into place, so concurrent commands never lose an update.
+ * A write changes only the values the command changed: comments and unknown keys of a hand-edited
+ * file stay. Everything here is linear in the file's size.
  */
 export class ConfigStore {
   constructor(readonly path: string) {}
 
   async read(): Promise<LoadedConfig> {
     const text = await this.#readText();
-    return this.#parse(text ?? '');
+    const { loaded } = this.#parse(text ?? '');
+    return loaded;
   }
 
   /**
    * Applies `change` under the lock. If `change` throws, nothing is written. The file is written only
-   * when its bytes change, with mode 0600 in a 0700 directory.
+   * when the model changed, with mode 0600 in a 0700 directory.
    */
   async update<T>(change: (config: RdcConfig) => T | Promise<T>): Promise<T> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
@@ -46,14 +53,17 @@ export class ConfigStore {
       });
     }
     try {
-      const before = (await this.#readText()) ?? '';
-      const { config } = this.#parse(before);
-      const result = await change(config);
-      const after = renderConfigFile(config);
-      // Guard against a bug writing a file the next command could not read.
-      const check = parseConfig(parseDocument(after).toJS());
-      if (check.errors.length) throw new ConfigFileError(`${this.path} (about to be written)`, check.errors);
-      if (after !== before) await writeFileAtomic(this.path, after, { mode: 0o600, fsync: true });
+      const { loaded, parsed } = this.#parse((await this.#readText()) ?? '');
+      const before = serializeConfig(loaded.config);
+      const result = await change(loaded.config);
+      const after = serializeConfig(loaded.config);
+      if (isDeepStrictEqual(before, after)) return result;
+      const doc = applyChange(parsed.doc, before, after);
+      // Guard against a bug writing a file the next command could not read: the data about to be
+      // written goes through the same parser as any read (not the text again: that doubled the cost).
+      const check = parseConfig(doc.toJS()).errors;
+      if (check.length) throw new ConfigFileError(`${this.path} (about to be written)`, check);
+      await writeFileAtomic(this.path, doc.toString({ lineWidth: 0 }), { mode: 0o600, fsync: true });
       return result;
     } finally {
       await release();
@@ -64,6 +74,8 @@ export class ConfigStore {
     try {
       const info = await stat(this.path);
       if (!info.isFile()) throw new RdcError(`${this.path} is not a file`, { hint: 'Point RDC_CONFIG at a YAML file.' });
+      // 100,000 repositories take about 25 MB; a larger file is something else, and is not read into memory.
+      if (info.size > MAX_CONFIG_BYTES) throw new ConfigFileError(this.path, [{ where: '(file)', message: `is ${Math.round(info.size / 2 ** 20)} MiB, more than an rdc config ever holds (${MAX_CONFIG_BYTES / 2 ** 20} MiB); is RDC_CONFIG pointing at the right file?` }]);
       return await readFile(this.path, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -73,20 +85,18 @@ export class ConfigStore {
     }
   }
 
-  #parse(text: string): LoadedConfig {
-    const doc = parseDocument(text, { uniqueKeys: true });
-    if (doc.errors.length) {
-      throw new ConfigFileError(this.path, doc.errors.map((e) => ({
-        where: e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(file)',
-        message: e.message.split('\n')[0] ?? e.message,
-      })));
-    }
-    const { config, errors, warnings } = parseConfig(doc.toJS() ?? {});
+  #parse(text: string): { loaded: LoadedConfig; parsed: ConfigText } {
+    const parsed = parseConfigText(text);
+    if (parsed.problems.length) throw new ConfigFileError(this.path, parsed.problems);
+    const { config, errors, warnings } = parseConfig(parsed.data);
     if (errors.length) throw new ConfigFileError(this.path, errors);
-    return { config, warnings };
+    return { loaded: { config, warnings }, parsed };
   }
 }
 
+/** The whole file for a config, as a fresh write makes it (tests, and the first write). */
 export function renderConfigFile(config: RdcConfig): string {
-  return `# rdc configuration — written by rdc; hand edits are checked on every read.\n${stringify(serializeConfig(config))}`;
+  const doc = new Document(serializeConfig(config));
+  doc.commentBefore = CONFIG_HEADER;
+  return doc.toString({ lineWidth: 0 });
 }

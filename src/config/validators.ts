@@ -1,42 +1,15 @@
-import { isIPv4, isIPv6 } from 'node:net';
+// Field validators shared by the flag parser and the config-file parser, so that a value accepted
+// on the command line is exactly a value accepted in the file. Each returns the normalised value or
+// says what was expected; none of them echoes a secret. Address checks live in address-validators.ts.
 import { domainToASCII } from 'node:url';
+import { bad, MAX_LENGTH, ok, show, tooLong, type Check } from './check.js';
 
-/**
- * Field validators shared by the flag parser and the config-file parser, so that a value accepted
- * on the command line is exactly a value accepted in the file. Each returns the normalised value or
- * says what was expected; none of them echoes a secret.
- */
-export type Check<T> = { ok: true; value: T } | { ok: false; expected: string };
-
-const ok = <T>(value: T): Check<T> => ({ ok: true, value });
-const bad = <T>(expected: string): Check<T> => ({ ok: false, expected });
-
-/** Shows a user's value inside a message without letting control characters through. */
-export function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
+export * from './address-validators.js';
+export { MAX_LENGTH, show, tooLong, type Check } from './check.js';
 
 export function checkName(value: string): Check<string> {
   if (/^[a-z0-9][a-z0-9-]{0,62}$/.test(value)) return ok(value);
   return bad(`${show(value)} is not a valid name; use lower-case letters, digits and '-', starting with a letter or digit (at most 63 characters), e.g. server-1`);
-}
-
-export function checkIPv4(value: string): Check<string> {
-  if (isIPv4(value)) return ok(value);
-  if (isIPv6(value)) return bad(`${show(value)} is an IPv6 address; give it with --public-ipv6 (expected IPv4 like 203.0.113.50)`);
-  return bad(`${show(value)} is not an IPv4 address; expected four numbers 0-255 separated by dots, e.g. 203.0.113.50`);
-}
-
-export function checkIPv6(value: string): Check<string> {
-  const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-  if (isIPv6(bare)) return ok(bare.toLowerCase());
-  if (isIPv4(bare)) return bad(`${show(value)} is an IPv4 address; give it with --public-ipv4 (expected IPv6 like 2001:db8::1)`);
-  return bad(`${show(value)} is not an IPv6 address; expected e.g. 2001:db8::1`);
-}
-
-export function checkIP(value: string): Check<string> {
-  if (isIPv4(value)) return ok(value);
-  return isIPv6(value) ? ok(value.toLowerCase()) : bad(`${show(value)} is not an IP address; expected e.g. 127.0.0.1 or ::1`);
 }
 
 /**
@@ -44,6 +17,8 @@ export function checkIP(value: string): Check<string> {
  * one trailing dot (the fully-qualified form) dropped, no wildcard, at least two labels.
  */
 export function checkDomain(value: string): Check<string> {
+  const long = tooLong(value, MAX_LENGTH.domain + 1, 'a domain name');
+  if (long) return long;
   const expected = 'expected a domain name such as example.com (no scheme, no wildcard, no port)';
   if (value.includes('*')) return bad(`${show(value)} contains a wildcard; give the base domain itself (example.com), rdc adds *.example.com where needed`);
   if (/[:/\s@]/.test(value)) return bad(`${show(value)} is not a domain name; ${expected}`);
@@ -58,14 +33,9 @@ export function checkDomain(value: string): Check<string> {
   return ok(ascii);
 }
 
-/** A hostname or IP address to SSH to. */
-export function checkHost(value: string): Check<string> {
-  if (isIPv4(value) || isIPv6(value)) return ok(value);
-  if (/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})$/.test(value) && !value.includes('..')) return ok(value);
-  return bad(`${show(value)} is not an IP address or host name; expected e.g. 203.0.113.50 or server1.example.com`);
-}
-
 export function checkEmail(value: string): Check<string> {
+  const long = tooLong(value, MAX_LENGTH.email, 'an email address');
+  if (long) return long;
   const at = value.lastIndexOf('@');
   const local = value.slice(0, at);
   const domain = checkDomain(value.slice(at + 1));
@@ -76,6 +46,8 @@ export function checkEmail(value: string): Check<string> {
 /** A Cloudflare API token. The value is never shown in the message. */
 export function checkToken(value: string): Check<string> {
   if (value.length === 0) return bad('the token is empty; pass the Cloudflare API token (Zone:DNS:Edit)');
+  const long = tooLong(value, MAX_LENGTH.token, 'a token');
+  if (long) return bad(`${long.expected}: this is not a Cloudflare API token (40 characters); pass the token alone`);
   if (/\s/.test(value)) return bad('the token contains whitespace (a stray space or newline from copy-paste?); pass the token alone');
   // Cloudflare tokens are URL-safe; anything else would need quoting in the server's env file.
   if (!/^[A-Za-z0-9._~+/=-]+$/.test(value)) return bad('the token contains characters a Cloudflare API token never has (expected letters, digits and - _ . ~ + / =); pass the token alone');
@@ -90,6 +62,8 @@ export function checkPort(value: unknown): Check<number> {
 
 /** A comma-separated port list (`25,143, 465`): an empty string clears it; duplicates are merged. */
 export function checkPortList(value: string): Check<number[]> {
+  const long = tooLong(value, MAX_LENGTH.portList, 'a port list');
+  if (long) return long;
   if (value.trim() === '') return ok([]);
   const ports: number[] = [];
   for (const item of value.split(',')) {
@@ -104,11 +78,35 @@ export function uniqueSorted(ports: number[]): number[] {
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 
-/** An absolute POSIX path without `..`, whitespace or control characters. */
+/**
+ * An absolute POSIX path without `..`, whitespace, control characters, `"` or `\`. These paths reach
+ * shell commands (quoted by shellQuote), JSON and systemd units, where the renderers escape `%` and
+ * `$`; a quote or a backslash cannot be written into a systemd path list (ReadWritePaths=) at all.
+ */
 export function checkAbsolutePath(value: string): Check<string> {
+  const long = tooLong(value, MAX_LENGTH.path, 'a path');
+  if (long) return long;
   if (!value.startsWith('/')) return bad(`${show(value)} is not an absolute path; expected e.g. /mnt/rediacc`);
-  if (/[\s\x00-\x1f\x7f]/.test(value) || value.split('/').includes('..')) return bad(`${show(value)} contains whitespace, control characters or '..'; expected a plain absolute path`);
+  if (/[\s\x00-\x1f\x7f"\\]/.test(value) || value.split('/').includes('..')) {
+    return bad(`${show(value)} contains whitespace, a control character, a double quote, a backslash or '..', which a server path (and a systemd unit) cannot carry; expected a plain absolute path`);
+  }
   return ok(value.length > 1 ? value.replace(/\/+$/, '') : value);
+}
+
+/** System directories a datastore must never be (repos/ and mounts/ would be created, and deleted, in them). */
+const SYSTEM_DIRS = ['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var', '/var/lib', '/var/run', '/var/tmp', '/var/log'];
+/** Trees no datastore may live in: the kernel's, devices, the system's programs and settings. */
+const SYSTEM_TREES = ['/proc', '/sys', '/dev', '/etc', '/boot', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/usr', '/run', '/var/run'];
+
+/** `--datastore`: an absolute path that is not a system directory (`/`, `/etc`, `/var`…) nor inside /proc, /etc, /usr…. */
+export function checkDatastore(value: string): Check<string> {
+  const path = checkAbsolutePath(value);
+  if (!path.ok) return path;
+  const p = path.value.replace(/\/{2,}/g, '/').replace(/\/\.(?=\/|$)/g, '') || '/';
+  if (SYSTEM_DIRS.includes(p) || SYSTEM_TREES.some((t) => p.startsWith(`${t}/`))) {
+    return bad(`${show(value)} is a system directory; the datastore holds repos/ and mounts/ that rdc creates and deletes: give a directory of its own, e.g. /mnt/rediacc`);
+  }
+  return ok(p);
 }
 
 export function checkUser(value: string): Check<string> {
@@ -118,6 +116,8 @@ export function checkUser(value: string): Check<string> {
 
 /** A Docker image reference such as traefik:v3.7 or registry.example.com:5000/traefik@sha256:… */
 export function checkImage(value: string): Check<string> {
+  const long = tooLong(value, MAX_LENGTH.image, 'a Docker image reference');
+  if (long) return long;
   const re = /^(?:[a-z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
   if (re.test(value)) return ok(value);
   return bad(`${show(value)} is not a Docker image reference; expected e.g. traefik:v3.7`);

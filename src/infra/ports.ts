@@ -9,6 +9,9 @@ export const DYNAMIC_TCP_RANGE = { first: 10000, last: 10010 } as const;
 export const PRECONFIGURED_UDP_PORTS = [53] as const;
 /** Ports reserved for HTTP and HTTPS whatever --http-port/--https-port say. */
 const WELL_KNOWN_WEB_PORTS = [80, 443];
+/** sshd's port: a listener there fails to bind, or (once sshd restarts) takes the way into the server. */
+export const SSH_PORT = 22;
+const SSH_OWNER = 'SSH (sshd listens there, and it is how rdc reaches the server)';
 
 export function dynamicTcpPorts(): number[] {
   const ports: number[] = [];
@@ -35,6 +38,9 @@ export type FieldLocator = (field: keyof Infra, index?: number) => string;
 export function checkInfraPorts(infra: Infra, where: FieldLocator): Problem[] {
   const problems: Problem[] = [];
   const tcpTaken = new Map<number, string>();
+  for (const field of ['httpPort', 'httpsPort', 'routeServerPort', 'apiPort'] as const) {
+    if (infra[field] === SSH_PORT) problems.push({ where: where(field), message: `${SSH_PORT} is reserved for ${SSH_OWNER}; pick another port, e.g. ${field === 'httpsPort' ? 8443 : field === 'httpPort' ? 8080 : 7112}` });
+  }
   for (const p of WELL_KNOWN_WEB_PORTS) tcpTaken.set(p, p === 80 ? 'HTTP' : 'HTTPS');
   tcpTaken.set(infra.httpPort, 'the HTTP entrypoint (--http-port)');
   if (infra.httpsPort === infra.httpPort) {
@@ -45,7 +51,7 @@ export function checkInfraPorts(infra: Infra, where: FieldLocator): Problem[] {
   if (infra.apiPort !== undefined) tcpTaken.set(infra.apiPort, 'the Traefik API (--api-port)');
 
   infra.tcpPorts.forEach((port, i) => {
-    const owner = tcpTaken.get(port);
+    const owner = port === SSH_PORT ? SSH_OWNER : tcpTaken.get(port);
     if (owner) problems.push({ where: where('tcpPorts', i), message: `${port} is reserved for ${owner}; remove it from the TCP port list` });
   });
 

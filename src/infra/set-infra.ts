@@ -1,8 +1,10 @@
 import type { Problem } from '../errors.js';
 import { emptyInfra, type Infra } from '../config/model.js';
 import * as v from '../config/validators.js';
+import { findBindClashes, parseListenAddress, type ListenAddress } from '../traefik/address.js';
 import { Secret } from '../util/secret.js';
-import { checkInfraPorts } from './ports.js';
+import { entryPoints } from './entrypoints.js';
+import { checkInfraPorts, type FieldLocator } from './ports.js';
 
 /** set-infra's flags as typed by the user; undefined means "leave as is", "" means "clear". */
 export interface InfraFlags {
@@ -65,26 +67,59 @@ export function applyInfraFlags(current: Infra, flags: InfraFlags): InfraChange 
     }
   };
 
-  take('publicIPv4', flags.publicIpv4, v.checkIPv4);
-  take('publicIPv6', flags.publicIpv6, v.checkIPv6);
+  take('publicIPv4', flags.publicIpv4, v.checkPublicIPv4);
+  take('publicIPv6', flags.publicIpv6, v.checkPublicIPv6);
   take('baseDomain', flags.baseDomain, v.checkDomain);
   take('certEmail', flags.certEmail, v.checkEmail);
-  if (flags.cfDnsToken !== undefined) {
-    const result = v.checkToken(flags.cfDnsToken);
-    if (result.ok) next.cfDnsApiToken = new Secret(result.value);
-    else problems.push({ where: FLAG_OF.cfDnsApiToken, message: result.expected });
-  }
+  // The token is a Secret, not a string: "" removes it like any other setting.
+  take('cfDnsApiToken', flags.cfDnsToken, (raw) => {
+    const result = v.checkToken(raw);
+    return result.ok ? { ok: true, value: new Secret(result.value) } : result;
+  });
   take('tcpPorts', flags.tcpPorts, v.checkPortList);
   take('udpPorts', flags.udpPorts, v.checkPortList);
   take('httpPort', flags.httpPort, v.checkPort);
   take('httpsPort', flags.httpsPort, v.checkPort);
-  take('listenAddress', flags.listenAddress, v.checkIP);
+  take('listenAddress', flags.listenAddress, v.checkListenAddress);
   take('traefikImage', flags.traefikImage, v.checkImage);
   take('routeServerPort', flags.routeServerPort, v.checkPort);
   take('apiPort', flags.apiPort, v.checkPort);
 
-  if (problems.length === 0) problems.push(...checkInfraPorts(next, (field) => FLAG_OF[field]));
+  if (problems.length === 0) problems.push(...checkInfra(next, (field) => FLAG_OF[field]));
   return { infra: next, problems, changed: changedFields(current, next) };
+}
+
+/** Which setting puts an entrypoint where it is, to name it in a bind clash. */
+function fieldOfEntryPoint(name: string): keyof Infra {
+  if (name === 'websecure') return 'publicIPv4';
+  if (name === 'websecure-v6') return 'publicIPv6';
+  if (name === 'traefik') return 'apiPort';
+  if (name === 'route-server') return 'routeServerPort';
+  return 'listenAddress';
+}
+
+/**
+ * Every rule that spans fields, in one place, for set-infra's flags and for the config file alike:
+ * the port rules, then the listeners Traefik (and the route server) would open, which must all be
+ * able to bind together. A settings set that passes here renders a tree that passes the static lint.
+ */
+export function checkInfra(infra: Infra, where: FieldLocator): Problem[] {
+  const problems = checkInfraPorts(infra, where);
+  if (problems.length) return problems;
+  const listeners: [string, string][] = entryPoints(infra).map((e) => [e.name, e.address]);
+  listeners.push(['route-server', `127.0.0.1:${infra.routeServerPort}`]);
+  const bound: [string, ListenAddress][] = [];
+  for (const [name, address] of listeners) {
+    const parsed = parseListenAddress(address);
+    if (typeof parsed === 'string') problems.push({ where: where(fieldOfEntryPoint(name)), message: `entrypoint ${name} cannot listen: ${parsed}` });
+    else bound.push([name, parsed]);
+  }
+  for (const clash of findBindClashes(bound)) {
+    // Named after the last listener of the clash: the one the setting just added.
+    const named = bound.filter(([n]) => new RegExp(`[ ,]${n}[ ,]`).test(clash)).pop();
+    problems.push({ where: where(fieldOfEntryPoint(named?.[0] ?? '')), message: `${clash}; change the addresses or ports so every listener is distinct` });
+  }
+  return problems;
 }
 
 export function changedFields(a: Infra, b: Infra): (keyof Infra)[] {

@@ -3,6 +3,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Io, OutStream } from './io.js';
 import { formatTable } from './table.js';
 
+const MAX_ERROR_LINE = 1000;
+
 export interface OutputOptions {
   json: boolean;
   verbose: boolean;
@@ -108,7 +110,9 @@ export class Output {
   }
 
   error(line: string, hint?: string): void {
-    this.#write(this.#io.stderr, `${this.#err.red('error:')} ${line}`);
+    // A safety net under the validators' own cutting: no error line floods the terminal with a value.
+    const cut = line.split('\n').map((l) => (l.length > MAX_ERROR_LINE ? `${l.slice(0, MAX_ERROR_LINE)}… (cut: ${l.length} characters)` : l)).join('\n');
+    this.#write(this.#io.stderr, `${this.#err.red('error:')} ${cut}`);
     if (hint) this.#write(this.#io.stderr, `${this.#err.dim('hint:')} ${hint}`);
   }
 

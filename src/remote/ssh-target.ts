@@ -3,6 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
 import type { Context, Machine } from '../config/model.js';
+import { checkHost, checkPort } from '../config/validators.js';
+import { UserError } from '../errors.js';
 
 /** Everything needed to open an SSH connection to one machine. */
 export interface SshTarget {
@@ -28,10 +30,16 @@ export async function resolveAlias(target: SshTarget, env: Record<string, string
   const hostName = first(computed.HostName);
   const port = first(computed.Port);
   const identity = first(computed.IdentityFile);
+  // The file is the user's own, but its values still go through rdc's checks, named by where they came from.
+  const where = `~/.ssh/config (Host ${target.host})`;
+  const host = hostName === undefined ? undefined : checkHost(hostName);
+  if (host && !host.ok) throw new UserError(`${where}: HostName ${host.expected}`);
+  const checkedPort = target.port === 22 && port ? checkPort(port) : undefined;
+  if (checkedPort && !checkedPort.ok) throw new UserError(`${where}: Port ${checkedPort.expected}`);
   return {
     ...target,
-    host: hostName ?? target.host,
-    port: target.port === 22 && port ? Number(port) : target.port,
+    host: host?.value ?? target.host,
+    port: checkedPort?.value ?? target.port,
     keyPath: target.keyPath ?? (identity ? identity.replace(/^~(?=\/)/, home) : undefined),
   };
 }

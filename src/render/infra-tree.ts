@@ -2,6 +2,7 @@ import { parse, stringify } from 'yaml';
 import type { Infra, Machine } from '../config/model.js';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { fillTemplate } from './fill-template.js';
+import { execArg, pathListItem } from './systemd-escape.js';
 import { byPath, sha256, type RenderedFile } from './rendered-file.js';
 import { renderRouterConfig } from './router-config.js';
 import type { InfraTemplates } from './templates.js';
@@ -36,10 +37,11 @@ export function renderInfraTree(machineName: string, machine: Machine, templates
       path: SERVER_PATHS.routerUnit,
       content: fillTemplate('rediacc-router.service', templates.routerUnit, {
         port: String(infra.routeServerPort),
-        renet: onServer(machine.rootPrefix, SERVER_PATHS.renet),
-        config: onServer(machine.rootPrefix, SERVER_PATHS.routerConfig),
-        stateDir: onServer(machine.rootPrefix, SERVER_PATHS.routerState),
-        socketDir: onServer(machine.rootPrefix, SERVER_PATHS.socketDir),
+        // Escaped for systemd: the root prefix is the user's (`%` is a specifier there, `$` a variable).
+        renet: execArg(onServer(machine.rootPrefix, SERVER_PATHS.renet)),
+        config: execArg(onServer(machine.rootPrefix, SERVER_PATHS.routerConfig)),
+        stateDir: pathListItem(onServer(machine.rootPrefix, SERVER_PATHS.routerState)),
+        socketDir: pathListItem(onServer(machine.rootPrefix, SERVER_PATHS.socketDir)),
       }),
       mode: 0o644,
     },

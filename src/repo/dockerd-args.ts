@@ -1,3 +1,5 @@
+import { quoteExecArg } from '../render/systemd-escape.js';
+
 /** Where one repo's dockerd keeps its runtime files (all under the machine's root prefix). */
 export interface DaemonFiles {
   socket: string;
@@ -18,8 +20,8 @@ export function dockerdArgs(f: DaemonFiles): string[] {
 
 /** A systemd unit running the repo daemon, for servers where systemd is PID 1 (pure). */
 export function repoDaemonUnit(networkId: number, repoName: string, args: string[]): string {
-  // systemd splits ExecStart like a shell with C-style quotes: quote every argument.
-  const exec = args.map((a) => `"${a.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`).join(' ');
+  // systemd splits ExecStart like a shell with C-style quotes, and reads % and $: quote every argument.
+  const exec = args.map(quoteExecArg).join(' ');
   return `# Written by renet (rdc repo up); removed by rdc repo delete.
 [Unit]
 Description=rdc repo ${repoName}: its own Docker daemon (network ${networkId})

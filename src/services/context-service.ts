@@ -1,4 +1,4 @@
-import { emptyContext } from '../config/model.js';
+import { emptyContext, entryOf, type Context } from '../config/model.js';
 import { assertName, contextName, selectContext } from '../config/select.js';
 import { show } from '../config/validators.js';
 import { UserError } from '../errors.js';
@@ -17,11 +17,11 @@ export async function createContext(deps: Deps, name: string, opts: { sshKey?: s
   assertName(name, 'context name');
   const sshKey = opts.sshKey === undefined ? undefined : await resolveKeyPath(deps, opts.sshKey, '--ssh-key');
   return deps.store.update((config) => {
-    if (config.contexts[name]) throw new UserError(`Context ${show(name)} already exists.`, { hint: `Use it with: rdc context use ${name}` });
+    if (entryOf(config.contexts, name)) throw new UserError(`Context ${show(name)} already exists.`, { hint: `Use it with: rdc context use ${name}` });
     config.contexts[name] = { ...emptyContext(), sshKey };
     // The first context becomes the current one, so a new user never has to run `use`.
     if (!config.currentContext) config.currentContext = name;
-    return summary(name, config.currentContext === name, config.contexts[name]);
+    return summary(name, config.currentContext === name, config.contexts[name] as Context);
   });
 }
 

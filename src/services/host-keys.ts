@@ -1,5 +1,6 @@
 import { selectContext, selectMachine } from '../config/select.js';
-import { fingerprint, keyType } from '../remote/host-key.js';
+import { RdcError } from '../errors.js';
+import { checkHostKey, fingerprint, keyType } from '../remote/host-key.js';
 import { scanHostKey } from '../remote/ssh-runner.js';
 import { resolveAlias, targetOf, type SshTarget } from '../remote/ssh-target.js';
 import type { Deps } from './deps.js';
@@ -10,6 +11,9 @@ export async function scanMachineKey(deps: Deps, target: SshTarget): Promise<str
   const spinner = await deps.out.spinner(`Reading the host key of ${resolved.host}:${resolved.port}`);
   try {
     const key = await scanHostKey(resolved, deps.io.env);
+    // The key is pinned in the config, whose reader accepts only well-formed keys of known types.
+    const check = checkHostKey(key);
+    if (!check.ok) throw new RdcError(`${target.machine} presented a host key rdc cannot pin: ${check.expected}`, { hint: 'Pin one of its other keys with --host-key (see /etc/ssh/ssh_host_*_key.pub on the server).' });
     spinner.succeed(`Host key of ${target.machine}: ${keyType(key)} ${fingerprint(key)}`);
     return key;
   } catch (err) {
@@ -30,4 +34,14 @@ export async function rescanKeys(deps: Deps, machineName: string) {
     m.hostKeys = [key];
   });
   return { machine: machineName, context: selected.name, previous: before, pinned: fingerprint(key), changed: !before.includes(fingerprint(key)) };
+}
+
+/** A second opinion on a pasted host key (already checked field by field): ssh2 must read it as its type. */
+export async function hostKeyParseProblem(key: string): Promise<string | undefined> {
+  const ssh2 = await import('ssh2');
+  const parsed = (ssh2.default ?? ssh2).utils.parseKey(key);
+  const type = key.split(' ')[0];
+  if (parsed instanceof Error) return `ssh2 cannot read it (${parsed.message})`;
+  const first = Array.isArray(parsed) ? parsed[0] : parsed;
+  return first?.type === type ? undefined : `ssh2 reads it as ${first?.type ?? 'nothing'}, not ${type}`;
 }

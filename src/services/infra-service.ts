@@ -15,8 +15,10 @@ export async function setInfra(deps: Deps, machineName: string, flags: InfraFlag
   if (Object.values(flags).every((f) => f === undefined)) {
     throw new UserError('Nothing to set.', { hint: 'Pass at least one setting, e.g. --public-ipv4 203.0.113.50 --base-domain example.com (see rdc context set-infra --help).' });
   }
-  if (flags.cfDnsToken !== undefined) {
+  // "" removes the token (like every setting); only a real value is read and guarded.
+  if (flags.cfDnsToken !== undefined && flags.cfDnsToken !== '') {
     const token = await readSecretFlag('--cf-dns-token', flags.cfDnsToken, deps.io.stdin);
+    if (token.value === '') throw new UserError(`--cf-dns-token ${flags.cfDnsToken === '-' ? '-' : '@FILE'}: read an empty token.`, { hint: 'Pipe or point at the Cloudflare API token; to remove the stored token pass --cf-dns-token "".' });
     deps.out.addSecret(token.value);
     if (token.fromArgv) deps.out.warn('the token was given on the command line, where other local users can read it (ps, shell history); next time use --cf-dns-token - (stdin) or --cf-dns-token @FILE.');
     flags = { ...flags, cfDnsToken: token.value };

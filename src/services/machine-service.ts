@@ -1,5 +1,5 @@
 import { checkHostKey } from '../config/parse-config.js';
-import { DEFAULTS, emptyContext, emptyInfra, type Machine } from '../config/model.js';
+import { DEFAULTS, emptyContext, emptyInfra, entryOf, type Machine } from '../config/model.js';
 import { assertName, contextName, selectContext, selectMachine } from '../config/select.js';
 import * as v from '../config/validators.js';
 import { formatProblems, UserError, ValidationError, type Problem } from '../errors.js';
@@ -37,11 +37,23 @@ export async function addMachine(deps: Deps, name: string, flags: AddMachineFlag
   const host = need('--ip', flags.ip, v.checkHost);
   const user = need('--user', flags.user, v.checkUser);
   const port = need('--port', flags.port, v.checkPort, DEFAULTS.port);
-  const datastore = need('--datastore', flags.datastore, v.checkAbsolutePath, DEFAULTS.datastore);
+  const datastore = need('--datastore', flags.datastore, v.checkDatastore, DEFAULTS.datastore);
   const rootPrefix = need('--root-prefix', flags.rootPrefix, v.checkAbsolutePath, DEFAULTS.rootPrefix);
   const hostKeys = (flags.hostKey ?? []).map((line) => parseHostKeyFlag(line, problems));
+  if (hostKeys.some((k) => k !== undefined)) {
+    const { hostKeyParseProblem } = await import('./host-keys.js');
+    for (const key of hostKeys) {
+      const problem = key === undefined ? undefined : await hostKeyParseProblem(key);
+      if (problem) problems.push({ where: '--host-key', message: `${v.show(key)} is not a host key: ${problem}` });
+    }
+  }
+  // The key file is checked with the other flags, so every problem is reported at once.
+  const sshKey = flags.sshKey === undefined ? undefined : await resolveKeyPath(deps, flags.sshKey, '--ssh-key').catch((err: unknown) => {
+    if (!(err instanceof UserError)) throw err;
+    problems.push({ where: '--ssh-key', message: err.message.replace(/^--ssh-key: /, '') });
+    return undefined;
+  });
   if (problems.length) throw new ValidationError(problems, { title: `Cannot add machine ${v.show(name)}:\n${formatProblems(problems)}` });
-  const sshKey = flags.sshKey === undefined ? undefined : await resolveKeyPath(deps, flags.sshKey, '--ssh-key');
   if (flags.scan && hostKeys.length === 0) {
     // Connects once, only as far as the key exchange: the key is pinned, nothing is sent.
     const { scanMachineKey } = await import('./host-keys.js');
@@ -55,24 +67,22 @@ export async function addMachine(deps: Deps, name: string, flags: AddMachineFlag
   };
   return deps.store.update((config) => {
     const ctxName = contextName(config, deps.flags.context);
-    if (!config.contexts[ctxName]) {
+    if (!entryOf(config.contexts, ctxName)) {
       if (deps.flags.context !== undefined) selectContext(config, deps.flags.context);
       config.contexts[ctxName] = emptyContext();
       config.currentContext ??= ctxName;
       deps.out.progress(`Created context ${ctxName}.`);
     }
     const ctx = config.contexts[ctxName] as ReturnType<typeof emptyContext>;
-    if (ctx.machines[name]) throw new UserError(`Machine ${v.show(name)} already exists in context ${v.show(ctxName)}.`, { hint: `Remove it first with: rdc context remove-machine ${name}` });
+    if (entryOf(ctx.machines, name)) throw new UserError(`Machine ${v.show(name)} already exists in context ${v.show(ctxName)}.`, { hint: `Remove it first with: rdc context remove-machine ${name}` });
     ctx.machines[name] = machine;
     return { context: ctxName, machine };
   });
 }
 
-/** Accepts `ssh-ed25519 AAAA…` or a whole known_hosts line (`[host]:port ssh-ed25519 AAAA…`). */
+/** Accepts `ssh-ed25519 AAAA… [comment]` (a .pub line) or a known_hosts line (`[host]:port ssh-ed25519 AAAA…`). */
 function parseHostKeyFlag(line: string, problems: Problem[]): string | undefined {
-  const parts = line.trim().split(/\s+/);
-  const key = parts.length >= 3 ? parts.slice(1, 3).join(' ') : parts.join(' ');
-  const check = checkHostKey(key);
+  const check = checkHostKey(line);
   if (check.ok) return check.value;
   problems.push({ where: '--host-key', message: check.expected });
   return undefined;

@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { MAX_LENGTH, show } from '../config/validators.js';
 import { selectContext } from '../config/select.js';
 import { isServiceName } from '../compose/rewrite.js';
 import { RdcError, UserError } from '../errors.js';
@@ -12,19 +14,32 @@ import { forgetRepo, repoRequest, repoTarget, saveRepo, targetIn, type RepoTarge
 import type { RepoReply } from '../repo/repo-reply.js';
 import type { Runner } from '../remote/runner.js';
 
+/** A local directory flag: not empty, existing, a directory; returned absolute. Checked before anything is created. */
+async function existingDirectory(deps: Deps, value: string, flag: string): Promise<string> {
+  const hint = 'Give the directory holding the app (its Rediaccfile), e.g. --path ./my-app';
+  if (value.trim() === '') throw new UserError(`${flag}: the path is empty.`, { hint });
+  if (value.length > MAX_LENGTH.path) throw new UserError(`${flag}: the path is ${value.length} characters long; a path has at most ${MAX_LENGTH.path}.`, { hint });
+  const path = resolve(deps.io.cwd, value);
+  const info = await stat(path).catch((err: NodeJS.ErrnoException) => err.code ?? 'unreadable');
+  if (typeof info === 'string') throw new UserError(`${flag}: ${show(path)} does not exist or cannot be read (${info}).`, { hint });
+  if (!info.isDirectory()) throw new UserError(`${flag}: ${show(path)} is not a directory.`, { hint });
+  return path;
+}
+
 function withRepo<T>(deps: Deps, t: RepoTarget, work: (runner: Runner) => Promise<T>): Promise<T> {
   return withConnection(deps, t.machineName, t.machine, t.context, work);
 }
 
 /** `rdc repo create`: network ID, GUID and credential in the config; the volume and dirs on the server. */
 export async function repoCreate(deps: Deps, name: string, opts: { machine?: string; path?: string; size?: string; volume?: VolumeChoice; networkId?: string; dryRun?: boolean }) {
+  const sourceDir = opts.path === undefined ? undefined : await existingDirectory(deps, opts.path, '--path');
   const t = await repoTarget(deps, name, opts.machine, { mayCreate: true, networkId: opts.networkId });
   const request = repoRequest(t, { volume: opts.volume, size: opts.size });
   return withRepo(deps, t, async (runner) => {
     if (opts.dryRun) return { repo: name, machine: t.machineName, networkId: t.repo.networkId, guid: t.repo.guid, dryRun: true, reply: await askRepo(runner, t, 'plan', request) };
     const reply = await askRepo(runner, t, 'create', request, true);
     // Remembered as an absolute path: the next `repo up` may run from another directory.
-    if (reply.exists) await saveRepo(deps, t, { path: opts.path === undefined ? undefined : resolve(deps.io.cwd, opts.path), volume: reply.volume });
+    if (reply.exists) await saveRepo(deps, t, { path: sourceDir, volume: reply.volume });
     throwIfRefused(reply, t);
     return { repo: name, machine: t.machineName, networkId: t.repo.networkId, guid: t.repo.guid, dryRun: false, reply };
   });

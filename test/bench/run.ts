@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../helpers/paths.js';
+import { configBench } from './config-bench.js';
 import { dnsBench } from './dns-bench.js';
 import { repoUpBench } from './repo-up-bench.js';
 import { pushInfraBench } from './push-infra-bench.js';
@@ -63,6 +64,7 @@ if (!only || only === 'routes') await startToRouteBench(Number(process.env.BENCH
 if (!only || only === 'scale') await scaleBench();
 if (!only || only === 'push') await pushInfraBench();
 if (!only || only === 'dns') await dnsBench();
+if (!only || only === 'config') await configBench();
 if (!only || only === 'repo') await repoUpBench();
 // Keep-alive sockets of the HTTP helpers must not hold the process open.
 process.exit(0);

@@ -28,7 +28,7 @@ describe('bad input leaves the config byte-identical', () => {
     ['domain with scheme', ['context', 'set-infra', 'server-1', '--base-domain', 'https://example.com'], /--base-domain: .*not a domain name/],
     ['domain with double dot', ['context', 'set-infra', 'server-1', '--base-domain', 'example.com..'], /--base-domain/],
     ['bad email', ['context', 'set-infra', 'server-1', '--cert-email', 'admin-at-example.com'], /--cert-email: .*not an email address/],
-    ['empty token', ['context', 'set-infra', 'server-1', '--cf-dns-token', ''], /--cf-dns-token: the token is empty/],
+    ['empty token from stdin', ['context', 'set-infra', 'server-1', '--cf-dns-token', '-'], /--cf-dns-token -: read an empty token[\s\S]*--cf-dns-token ""/, ''],
     ['token with space', ['context', 'set-infra', 'server-1', '--cf-dns-token', '-'], /--cf-dns-token: the token contains whitespace/, 'abc def'],
     ['port out of range', ['context', 'set-infra', 'server-1', '--tcp-ports', '25,70000'], /--tcp-ports: "70000" .*1 to 65535/],
     ['port list with junk', ['context', 'set-infra', 'server-1', '--udp-ports', '53;54'], /--udp-ports: "53;54"/],
@@ -45,7 +45,7 @@ describe('bad input leaves the config byte-identical', () => {
     ['add-machine missing flags', ['context', 'add-machine', 'server-2', '--no-scan'], /--ip: is required[\s\S]*--user: is required/],
     ['add-machine bad values', ['context', 'add-machine', 'server-2', '--ip', 'a b', '--user', 'root;id', '--port', '0', '--datastore', 'rel/path', '--no-scan'], /--ip:[\s\S]*--user:[\s\S]*--port:[\s\S]*--datastore:/],
     ['add-machine bad host key', ['context', 'add-machine', 'server-2', '--ip', '1.2.3.4', '--user', 'root', '--host-key', 'not-a-key'], /--host-key: "not-a-key" is not a host key/],
-    ['add-machine missing key file', ['context', 'add-machine', 'server-2', '--ip', '1.2.3.4', '--user', 'root', '--ssh-key', '/nonexistent/key', '--no-scan'], /--ssh-key: cannot read the SSH key/],
+    ['add-machine missing key file', ['context', 'add-machine', 'server-2', '--ip', '1.2.3.4', '--user', 'root', '--ssh-key', '/nonexistent/key', '--no-scan'], /--ssh-key: "\/nonexistent\/key" cannot be read as the SSH key \(ENOENT\)/],
     ['bad traefik image', ['context', 'set-infra', 'server-1', '--traefik-image', 'traefik:v3.7 --x'], /--traefik-image: .*not a Docker image/],
     ['bad context name', ['context', 'create', 'a/b'], /context name: "a\/b" is not a valid name/],
   ];

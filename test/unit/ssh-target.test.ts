@@ -17,3 +17,12 @@ test('a Host alias of ~/.ssh/config gives HostName, Port (when rdc has the defau
   assert.deepEqual(await resolveAlias({ ...base, host: '198.51.100.7' }, { HOME: home }), { ...base, host: '198.51.100.7' });
   assert.deepEqual(await resolveAlias(base, { HOME: join(home, 'nowhere') }), base);
 });
+
+test('values of ~/.ssh/config go through the same checks: a bad Port or a numeric-form HostName is refused, named', async () => {
+  const home = tempDir('rdc-sshcfg-');
+  mkdirSync(join(home, '.ssh'));
+  writeFileSync(join(home, '.ssh', 'config'), 'Host badport\n  Port 99999\n\nHost octal\n  HostName 0177.0.0.1\n');
+  const base = { machine: 'p', host: 'badport', port: 22, user: 'deploy', keyPath: undefined, pinnedKeys: [] };
+  await assert.rejects(resolveAlias(base, { HOME: home }), /~\/\.ssh\/config \(Host badport\): Port "99999" is not a port/);
+  await assert.rejects(resolveAlias({ ...base, host: 'octal' }, { HOME: home }), /~\/\.ssh\/config \(Host octal\): HostName "0177\.0\.0\.1" is not an IPv4 address in dotted-quad decimal/);
+});

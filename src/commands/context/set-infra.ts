@@ -10,7 +10,7 @@ export function contextSetInfraCommand(env: CommandEnv): Command {
     .option('--public-ipv6 <ip>', 'public IPv6 address: websecure-v6 binds [{ip}]:443')
     .option('--base-domain <domain>', 'auto routes are {service}-{networkId}.{domain}')
     .option('--cert-email <email>', 'Let\'s Encrypt account email (TLS needs it and --cf-dns-token)')
-    .option('--cf-dns-token <token>', 'Cloudflare API token with Zone:DNS:Edit; "-" reads stdin, "@FILE" reads a file')
+    .option('--cf-dns-token <token>', 'Cloudflare API token with Zone:DNS:Edit; "-" reads stdin, "@FILE" reads a file, "" removes it')
     .option('--tcp-ports <csv>', 'extra TCP entrypoints tcp-{port}, e.g. 25,143,993 ("" clears)')
     .option('--udp-ports <csv>', 'extra UDP entrypoints udp-{port}, e.g. 53,1194 ("" clears)')
     .option('--http-port <port>', 'port of the web entrypoint (default 80)')

@@ -56,3 +56,10 @@ test('registered secrets are redacted from everything written', () => {
   assert.ok(!(out.stdout + out.stderr).includes('s3cr3t-token'));
   assert.match(out.stderr, /\[REDACTED\]/);
 });
+
+test('an error line is never printed whole when it is huge (a safety net under the validators)', () => {
+  const c = capture({ NO_COLOR: '1' }, false);
+  new Output(c.io, { json: false, verbose: false }).error(`--tail: bad value ${'9'.repeat(100_000)}\nsecond line`, 'a hint');
+  assert.ok(c.out.stderr.length < 1200, `${c.out.stderr.length} characters`);
+  assert.match(c.out.stderr, /… \(cut: 100018 characters\)\nsecond line\nhint: a hint\n$/);
+});
