@@ -73,7 +73,7 @@ describe('rdc repo up refuses bad input and leaves the server as it was', () => 
   test('a dangerous setting, named with its service', async () => {
     const r = await upNew('danger', source('danger', { Rediaccfile: RF, 'compose.yaml': 'services:\n  web:\n    image: x\n    pid: host\n' }));
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /compose\.yaml: service web: pid: host/);
+    assert.match(r.stderr, /compose\.yaml: service web: services\.web\.pid: "host" shares a namespace outside the repo; remove it/);
   });
 
   test('a 62nd service in one repo', async () => {
