@@ -8,6 +8,8 @@
 /** Global flags before the subcommand that only change how compose talks, never what it runs. */
 const GLOBAL_WITH_VALUE = new Set(['--profile', '--ansi', '--progress', '--parallel']);
 const GLOBAL_SWITCH = new Set(['--dry-run', '--compatibility', '--all-resources']);
+/** Refused global flags that take a value: the value is skipped, not taken for the subcommand. */
+const REFUSED_WITH_VALUE = new Set(['-f', '--file', '--env-file', '--project-directory', '-p', '--project-name']);
 
 /** Subcommands that create containers or print the model: the compose policy applies to them. */
 const CHECKED = new Set(['up', 'create', 'run', 'build', 'watch', 'scale', 'config']);
@@ -40,6 +42,7 @@ export function checkComposeArgs(args: string[]): ComposeArgs {
       if (!a.includes('=')) i++;
       continue;
     }
+    if (REFUSED_WITH_VALUE.has(flag) && !a.includes('=')) i++;
     errors.push(`${clip(a)}: renet compose chooses the compose file, project and directory itself (the checked model); remove it${/^(-f|--file|--env-file)/.test(a) ? ', and name the file compose.yaml beside the Rediaccfile' : ''}`);
   }
   const subcommand = args[i];

@@ -44,8 +44,9 @@ export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, r
       let model: Obj;
       try {
         model = asObj(doc.toJS({ maxAliasCount: 1000 }));
-      } catch {
-        found.push({ setting: via, problem: 'expands too many YAML aliases', fix: 'write the file without alias chains', notPolicy: true });
+      } catch (err) {
+        const why = /alias/i.test((err as Error).message) && /count|many|excessive/i.test((err as Error).message) ? 'expands too many YAML aliases' : `does not parse as YAML: ${(err as Error).message.split('\n')[0]}`;
+        found.push({ setting: via, problem: why, fix: 'fix the file', notPolicy: true });
         continue;
       }
       entries(model.include).forEach((inc, i) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { parse } from 'yaml';
@@ -76,17 +76,23 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
   Object.assign(env, rewritten.env);
   if (rewritten.errors.length) return { ok: false, errors: rewritten.errors.map((e) => `${name}: ${e}`), warnings: rewritten.warnings };
   if (job.checked) found.push(...checkComposeModel(canonical.model, scope));
+  // Written aside and renamed into place only once checked: a refusal leaves the last good file.
+  const scratch = `${job.out}.${process.pid}.check`;
   mkdirSync(dirname(job.out), { recursive: true });
-  writeFileAtomic.sync(job.out, `# Written by renet compose from ${name}: the checked model compose runs; do not edit.\n${JSON.stringify(rewritten.model, null, 2)}\n`);
-  if (job.checked) {
-    const final = await compose.config(job.project, dir, job.out, job.globals, env);
-    if ('error' in final) return { ok: false, errors: [`${name} (as rewritten): ${final.error}`], warnings: [] };
-    found.push(...checkComposeModel(final.model, scope), ...hostNetworking(final.model));
+  writeFileAtomic.sync(scratch, `# Written by renet compose from ${name}: the checked model compose runs; do not edit.\n${JSON.stringify(rewritten.model, null, 2)}\n`);
+  try {
+    if (job.checked) {
+      const final = await compose.config(job.project, dir, scratch, job.globals, env);
+      if ('error' in final) return { ok: false, errors: [`${name} (as rewritten): ${final.error}`], warnings: [] };
+      found.push(...checkComposeModel(final.model, scope), ...hostNetworking(final.model));
+    }
+    const unique = dedupe(found);
+    if (unique.length && !job.unsafe) return refuse(unique, name, rewritten.warnings);
+    renameSync(scratch, job.out);
+    return { ok: true, file: job.out, env, slots: rewritten.slots, warnings: [...rewritten.warnings, ...unique.map((f) => formatFinding(f, true))], compose };
+  } finally {
+    rmSync(scratch, { force: true });
   }
-  const unique = dedupe(found);
-  if (unique.length && !job.unsafe) return refuse(unique, name, rewritten.warnings);
-  const warnings = [...rewritten.warnings, ...unique.map((f) => formatFinding(f, true))];
-  return { ok: true, file: job.out, env, slots: rewritten.slots, warnings, compose };
 }
 
 function refuse(found: Finding[], name: string, warnings: string[] = []): Prepared {

@@ -32,6 +32,7 @@ export async function composeCommand(args: string[], log: (line: string) => void
   const parsed = checkComposeArgs(composeArgs);
   if (!parsed.ok) {
     for (const e of parsed.errors) log(`renet compose: ${e}`);
+    log('renet compose: refused; nothing was started or changed');
     return 2;
   }
   const cwd = process.cwd();
