@@ -11,7 +11,7 @@ import { syncDnsAfterChange } from './dns-after-change.js';
 import type { Deps } from './deps.js';
 import { askRepo, failedStep, throwIfRefused } from './repo-remote.js';
 import { readSource, type LocalSource } from './repo-source.js';
-import { repoRequest, repoTarget, saveRepo, type RepoTarget, type VolumeChoice } from './repo-target.js';
+import { forgetRepo, repoRequest, repoTarget, saveRepo, type RepoTarget, type VolumeChoice } from './repo-target.js';
 import { phaseTimer } from '../util/phase-timer.js';
 
 export interface RepoUpOptions {
@@ -62,9 +62,15 @@ export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
       const files = manifest.filter((f) => wanted.delete(f.sha256));
       const incoming = reply.incoming as string;
       await time('upload', async () => runner.upload(await Promise.all(files.map(async (f) => ({ path: `${incoming}/${f.sha256}`, content: await source.read(f.path), mode: 0o600 })))));
-      reply = await time('server', () => askRepo(runner, t, 'up', { ...request, manifest }));
+      reply = await time('server', () => askRepo(runner, t, 'up', { ...request, manifest }, true));
       serverTimings(reply);
+      if (reply.refused === 'compose' && t.isNew) {
+        // This command created the repo (before the upload); a refusal leaves nothing behind.
+        await askRepo(runner, t, 'delete', repoRequest(t));
+        await forgetRepo(deps, t.name);
+      }
       refuseCompose(reply, t);
+      throwIfRefused(reply, t);
       if (reply.needUpload?.length) throw new RdcError(`renet on ${t.machineName} still lacks ${reply.needUpload.length} uploaded file(s); run repo up again.`);
     }
     if (!reply.ok) {
