@@ -35,14 +35,14 @@ export interface RepoUpOptions {
 export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
   const { timings, time } = phaseTimer();
   const t = await repoTarget(deps, name, opts.machine, { mayCreate: true, networkId: opts.networkId });
-  if (t.isNew && !opts.mount && !opts.dryRun) {
-    throw new UserError(`Repo ${t.name} does not exist yet: creating it makes a volume, which up must mount. Nothing was changed.`, { hint: `rdc repo up ${t.name} --mount` });
-  }
   const unsafe = Boolean(opts.unsafe);
   const request = repoRequest(t, { volume: opts.volume, size: opts.size, mount: Boolean(opts.mount), prepOnly: Boolean(opts.prepOnly), unsafe });
   if (unsafe) deps.out.warn(`--unsafe: the compose files of ${t.name} may reach the host (privileged, host paths, capabilities); use it only for a repo you trust with ${t.machineName}`);
   const source = await time('hash', () => checkedSource(deps, t, opts.path, unsafe));
   const manifest = source.files;
+  if (t.isNew && !opts.mount && !opts.dryRun) {
+    throw new UserError(`Repo ${t.name} does not exist yet: creating it makes a volume, which up must mount. Nothing was changed.`, { hint: `rdc repo up ${t.name} --mount` });
+  }
   return withConnection(deps, t.machineName, t.machine, t.context, async (runner) => {
     if (opts.dryRun) return { dryRun: true as const, ...summary(t, source), plan: await askRepo(runner, t, 'plan', { ...request, manifest }) };
     // renet's own phase timings, summed over both calls when an upload came in between.

@@ -25,13 +25,17 @@ describe('hostile compose files are refused on the canonical model, and nothing 
   let daemon: Dockerd;
   const GOOD = `services:\n  good:\n    image: ${BUSYBOX_IMAGE}\n    init: true\n    environment: { BIND: "\${GOOD_IP}", PORT: "8080", NAME: good }\n    volumes: ["./data:/data"]\n`;
   const RF = '#!/bin/bash\nup() { renet compose -- up -d; }\ndown() { renet compose -- down; }\n';
+  /** A `docker` whose `compose` subcommand is missing: renet falls back to compose v1 (`docker-compose`). */
+  const noV2 = join(root, 'no-compose-v2');
+  let v1 = false;
   const lifecycle = (phase: string): Reply => {
     const input = JSON.stringify({
       repoPath: repo, phase,
       env: { REPOSITORY_NAME: 'hostile', REPOSITORY_PATH: repo, REPOSITORY_NETWORK_ID: String(id), DOCKER_HOST: `unix://${daemon.socket}` },
     });
     try {
-      return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist/renet/renet.cjs'), 'lifecycle'], { input, encoding: 'utf8' })) as Reply;
+      const env = v1 ? { ...process.env, PATH: `${noV2}:${process.env.PATH}` } : process.env;
+      return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist/renet/renet.cjs'), 'lifecycle'], { input, encoding: 'utf8', env })) as Reply;
     } catch (err) {
       return JSON.parse((err as { stdout: string }).stdout) as Reply;
     }
@@ -54,6 +58,9 @@ describe('hostile compose files are refused on the canonical model, and nothing 
     // What the hostile cases reach for: a symlink out of the repo, a compose file beside it.
     symlinkSync('/etc', join(repo, 'link'));
     writeFileSync(join(root, 'outside.yaml'), `services:\n  b:\n    image: ${BUSYBOX_IMAGE}\n    privileged: true\n`);
+    mkdirSync(noV2);
+    const docker = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(noV2, 'docker'), `#!/bin/sh\n[ "$1" = compose ] && { echo "docker: 'compose' is not a docker command." >&2; exit 1; }\nexec ${docker} "$@"\n`, { mode: 0o755 });
     const r = lifecycle('up');
     assert.equal(r.ok, true, JSON.stringify(r.steps));
   });
@@ -125,6 +132,23 @@ describe('hostile compose files are refused on the canonical model, and nothing 
   hostile('compose run -v /:/h', '', [/renet compose: run "-v": mounts a host path/], {}, RF.replace('renet compose -- up -d', 'renet compose -- run -v /:/h good true'));
   hostile('renet compose --unsafe in a Rediaccfile', '    privileged: true\n', [/renet compose --unsafe: unsafe is decided for the whole repo, never by a file; run rdc repo up NAME --unsafe/], {}, RF.replace('renet compose -- up -d', 'renet compose --unsafe -- up -d'));
   hostile('a self-made unsafe grant', '    privileged: true\n', [fix('privileged', 'gives')], {}, RF.replace('renet compose -- up -d', `RENET_UNSAFE_GRANT=${'0'.repeat(64)} renet compose -- up -d`));
+
+  describe('with compose v1 (the fallback where the v2 plugin is missing)', () => {
+    before(() => {
+      v1 = true;
+    });
+    after(() => {
+      v1 = false;
+    });
+    hostile('v1: a YAML merge key carrying privileged', '    <<: *bad\n', [fix('privileged', 'gives')], {}, RF, 'x-bad: &bad\n  privileged: true\n');
+    hostile('v1: a bind of ${R:-/} and ../../..', '    volumes: ["${R:-/}:/r", "../../../../../../..:/h"]\n', [fix('volumes\\[0\\]', '/ is outside'), fix('volumes\\[1\\]', '/ is outside')]);
+    hostile('v1: extends from another file', '    extends: {file: base.yaml, service: b}\n', [fix('cap_add\\[0\\]', '"NET_ADMIN"')], { 'base.yaml': `services:\n  b:\n    image: ${BUSYBOX_IMAGE}\n    cap_add: [NET_ADMIN]\n` });
+    test('v1: a sound compose file runs', () => {
+      const r = lifecycle('up');
+      assert.equal(r.ok, true, JSON.stringify(r.steps));
+      assert.match(r.steps.find((s) => s.fn === 'up')?.output ?? '', /hostile-good-1 \.\.\. done/, 'v1 (its own progress lines) ran it');
+    });
+  });
 
   test('a sound change still goes through (the policy does not stop ordinary apps)', async () => {
     writeFileSync(join(repo, 'compose.yaml'), `${GOOD}  fine:\n    image: ${BUSYBOX_IMAGE}\n    init: true\n    cap_add: [NET_BIND_SERVICE]\n    security_opt: ["no-new-privileges:true"]\n    sysctls: {kernel.shmmax: 100000000}\n    environment: { BIND: "\${FINE_IP}", PORT: "8081", NAME: fine }\n    volumes: ["./data:/data", "cache:/cache", {type: tmpfs, target: /tmp}]\nvolumes:\n  cache: {}\n`);
