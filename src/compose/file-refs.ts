@@ -35,6 +35,9 @@ export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, r
       if (why) found.push({ setting: where, problem: why, fix: 'keep the file inside the repo' });
       else if (follow) visit(posix.resolve(dir, value), posix.relative(scope.mount, posix.resolve(dir, value)));
     };
+    // Compose reads the .env beside each project file for interpolation: a symlink out (another repo's secrets) is refused.
+    const dotEnv = outsideReason(posix.join(dir, '.env'), { ...scope, baseDir: dir }, false);
+    if (dotEnv) found.push({ setting: posix.relative(scope.mount, posix.join(dir, '.env')), problem: dotEnv, fix: 'make .env a regular file of the repo' });
     for (const doc of parseAllDocuments(text, { merge: true, prettyErrors: false }) as ReturnType<typeof parseAllDocuments> & unknown[]) {
       if (!('errors' in doc) || doc.errors.length) {
         const first = 'errors' in doc ? doc.errors[0]?.message.split('\n')[0] : undefined;

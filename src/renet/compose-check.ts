@@ -55,9 +55,6 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
     const own = outsideReason(file, scope, false);
     if (own) found.push({ setting: name, problem: own, fix: 'keep the compose file itself inside the repo' });
     else found.push(...checkFileRefs(file, { mount, realpath: realpathLoose }, readIfFile));
-    const dotEnv = join(dir, '.env');
-    const envWhy = existsSync(dotEnv) ? outsideReason(dotEnv, scope, false) : undefined;
-    if (envWhy) found.push({ setting: '.env', problem: envWhy, fix: 'make .env a regular file of the repo' });
     // Compose must never read a file outside the repo: stop before it runs.
     if (found.length && !job.unsafe) return refuse(found, name);
   }

@@ -43,7 +43,8 @@ export async function composeCommand(args: string[], log: (line: string) => void
   const project = projectName(env.REPOSITORY_NAME, repoPath, cwd);
   const prepared = await prepareCompose({
     dir: cwd, mount: repoPath, networkId, project, previous, env, globals, checked: parsed.checked, unsafe,
-    out: join(cwd, '.rediacc', 'compose.rewritten.yml'),
+    // In the repo's own state directory, which no container may bind: nothing can swap it between check and run.
+    out: join(repoPath, '.rediacc', 'compose', `${project}.yml`),
   });
   for (const w of prepared.warnings) log(`warning: ${w}`);
   if (!prepared.ok) {

@@ -57,6 +57,7 @@ describe('hostile compose files are refused on the canonical model, and nothing 
     writeFileSync(join(repo, 'compose.yaml'), GOOD);
     // What the hostile cases reach for: a symlink out of the repo, a compose file beside it.
     symlinkSync('/etc', join(repo, 'link'));
+    writeFileSync(join(root, 'other-repo.env'), 'SECRET=hunter2\n');
     writeFileSync(join(root, 'outside.yaml'), `services:\n  b:\n    image: ${BUSYBOX_IMAGE}\n    privileged: true\n`);
     mkdirSync(noV2);
     const docker = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
@@ -71,11 +72,12 @@ describe('hostile compose files are refused on the canonical model, and nothing 
   });
 
   /** `compose` (with `files` beside it and this Rediaccfile) must be refused with every `expected` message. */
-  const hostile = (name: string, compose: string, expected: RegExp[], files: Record<string, string> = {}, rediaccfile = RF, head = '') => {
+  const hostile = (name: string, compose: string, expected: RegExp[], files: Record<string, string> = {}, rediaccfile = RF, head = '', links: Record<string, string> = {}) => {
     test(name, async () => {
       const before = await containers();
       const reachBefore = await hostReach();
       for (const [path, text] of Object.entries(files)) writeFileSync(join(repo, path), text);
+      for (const [path, target] of Object.entries(links)) symlinkSync(target, join(repo, path));
       writeFileSync(join(repo, 'compose.yaml'), `${head}${GOOD}  evil:\n    image: ${BUSYBOX_IMAGE}\n${compose}`);
       writeFileSync(join(repo, 'Rediaccfile'), rediaccfile);
       let r: Reply;
@@ -84,7 +86,7 @@ describe('hostile compose files are refused on the canonical model, and nothing 
       } finally {
         writeFileSync(join(repo, 'compose.yaml'), GOOD);
         writeFileSync(join(repo, 'Rediaccfile'), RF);
-        for (const path of Object.keys(files)) rmSync(join(repo, path), { force: true });
+        for (const path of [...Object.keys(files), ...Object.keys(links)]) rmSync(join(repo, path), { force: true });
       }
       assert.equal(r.ok, false, 'refused');
       const output = r.steps.find((s) => s.fn === 'up')?.output ?? '';
@@ -117,6 +119,7 @@ describe('hostile compose files are refused on the canonical model, and nothing 
   hostile('extends from another file', '    extends: {file: base.yaml, service: b}\n', [fix('privileged', 'gives')], { 'base.yaml': `services:\n  b:\n    image: ${BUSYBOX_IMAGE}\n    privileged: true\n` });
   hostile('include of a file with cap_add: SYS_ADMIN', 'include: [inc.yaml]\n', [/service inc: services\.inc\.cap_add\[0\]: "SYS_ADMIN" acts on the host/], { 'inc.yaml': `services:\n  inc:\n    image: ${BUSYBOX_IMAGE}\n    cap_add: [SYS_ADMIN]\n` });
   hostile('extends from a file outside the repo is not even read', '    extends: {file: ../outside.yaml, service: b}\n', [/services\.evil\.extends\.file: .*outside\.yaml is outside the repo/]);
+  hostile('a .env that is a symlink to another repo\'s secrets is not even read', '    environment: {STOLEN: "${SECRET}"}\n', [/compose\.yaml: \.env: .*\(a symlink to .*other-repo\.env\) is outside the repo/], {}, RF, '', { '.env': '../other-repo.env' });
   hostile('env_file of a host file is not even read', '    env_file: [/etc/hostname]\n', [/services\.evil\.env_file\[0\]: \/etc\/hostname is outside the repo/]);
   hostile('security_opt apparmor=unconfined, seccomp=unconfined', '    security_opt: ["apparmor=unconfined", "seccomp=unconfined"]\n',
     [fix('security_opt\\[0\\]', '"apparmor=unconfined" loosens'), fix('security_opt\\[1\\]', '"seccomp=unconfined" loosens')]);

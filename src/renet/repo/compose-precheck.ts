@@ -20,7 +20,7 @@ export async function precheckCompose(mount: string, name: string, networkId: nu
   for (const dir of repoRediaccDirs(mount)) {
     const cwd = join(mount, dir);
     if (!/\brenet\s+compose\b/.test(readFileSync(join(cwd, 'Rediaccfile'), 'utf8'))) continue;
-    const out = join(mount, '.rediacc', `precheck-${process.pid}.yml`);
+    const out = join(mount, '.rediacc', 'compose', `precheck-${process.pid}.yml`);
     try {
       const r = await prepareCompose({ dir: cwd, mount, networkId, project: projectName(name, mount, cwd), previous, env, globals: [], checked: true, unsafe: false, out });
       if (r.ok) previous = r.slots;
