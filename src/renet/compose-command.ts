@@ -4,7 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { checkComposeArgs } from '../compose/compose-args.js';
 import type { Slots } from '../compose/rewrite.js';
 import { prepareCompose } from './compose-check.js';
-import { hasUnsafeGrant } from './unsafe-grant.js';
+import { readSession } from './lifecycle-session.js';
 
 /**
  * `renet compose -- <compose args>`, run from a Rediaccfile: the compose model of the current
@@ -22,13 +22,14 @@ export async function composeCommand(args: string[], log: (line: string) => void
       : `renet compose: unknown option ${JSON.stringify(own[0])}; usage: renet compose -- <compose arguments>`);
     return 2;
   }
-  const env = process.env;
-  const networkId = Number(env.REPOSITORY_NETWORK_ID);
-  const repoPath = env.REPOSITORY_PATH;
-  if (!Number.isInteger(networkId) || !repoPath || !env.DOCKER_HOST || !env.REPOSITORY_NAME) {
-    log('renet compose runs inside a repo (from a Rediaccfile): REPOSITORY_NAME, REPOSITORY_PATH, REPOSITORY_NETWORK_ID and DOCKER_HOST must be set');
+  const session = readSession(process.env);
+  if (!session) {
+    log('renet compose runs from a Rediaccfile, under renet lifecycle (rdc repo up / down): no lifecycle session here');
     return 2;
   }
+  const { mount: repoPath, networkId, unsafe } = session;
+  // The repo's own daemon and paths, whatever the Rediaccfile exported.
+  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: session.dockerHost, REPOSITORY_PATH: repoPath, REPOSITORY_NAME: session.name, REPOSITORY_NETWORK_ID: String(networkId) };
   const parsed = checkComposeArgs(composeArgs);
   if (!parsed.ok) {
     for (const e of parsed.errors) log(`renet compose: ${e}`);
@@ -36,11 +37,10 @@ export async function composeCommand(args: string[], log: (line: string) => void
     return 2;
   }
   const cwd = process.cwd();
-  const unsafe = hasUnsafeGrant(env);
   const slotsFile = join(repoPath, '.rediacc.json');
   const previous: Slots = existsSync(slotsFile) ? (JSON.parse(readFileSync(slotsFile, 'utf8')) as Slots) : { services: {} };
   const globals = composeArgs.slice(0, parsed.subcommand === undefined ? composeArgs.length : composeArgs.indexOf(parsed.subcommand));
-  const project = projectName(env.REPOSITORY_NAME, repoPath, cwd);
+  const project = projectName(session.name, repoPath, cwd);
   const prepared = await prepareCompose({
     dir: cwd, mount: repoPath, networkId, project, previous, env, globals, checked: parsed.checked, unsafe,
     // In the repo's own state directory, which no container may bind: nothing can swap it between check and run.

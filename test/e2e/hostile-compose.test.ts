@@ -91,7 +91,7 @@ describe('hostile compose files are refused on the canonical model, and nothing 
       assert.equal(r.ok, false, 'refused');
       const output = r.steps.find((s) => s.fn === 'up')?.output ?? '';
       for (const e of expected) assert.match(output, e);
-      assert.match(output, /refused; nothing was started or changed|renet compose --unsafe: unsafe is decided for the whole repo/);
+      assert.match(output, /refused; nothing was started or changed|renet compose --unsafe: unsafe is decided for the whole repo|no lifecycle session here/);
       assert.deepEqual(await containers(), before, 'no container was created or replaced');
       assert.deepEqual(await hostReach(), reachBefore);
       for (const line of await hostReach()) {
@@ -134,7 +134,19 @@ describe('hostile compose files are refused on the canonical model, and nothing 
   hostile('compose -f of another file', '', [/renet compose: "-f": renet compose chooses the compose file/], { 'evil.yml': 'services:\n  x:\n    image: x\n    privileged: true\n' }, RF.replace('renet compose -- up -d', 'renet compose -- -f evil.yml up -d'));
   hostile('compose run -v /:/h', '', [/renet compose: run "-v": mounts a host path/], {}, RF.replace('renet compose -- up -d', 'renet compose -- run -v /:/h good true'));
   hostile('renet compose --unsafe in a Rediaccfile', '    privileged: true\n', [/renet compose --unsafe: unsafe is decided for the whole repo, never by a file; run rdc repo up NAME --unsafe/], {}, RF.replace('renet compose -- up -d', 'renet compose --unsafe -- up -d'));
-  hostile('a self-made unsafe grant', '    privileged: true\n', [fix('privileged', 'gives')], {}, RF.replace('renet compose -- up -d', `RENET_UNSAFE_GRANT=${'0'.repeat(64)} renet compose -- up -d`));
+  hostile('a self-made lifecycle session', '    privileged: true\n', [/no lifecycle session here/], {}, RF.replace('renet compose -- up -d', `RENET_LIFECYCLE_SESSION=${'0'.repeat(64)} renet compose -- up -d`));
+  hostile('REPOSITORY_PATH=/ exported by the Rediaccfile', '    volumes: ["/etc:/e"]\n', [fix('volumes\\[0\\]', '/etc is outside the repo \\(.*/repo\\)')], {}, RF.replace('renet compose -- up -d', 'REPOSITORY_PATH=/ renet compose -- up -d'));
+
+  test('DOCKER_HOST exported by the Rediaccfile does not move compose off the repo\'s daemon', async () => {
+    writeFileSync(join(repo, 'Rediaccfile'), RF.replace('renet compose -- up -d', 'DOCKER_HOST=unix:///nonexistent/docker.sock renet compose -- up -d'));
+    try {
+      const r = lifecycle('up');
+      assert.equal(r.ok, true, JSON.stringify(r.steps));
+    } finally {
+      writeFileSync(join(repo, 'Rediaccfile'), RF);
+    }
+    assert.match((await httpGet(serviceIp(id, 0), 8080, '/')).body, /hello from good/);
+  });
 
   describe('with compose v1 (the fallback where the v2 plugin is missing)', () => {
     before(() => {

@@ -5,7 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { shellQuote } from '../../remote/command.js';
 import { lifecycleSteps, rediaccDirs, type Phase } from '../../repo/lifecycle-plan.js';
 import type { LifecycleStepReport } from '../../repo/repo-reply.js';
-import { GRANT_VARIABLE, grantUnsafe } from '../unsafe-grant.js';
+import { openSession, SESSION_VARIABLE } from '../lifecycle-session.js';
 
 export type StepResult = LifecycleStepReport;
 
@@ -24,11 +24,13 @@ export function repoRediaccDirs(repoPath: string): string[] {
  * `unsafe` (only ever from the repo-level request, `rdc repo up --unsafe`) lets their `renet compose` skip the compose policy.
  */
 export async function runLifecycle(repoPath: string, phase: Phase, env: Record<string, string>, only?: 'prep' | 'up' | 'down', unsafe = false): Promise<{ ok: boolean; steps: StepResult[] }> {
-  const grant = unsafe ? grantUnsafe() : undefined;
+  const session = openSession({
+    mount: repoPath, name: env.REPOSITORY_NAME ?? '', networkId: Number(env.REPOSITORY_NETWORK_ID), dockerHost: env.DOCKER_HOST ?? '', unsafe,
+  });
   try {
-    return await runSteps(repoPath, phase, { ...env, ...grant?.env }, only);
+    return await runSteps(repoPath, phase, { ...env, ...session.env }, only);
   } finally {
-    grant?.revoke();
+    session.close();
   }
 }
 
@@ -69,8 +71,8 @@ function runStep(dir: string, fn: string, env: Record<string, string>): Promise<
   // Paths and the function name reach bash as arguments, never inside the script text.
   const script = `set -e; cd "$1"; source ./Rediaccfile; if declare -F "$2" >/dev/null; then "$2"; else exit ${ABSENT}; fi`;
   return new Promise((resolve) => {
-    // A grant renet itself inherited is never passed on: only this lifecycle's own one counts.
-    const { [GRANT_VARIABLE]: _inherited, ...inherited } = process.env;
+    // A session renet itself inherited is never passed on: only this lifecycle's own one counts.
+    const { [SESSION_VARIABLE]: _inherited, ...inherited } = process.env;
     const child = spawn('bash', ['-c', script, 'rediaccfile', dir, fn], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
