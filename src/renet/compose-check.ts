@@ -51,13 +51,12 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
   const name = COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
   if (!name) return { ok: false, errors: [`no compose file in ${dir} (looked for ${COMPOSE_FILES.join(', ')})`], warnings: [] };
   const file = join(dir, name);
-  if (job.checked) {
-    const own = outsideReason(file, scope, false);
-    if (own) found.push({ setting: name, problem: own, fix: 'keep the compose file itself inside the repo' });
-    else found.push(...checkFileRefs(file, { mount, realpath: realpathLoose }, readIfFile));
-    // Compose must never read a file outside the repo: stop before it runs.
-    if (found.length && !job.unsafe) return refuse(found, name);
-  }
+  // Compose must never read a file outside the repo, whatever the subcommand (its errors may quote
+  // a file's lines): stop before it runs.
+  const own = outsideReason(file, scope, false);
+  if (own) found.push({ setting: name, problem: own, fix: 'keep the compose file itself inside the repo' });
+  else found.push(...checkFileRefs(file, { mount, realpath: realpathLoose }, readIfFile));
+  if (found.length && !job.unsafe) return refuse(found, name);
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(job.env).filter(([k]) => !k.startsWith('COMPOSE_')));
   Object.assign(env, ipEnv(rawServices(file), job.networkId, job.previous));
   let canonical = await compose.config(job.project, dir, file, job.globals, env);

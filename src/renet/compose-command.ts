@@ -4,6 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { checkComposeArgs } from '../compose/compose-args.js';
 import type { Slots } from '../compose/rewrite.js';
 import { prepareCompose } from './compose-check.js';
+import { composeTool } from './compose-tool.js';
 import { readSession } from './lifecycle-session.js';
 
 /**
@@ -41,12 +42,16 @@ export async function composeCommand(args: string[], log: (line: string) => void
   const previous: Slots = existsSync(slotsFile) ? (JSON.parse(readFileSync(slotsFile, 'utf8')) as Slots) : { services: {} };
   const globals = composeArgs.slice(0, parsed.subcommand === undefined ? composeArgs.length : composeArgs.indexOf(parsed.subcommand));
   const project = projectName(session.name, repoPath, cwd);
-  const prepared = await prepareCompose({
-    dir: cwd, mount: repoPath, networkId, project, previous, env, globals, checked: parsed.checked, unsafe,
-    // In the repo's own state directory, which no container may bind: nothing can swap it between check and run.
-    out: join(repoPath, '.rediacc', 'compose', `${project}.yml`),
-  });
+  // In the repo's own state directory, which no container may bind: nothing can swap it between check and run.
+  const out = join(repoPath, '.rediacc', 'compose', `${project}.yml`);
+  const prepared = await prepareCompose({ dir: cwd, mount: repoPath, networkId, project, previous, env, globals, checked: parsed.checked, unsafe, out });
   for (const w of prepared.warnings) log(`warning: ${w}`);
+  if (!prepared.ok && !parsed.checked && existsSync(out)) {
+    // down, stop, logs…: the model last checked and run is still there to act on (an --unsafe repo's too).
+    for (const e of prepared.errors) log(`warning: ${e}`);
+    log(`renet compose: ${parsed.subcommand ?? 'compose'} runs on the model last checked (${out})`);
+    return (await composeTool(env)).run(project, cwd, out, composeArgs, Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('COMPOSE_'))));
+  }
   if (!prepared.ok) {
     for (const e of prepared.errors) log(e);
     log('renet compose: refused; nothing was started or changed');

@@ -165,6 +165,19 @@ describe('hostile compose files are refused on the canonical model, and nothing 
     });
   });
 
+  test('down acts on the model last checked when the file now reads another repo\'s secrets, and quotes none of them', async () => {
+    writeFileSync(join(repo, 'compose.yaml'), `${GOOD}    env_file: [../other-repo.env]\n`);
+    const down = lifecycle('down');
+    writeFileSync(join(repo, 'compose.yaml'), GOOD);
+    assert.equal(down.ok, true, JSON.stringify(down.steps));
+    const output = down.steps.map((s) => s.output).join('\n');
+    assert.match(output, /runs on the model last checked/);
+    assert.doesNotMatch(output, /hunter2/);
+    assert.deepEqual(await containers(), []);
+    const up = lifecycle('up');
+    assert.equal(up.ok, true, JSON.stringify(up.steps));
+  });
+
   test('a sound change still goes through (the policy does not stop ordinary apps)', async () => {
     writeFileSync(join(repo, 'compose.yaml'), `${GOOD}  fine:\n    image: ${BUSYBOX_IMAGE}\n    init: true\n    cap_add: [NET_BIND_SERVICE]\n    security_opt: ["no-new-privileges:true"]\n    sysctls: {kernel.shmmax: 100000000}\n    environment: { BIND: "\${FINE_IP}", PORT: "8081", NAME: fine }\n    volumes: ["./data:/data", "cache:/cache", {type: tmpfs, target: /tmp}]\nvolumes:\n  cache: {}\n`);
     const r = lifecycle('up');
