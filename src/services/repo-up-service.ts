@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tlsConfigured } from '../config/model.js';
 import { RdcError, UserError, ValidationError } from '../errors.js';
 import type { RepoReply } from '../repo/repo-reply.js';
 import { repoUrls } from '../repo/repo-urls.js';
 import { checkSource } from '../repo/source-check.js';
-import { COMPOSE_FILES } from '../compose/files.js';
 import { withConnection } from './connect-machine.js';
 import { syncDnsAfterChange } from './dns-after-change.js';
 import type { Deps } from './deps.js';
@@ -106,13 +105,8 @@ async function checkedSource(deps: Deps, t: RepoTarget, pathFlag: string | undef
   const dir = pathFlag ?? t.repo.path ?? (existsSync(join(deps.io.cwd, 'Rediaccfile')) ? deps.io.cwd : undefined);
   if (dir === undefined) throw new ValidationError([{ where: '--path', message: `no source directory: the current directory has no Rediaccfile; give --path DIR` }]);
   const source = await readSource(deps.io.cwd, dir);
-  const texts = new Map<string, string>();
-  for (const f of source.files) {
-    const base = f.path.split('/').pop() as string;
-    // What the compose check reads: Rediaccfiles, compose files, .env and the YAML files they may extend or include.
-    if (base === 'Rediaccfile' || base === '.env' || COMPOSE_FILES.includes(base) || /\.ya?ml$/.test(base)) texts.set(f.path, (await source.read(f.path)).toString('utf8'));
-  }
-  const problems = checkSource(source.files.map((f) => f.path), (p) => texts.get(p) ?? '', { root: source.dir, unsafe });
+  // Read on demand (only what the check asks for: Rediaccfiles, compose files, their .env and the files they extend or include).
+  const problems = checkSource(source.files.map((f) => f.path), (p) => readFileSync(join(source.dir, p), 'utf8'), { root: source.dir, unsafe });
   if (problems.length) {
     throw new ValidationError(problems.map((p) => ({ where: `${resolve(source.dir, p.where)}`, message: p.message })), { hint: 'Nothing was sent to the server. Fix the source and run repo up again.' });
   }
