@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { isCollection, isPair, isScalar, parseAllDocuments } from 'yaml';
 import { outsideReason, type PathScope } from './host-paths.js';
 import type { Finding } from './service-policy.js';
 import { asObj } from './volume-policy.js';
@@ -44,6 +44,11 @@ export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, r
         found.push({ setting: via, problem: `does not parse as YAML: ${first ?? 'not a YAML stream'}`, fix: 'fix the file', notPolicy: true });
         continue;
       }
+      // go-yaml decodes !!binary into the string a path or key would be; refuse it rather than guess.
+      if (hasBinary(doc.contents)) {
+        found.push({ setting: via, problem: 'uses a !!binary value, which compose would read as text', fix: 'write the value as plain text', notPolicy: true });
+        continue;
+      }
       let model: Obj;
       try {
         model = asObj(doc.toJS({ maxAliasCount: 1000 }));
@@ -75,4 +80,12 @@ export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, r
 
 function entries(v: unknown): unknown[] {
   return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** Whether a YAML node holds a !!binary scalar anywhere, as a value or as a key. */
+function hasBinary(node: unknown): boolean {
+  if (isScalar(node)) return /binary$/.test(node.tag ?? '');
+  if (isPair(node)) return hasBinary(node.key) || hasBinary(node.value);
+  if (isCollection(node)) return node.items.some((item) => hasBinary(item));
+  return false;
 }

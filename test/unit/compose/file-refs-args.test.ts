@@ -36,6 +36,11 @@ describe('files compose reads while building the model', () => {
     assert.deepEqual(refs({ [`${MOUNT}/compose.yaml`]: 'services:\n  a: {extends: {file: base.yaml, service: b}, env_file: .env.app}\n', [`${MOUNT}/base.yaml`]: 'services:\n  b: {image: x}\n' }), []);
   });
 
+  test('a !!binary value or key is refused (compose would decode it into a path or a key)', () => {
+    assert.match(refs({ [`${MOUNT}/compose.yaml`]: 'services:\n  a:\n    env_file: !!binary L2V0Yy9zaGFkb3c=\n' }).join('\n'), /!!binary/);
+    assert.match(refs({ [`${MOUNT}/compose.yaml`]: 'services:\n  a:\n    ? !!binary ZW52X2ZpbGU=\n    : /etc/shadow\n' }).join('\n'), /!!binary/);
+  });
+
   test('an alias bomb is refused, not expanded', () => {
     const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefgh'.split('').map((l, i) => `${l}: &${l} [*${'abcdefgh'[i]},*${'abcdefgh'[i]},*${'abcdefgh'[i]},*${'abcdefgh'[i]},*${'abcdefgh'[i]},*${'abcdefgh'[i]},*${'abcdefgh'[i]},*${'abcdefgh'[i]},*${'abcdefgh'[i]}]`), 'services: {}'].join('\n');
     assert.match(refs({ [`${MOUNT}/compose.yaml`]: bomb }).join('\n'), /too many YAML aliases/);
