@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The variable renet lifecycle gives its Rediaccfiles: the name of their session, nothing more. */
@@ -28,6 +28,7 @@ export function openSession(session: LifecycleSession): { env: Record<string, st
   const token = randomBytes(32).toString('hex');
   const dir = sessionsDir();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  dropStale(dir);
   writeFileSync(join(dir, token), JSON.stringify(session), { mode: 0o600 });
   return { env: { [SESSION_VARIABLE]: token }, close: () => rmSync(join(dir, token), { force: true }) };
 }
@@ -44,4 +45,16 @@ export function readSession(env: NodeJS.ProcessEnv): LifecycleSession | undefine
 
 function sessionsDir(): string {
   return join(dirname(process.argv[1] as string), 'sessions');
+}
+
+/** A lifecycle killed before it could close its session leaves the file: gone after a day (no lifecycle runs that long). */
+function dropStale(dir: string): void {
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const name of readdirSync(dir)) {
+    try {
+      if (statSync(join(dir, name)).mtimeMs < dayAgo) rmSync(join(dir, name), { force: true });
+    } catch {
+      // removed meanwhile by its own lifecycle
+    }
+  }
 }
