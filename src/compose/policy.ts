@@ -1,6 +1,6 @@
 import { PLAIN_TOP_KEYS } from './allowed.js';
 import type { PathScope } from './host-paths.js';
-import { checkService, show, type Finding } from './service-policy.js';
+import { checkService, type Finding } from './service-policy.js';
 import { asObj, checkTopLevel } from './volume-policy.js';
 
 export type { Finding };
@@ -36,5 +36,3 @@ export function formatFinding(f: Finding, unsafe: boolean): string {
 function clip(s: string): string {
   return s.length > 120 ? `${s.slice(0, 120)}…` : s;
 }
-
-export { show };
