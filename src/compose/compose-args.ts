@@ -16,10 +16,12 @@ const CHECKED = new Set(['up', 'create', 'run', 'build', 'watch', 'scale', 'conf
 /** Subcommands that only act on containers made from a checked model, or read their state. */
 const UNCHECKED = new Set(['down', 'stop', 'start', 'restart', 'ps', 'logs', 'rm', 'kill', 'pause', 'unpause', 'top', 'images', 'ls', 'version', 'port', 'events', 'wait', 'stats', 'volumes', 'attach', 'pull', 'exec']);
 
-/** Subcommand flags that mount, read or grant what the model does not say. */
-const REFUSED_FLAGS: Record<string, string> = {
-  '-v': 'mounts a host path', '--volume': 'mounts a host path', '--cap-add': 'adds capabilities', '--privileged': 'grants full root on the host',
-  '--env-from-file': 'reads a host file', '--ssh': 'forwards the server\'s SSH keys', '-o': 'writes a host file', '--output': 'writes a host file',
+/** Subcommand flags that mount, read or grant what the model does not say, by subcommand. */
+const REFUSED_FLAGS: Record<string, Record<string, string>> = {
+  run: { '-v': 'mounts a host path', '--volume': 'mounts a host path', '--cap-add': 'adds capabilities', '--privileged': 'grants full root on the host', '--env-from-file': 'reads a host file' },
+  exec: { '--privileged': 'grants full root on the host' },
+  build: { '--ssh': 'forwards the server\'s SSH keys' },
+  config: { '-o': 'writes a host file', '--output': 'writes a host file' },
 };
 
 export interface ComposeArgs {
@@ -50,12 +52,14 @@ export function checkComposeArgs(args: string[]): ComposeArgs {
   if (!CHECKED.has(subcommand) && !UNCHECKED.has(subcommand)) {
     errors.push(`${clip(subcommand)}: not a compose subcommand renet runs (${[...CHECKED, ...UNCHECKED].sort().join(', ')})`);
   }
+  const refused = REFUSED_FLAGS[subcommand] ?? {};
   for (const a of args.slice(i + 1)) {
     if (a === '--') break;
-    const flag = a.split('=')[0] as string;
-    const cluster = /^-[a-zA-Z]{2,}$/.test(a) && a.includes('v') && subcommand === 'run' ? '-v' : undefined;
-    const why = REFUSED_FLAGS[cluster ?? flag];
-    if (why && !(flag === '-o' && subcommand !== 'config')) errors.push(`${subcommand} ${clip(a)}: ${why}, outside the checked model; remove it and say it in the compose file`);
+    // Short flags cluster and take attached values (`-dv/:/h`, `-v/:/h`): a refused letter anywhere counts.
+    const letters = /^-([a-zA-Z]+)/.exec(a)?.[1] ?? '';
+    const short = Object.keys(refused).find((f) => /^-[a-zA-Z]$/.test(f) && letters.includes(f.slice(1)));
+    const why = refused[a.split('=')[0] as string] ?? (short ? refused[short] : undefined);
+    if (why) errors.push(`${subcommand} ${clip(a)}: ${why}, outside the checked model; remove it and say it in the compose file`);
   }
   return { ok: !errors.length, errors, subcommand, checked: CHECKED.has(subcommand) };
 }

@@ -50,7 +50,7 @@ describe('files compose reads while building the model', () => {
 describe('what a Rediaccfile may pass to compose', () => {
   test('flags that change the model, read host files or grant privileges are refused', () => {
     for (const args of [['-f', 'evil.yml', 'up'], ['--file=evil.yml', 'up'], ['--env-file', '/etc/shadow', 'up'], ['--project-directory', '/', 'up'], ['-p', 'other', 'up'],
-      ['run', '-v', '/:/h', 'web'], ['run', '--volume=/:/h', 'web'], ['run', '-dv', '/:/h', 'web'], ['run', '--cap-add', 'SYS_ADMIN', 'web'], ['exec', '--privileged', 'web', 'sh'],
+      ['run', '-v', '/:/h', 'web'], ['run', '--volume=/:/h', 'web'], ['run', '-dv', '/:/h', 'web'], ['run', '-v/:/h', 'web'], ['run', '-dv/:/h', 'web'], ['config', '-o/etc/x'], ['run', '--cap-add', 'SYS_ADMIN', 'web'], ['exec', '--privileged', 'web', 'sh'],
       ['run', '--env-from-file', '/etc/shadow', 'web'], ['build', '--ssh', 'default'], ['config', '-o', '/etc/cron.d/x'], ['cp', 'web:/x', '/etc/x'], ['export', 'web']]) {
       const r = checkComposeArgs(args);
       assert.equal(r.ok, false, args.join(' '));
@@ -63,6 +63,8 @@ describe('what a Rediaccfile may pass to compose', () => {
     assert.equal(checkComposeArgs(['down', '-v']).checked, false);
     assert.equal(checkComposeArgs(['logs', '-f', 'web']).ok, true);
     assert.equal(checkComposeArgs(['config']).checked, true);
+    assert.equal(checkComposeArgs(['logs', '--no-color', '-t', 'web']).ok, true);
+    assert.equal(checkComposeArgs(['exec', '-T', 'web', 'tar', '-xvf', 'a.tar', '-o']).ok, true);
   });
 });
 
