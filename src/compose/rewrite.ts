@@ -1,5 +1,4 @@
 import { MAX_SERVICES, serviceIp } from '../infra/network.js';
-import { dangerousSettings } from './dangerous.js';
 
 type Obj = Record<string, unknown>;
 
@@ -30,10 +29,10 @@ export function ipVariable(service: string): string {
 
 /**
  * renet compose's rewrite of a compose model (pure). Slots are never renumbered: a new service gets
- * the lowest free one, and a 62nd service is refused. Dangerous settings are refused, naming the
- * service and the setting, unless `unsafe`.
+ * the lowest free one, and a 62nd service is refused. What a service may do is the policy's
+ * (policy.ts), checked on the canonical model before and after this rewrite.
  */
-export function rewriteCompose(model: Obj, networkId: number, previous: Slots, unsafe = false): RewriteResult {
+export function rewriteCompose(model: Obj, networkId: number, previous: Slots): RewriteResult {
   const errors: string[] = [];
   const warnings: string[] = [];
   const services = model.services;
@@ -63,9 +62,6 @@ export function rewriteCompose(model: Obj, networkId: number, previous: Slots, u
   }
   for (const [name, raw] of Object.entries(services as Record<string, unknown>)) {
     const service: Obj = raw && typeof raw === 'object' ? { ...(raw as Obj) } : {};
-    const danger = dangerousSettings(service);
-    if (danger.length && !unsafe) for (const d of danger) errors.push(`service ${name}: ${d}; remove it, or run renet compose --unsafe`);
-    else for (const d of danger) warnings.push(`service ${name}: ${d} (allowed by --unsafe)`);
     if (service.ports !== undefined) {
       warnings.push(`service ${name}: ports are ignored with host networking; the service listens on ${env[ipVariable(name)] ?? 'its IP'} directly (forward TCP with rediacc.tcp_ports)`);
       delete service.ports;

@@ -1,69 +1,68 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { COMPOSE_FILES } from '../compose/files.js';
-import { rewriteCompose, type Slots } from '../compose/rewrite.js';
+import { checkComposeArgs } from '../compose/compose-args.js';
+import type { Slots } from '../compose/rewrite.js';
+import { prepareCompose } from './compose-check.js';
+import { composeTool } from './compose-tool.js';
+import { readSession } from './lifecycle-session.js';
 
 /**
- * `renet compose [--unsafe] -- <compose args>`, run from a Rediaccfile: the compose file of the
- * current directory is rewritten (SYSTEM.md §4) and docker compose (v2, else v1) runs it against the
- * repo's own daemon, with every `{SERVICE}_IP` in its environment. Resolves to compose's exit code.
+ * `renet compose -- <compose args>`, run from a Rediaccfile: the compose model of the current
+ * directory is canonicalized, rewritten (SYSTEM.md §4) and checked (compose-check.ts), and docker
+ * compose (v2, else v1) runs exactly that file against the repo's own daemon, with every
+ * `{SERVICE}_IP` in its environment. Resolves to compose's exit code (2 when refused).
  */
 export async function composeCommand(args: string[], log: (line: string) => void): Promise<number> {
   const sep = args.indexOf('--');
   const own = sep >= 0 ? args.slice(0, sep) : [];
   const composeArgs = sep >= 0 ? args.slice(sep + 1) : args;
-  const env = process.env;
-  const networkId = Number(env.REPOSITORY_NETWORK_ID);
-  const repoPath = env.REPOSITORY_PATH;
-  if (!Number.isInteger(networkId) || !repoPath || !env.DOCKER_HOST || !env.REPOSITORY_NAME) {
-    log('renet compose runs inside a repo (from a Rediaccfile): REPOSITORY_NAME, REPOSITORY_PATH, REPOSITORY_NETWORK_ID and DOCKER_HOST must be set');
+  if (own.length) {
+    log(own.includes('--unsafe')
+      ? 'renet compose --unsafe: unsafe is decided for the whole repo, never by a file; run rdc repo up NAME --unsafe'
+      : `renet compose: unknown option ${JSON.stringify(own[0])}; usage: renet compose -- <compose arguments>`);
+    return 2;
+  }
+  const session = readSession(process.env);
+  if (!session) {
+    log('renet compose runs from a Rediaccfile, under renet lifecycle (rdc repo up / down): no lifecycle session here');
+    return 2;
+  }
+  const { mount: repoPath, networkId, unsafe } = session;
+  // The repo's own daemon and paths, whatever the Rediaccfile exported.
+  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: session.dockerHost, REPOSITORY_PATH: repoPath, REPOSITORY_NAME: session.name, REPOSITORY_NETWORK_ID: String(networkId) };
+  const parsed = checkComposeArgs(composeArgs);
+  if (!parsed.ok) {
+    for (const e of parsed.errors) log(`renet compose: ${e}`);
+    log('renet compose: refused; nothing was started or changed');
     return 2;
   }
   const cwd = process.cwd();
-  const file = COMPOSE_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
-  if (!file) {
-    log(`no compose file in ${cwd} (looked for ${COMPOSE_FILES.join(', ')})`);
-    return 2;
-  }
-  const { parse, stringify } = await import('yaml');
-  let model: Record<string, unknown>;
-  try {
-    model = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    log(`${file} does not parse: ${(err as Error).message.split('\n')[0]}`);
-    return 2;
-  }
   const slotsFile = join(repoPath, '.rediacc.json');
   const previous: Slots = existsSync(slotsFile) ? (JSON.parse(readFileSync(slotsFile, 'utf8')) as Slots) : { services: {} };
-  const result = rewriteCompose(model ?? {}, networkId, previous, own.includes('--unsafe'));
-  for (const w of result.warnings) log(`warning: ${w}`);
-  if (result.errors.length) {
-    for (const e of result.errors) log(`${basename(file)}: ${e}`);
+  const globals = composeArgs.slice(0, parsed.subcommand === undefined ? composeArgs.length : composeArgs.indexOf(parsed.subcommand));
+  const project = projectName(session.name, repoPath, cwd);
+  // In the repo's own state directory, which no container may bind: nothing can swap it between check and run.
+  const out = join(repoPath, '.rediacc', 'compose', `${project}.yml`);
+  const prepared = await prepareCompose({ dir: cwd, mount: repoPath, networkId, project, previous, env, globals, checked: parsed.checked, unsafe, out });
+  for (const w of prepared.warnings) log(`warning: ${w}`);
+  if (!prepared.ok && !parsed.checked && existsSync(out)) {
+    // down, stop, logs…: the model last checked and run is still there to act on (an --unsafe repo's too).
+    for (const e of prepared.errors) log(`warning: ${e}`);
+    log(`renet compose: ${parsed.subcommand ?? 'compose'} runs on the model last checked (${out})`);
+    return (await composeTool(env)).run(project, cwd, out, composeArgs, Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('COMPOSE_'))));
+  }
+  if (!prepared.ok) {
+    for (const e of prepared.errors) log(e);
+    log('renet compose: refused; nothing was started or changed');
     return 2;
   }
-  writeFileAtomic.sync(slotsFile, `${JSON.stringify(result.slots, null, 2)}\n`);
-  const rewritten = join(cwd, '.rediacc', 'compose.rewritten.yml');
-  mkdirSync(join(cwd, '.rediacc'), { recursive: true });
-  writeFileAtomic.sync(rewritten, `# Written by renet compose from ${basename(file)}; do not edit.\n${stringify(result.model, { lineWidth: 0 })}`);
-  const project = projectName(env.REPOSITORY_NAME, repoPath, cwd);
-  const base = ['-p', project, '--project-directory', cwd, '-f', rewritten, ...composeArgs];
-  const childEnv = { ...env, ...result.env };
-  const v2 = await run('docker', ['compose', 'version'], childEnv, true);
-  return v2 === 0 ? run('docker', ['compose', ...base], childEnv) : run('docker-compose', base, childEnv);
+  writeFileAtomic.sync(slotsFile, `${JSON.stringify(prepared.slots, null, 2)}\n`);
+  return prepared.compose.run(project, cwd, prepared.file, composeArgs, prepared.env);
 }
 
 /** `my-app`, or `my-app-db` for the Rediaccfile in subdirectory `db`. */
-function projectName(repo: string, repoPath: string, cwd: string): string {
+export function projectName(repo: string, repoPath: string, cwd: string): string {
   const sub = cwd.replace(/\/+$/, '') === repoPath.replace(/\/+$/, '') ? '' : `-${basename(cwd)}`;
   return `${repo}${sub}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, quiet = false): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: quiet ? 'ignore' : 'inherit' });
-    child.on('error', () => resolve(127));
-    child.on('close', (code) => resolve(code ?? 1));
-  });
 }

@@ -35,7 +35,7 @@ export interface RouteClaims {
 }
 
 /** Why renet refused before changing anything: rdc turns these into exit code 2 with the fix. */
-export type RepoRefusal = 'no-infra' | 'not-mounted' | 'not-created' | 'volume';
+export type RepoRefusal = 'no-infra' | 'not-mounted' | 'not-created' | 'volume' | 'compose';
 
 /** What `renet repo <verb>` prints (one JSON line). Fields are present when the verb produced them. */
 export interface RepoReply {

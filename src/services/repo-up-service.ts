@@ -1,17 +1,16 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tlsConfigured } from '../config/model.js';
-import { RdcError, ValidationError } from '../errors.js';
+import { RdcError, UserError, ValidationError } from '../errors.js';
 import type { RepoReply } from '../repo/repo-reply.js';
 import { repoUrls } from '../repo/repo-urls.js';
 import { checkSource } from '../repo/source-check.js';
-import { COMPOSE_FILES } from '../compose/files.js';
 import { withConnection } from './connect-machine.js';
 import { syncDnsAfterChange } from './dns-after-change.js';
 import type { Deps } from './deps.js';
 import { askRepo, failedStep, throwIfRefused } from './repo-remote.js';
 import { readSource, type LocalSource } from './repo-source.js';
-import { repoRequest, repoTarget, saveRepo, type RepoTarget, type VolumeChoice } from './repo-target.js';
+import { forgetRepo, repoRequest, repoTarget, saveRepo, type RepoTarget, type VolumeChoice } from './repo-target.js';
 import { phaseTimer } from '../util/phase-timer.js';
 
 export interface RepoUpOptions {
@@ -23,6 +22,8 @@ export interface RepoUpOptions {
   volume?: VolumeChoice;
   size?: string;
   networkId?: string;
+  /** Skip the compose policy for this repo: reaches renet in the request, never read from a file. */
+  unsafe?: boolean;
 }
 
 /**
@@ -33,9 +34,14 @@ export interface RepoUpOptions {
 export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
   const { timings, time } = phaseTimer();
   const t = await repoTarget(deps, name, opts.machine, { mayCreate: true, networkId: opts.networkId });
-  const request = repoRequest(t, { volume: opts.volume, size: opts.size, mount: Boolean(opts.mount), prepOnly: Boolean(opts.prepOnly) });
-  const source = await time('hash', () => checkedSource(deps, t, opts.path));
+  const unsafe = Boolean(opts.unsafe);
+  const request = repoRequest(t, { volume: opts.volume, size: opts.size, mount: Boolean(opts.mount), prepOnly: Boolean(opts.prepOnly), unsafe });
+  if (unsafe) deps.out.warn(`--unsafe: the compose files of ${t.name} may reach the host (privileged, host paths, capabilities); use it only for a repo you trust with ${t.machineName}`);
+  const source = await time('hash', () => checkedSource(deps, t, opts.path, unsafe));
   const manifest = source.files;
+  if (t.isNew && !opts.mount && !opts.dryRun) {
+    throw new UserError(`Repo ${t.name} does not exist yet: creating it makes a volume, which up must mount. Nothing was changed.`, { hint: `rdc repo up ${t.name} --mount` });
+  }
   return withConnection(deps, t.machineName, t.machine, t.context, async (runner) => {
     if (opts.dryRun) return { dryRun: true as const, ...summary(t, source), plan: await askRepo(runner, t, 'plan', { ...request, manifest }) };
     // renet's own phase timings, summed over both calls when an upload came in between.
@@ -48,14 +54,22 @@ export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
     if (reply.exists && (t.isNew || source.dir !== t.repo.path || reply.volume !== t.repo.volume)) {
       await saveRepo(deps, t, { path: source.dir, volume: reply.volume });
     }
+    refuseCompose(reply, t);
     throwIfRefused(reply, t);
     if (reply.needUpload?.length) {
       const wanted = new Set(reply.needUpload);
       const files = manifest.filter((f) => wanted.delete(f.sha256));
       const incoming = reply.incoming as string;
       await time('upload', async () => runner.upload(await Promise.all(files.map(async (f) => ({ path: `${incoming}/${f.sha256}`, content: await source.read(f.path), mode: 0o600 })))));
-      reply = await time('server', () => askRepo(runner, t, 'up', { ...request, manifest }));
+      reply = await time('server', () => askRepo(runner, t, 'up', { ...request, manifest }, true));
       serverTimings(reply);
+      if (reply.refused === 'compose' && t.isNew) {
+        // This command created the repo (before the upload); a refusal leaves nothing behind.
+        await askRepo(runner, t, 'delete', repoRequest(t));
+        await forgetRepo(deps, t.name);
+      }
+      refuseCompose(reply, t);
+      throwIfRefused(reply, t);
       if (reply.needUpload?.length) throw new RdcError(`renet on ${t.machineName} still lacks ${reply.needUpload.length} uploaded file(s); run repo up again.`);
     }
     if (!reply.ok) {
@@ -68,6 +82,15 @@ export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
   }, time);
 }
 
+/** The server's check of the canonical compose model refused: exit 2, the server as it was. */
+function refuseCompose(reply: RepoReply, t: RepoTarget): void {
+  if (reply.refused === 'compose') {
+    throw new ValidationError((reply.message ?? '').split('\n').map((message) => ({ where: `${t.name} on ${t.machineName}`, message })),
+      { hint: 'Nothing was started or changed on the server. Fix the compose file, or run rdc repo up --unsafe for a repo you trust with the host.' });
+  }
+  if (reply.refused === 'not-created') throw new UserError(`Repo ${t.name} does not exist on ${t.machineName} yet: nothing was changed.`, { hint: `rdc repo up ${t.name} --mount` });
+}
+
 function summary(t: RepoTarget, source: LocalSource) {
   return { repo: t.name, machine: t.machineName, networkId: t.repo.networkId, source: source.dir, files: source.files.length, skipped: source.skipped };
 }
@@ -78,16 +101,12 @@ export function urlsOf(t: RepoTarget, reply: RepoReply) {
 }
 
 /** `--path`, else the remembered path, else the current directory when it holds a Rediaccfile. */
-async function checkedSource(deps: Deps, t: RepoTarget, pathFlag: string | undefined): Promise<LocalSource> {
+async function checkedSource(deps: Deps, t: RepoTarget, pathFlag: string | undefined, unsafe: boolean): Promise<LocalSource> {
   const dir = pathFlag ?? t.repo.path ?? (existsSync(join(deps.io.cwd, 'Rediaccfile')) ? deps.io.cwd : undefined);
   if (dir === undefined) throw new ValidationError([{ where: '--path', message: `no source directory: the current directory has no Rediaccfile; give --path DIR` }]);
   const source = await readSource(deps.io.cwd, dir);
-  const texts = new Map<string, string>();
-  for (const f of source.files) {
-    const base = f.path.split('/').pop() as string;
-    if (base === 'Rediaccfile' || COMPOSE_FILES.includes(base)) texts.set(f.path, (await source.read(f.path)).toString('utf8'));
-  }
-  const problems = checkSource(source.files.map((f) => f.path), (p) => texts.get(p) ?? '');
+  // Read on demand (only what the check asks for: Rediaccfiles, compose files, their .env and the files they extend or include).
+  const problems = checkSource(source.files.map((f) => f.path), (p) => readFileSync(join(source.dir, p), 'utf8'), { root: source.dir, unsafe });
   if (problems.length) {
     throw new ValidationError(problems.map((p) => ({ where: `${resolve(source.dir, p.where)}`, message: p.message })), { hint: 'Nothing was sent to the server. Fix the source and run repo up again.' });
   }

@@ -39,7 +39,7 @@ export async function repoUpBench(): Promise<void> {
     // values): up -d is a no-op for both, which the container IDs below confirm.
     const slots = (JSON.parse(readFileSync(join(mount, '.rediacc.json'), 'utf8')) as { services: Record<string, { slot: number }> }).services;
     const ips = Object.entries(slots).map(([name, { slot }]) => `${ipVariable(name)}=${serviceIp(bed.networkId(0), slot)}`).join(' ');
-    const remote = `cd '${mount}' && DOCKER_HOST=unix://${socket} ${ips} ${compose} -p my-app --project-directory . -f .rediacc/compose.rewritten.yml up -d`;
+    const remote = `cd '${mount}' && DOCKER_HOST=unix://${socket} ${ips} ${compose} -p my-app --project-directory . -f .rediacc/compose/my-app.yml up -d`;
     const ids = async () => (await run('docker', ['-H', `unix://${socket}`, 'ps', '-q'])).stdout.trim();
     const before = await ids();
     const baseline = async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
@@ -73,7 +73,7 @@ describe('rdc repo up refuses bad input and leaves the server as it was', () => 
   test('a dangerous setting, named with its service', async () => {
     const r = await upNew('danger', source('danger', { Rediaccfile: RF, 'compose.yaml': 'services:\n  web:\n    image: x\n    pid: host\n' }));
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /compose\.yaml: service web: pid: host/);
+    assert.match(r.stderr, /compose\.yaml: service web: services\.web\.pid: "host" shares a namespace outside the repo; remove it/);
   });
 
   test('a 62nd service in one repo', async () => {
@@ -81,6 +81,71 @@ describe('rdc repo up refuses bad input and leaves the server as it was', () => 
     const r = await upNew('toomany', source('toomany', { Rediaccfile: RF, 'compose.yaml': `services:\n${services}` }));
     assert.equal(r.code, 2);
     assert.match(r.stderr, /service s61: a repo holds at most 61 services/);
+  });
+
+  test('a new repo without --mount: exit 2 before anything is created', async () => {
+    const before = volumes();
+    const r = await bed.rdc(['repo', 'up', 'nomount', '-m', 's1', '--path', good, '--network-id', String(bed.networkId(6))]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Repo nomount does not exist yet: creating it makes a volume, which up must mount\. Nothing was changed\.[\s\S]*rdc repo up nomount --mount/);
+    assert.deepEqual(volumes(), before, 'no volume was created');
+    assert.equal(config().contexts.default.repositories?.nomount, undefined, 'the config did not record the repo');
+  });
+
+  test('a YAML trick is seen through before anything is sent; the word --unsafe in a Rediaccfile changes nothing', async () => {
+    const r = await upNew('tricky', source('tricky', {
+      Rediaccfile: `# --unsafe\n${RF.replace('up -d', 'up -d # --unsafe')}`,
+      'compose.yaml': 'x-bad: &bad {privileged: true}\nservices:\n  web:\n    <<: *bad\n    image: x\n    volumes: ["${R:-/}:/r"]\n',
+    }));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /compose\.yaml: service web: services\.web\.privileged: gives the container full root on the host; remove it, or run rdc repo up --unsafe/);
+    assert.match(r.stderr, /compose\.yaml: service web: services\.web\.volumes\[0\]: \/ is outside the repo/);
+    assert.match(r.stderr, /Nothing was sent to the server/);
+  });
+
+  test('what only the server sees (an included file) is refused there: exit 2, files put back, containers as they were', async () => {
+    const id = bed.networkId(0);
+    const running = containers(id);
+    const text = readFileSync(join(good, 'compose.yaml'), 'utf8');
+    writeFileSync(join(good, 'inc.yaml'), 'services:\n  sneaky:\n    image: x\n    cap_add: [SYS_ADMIN]\n    volumes: ["/:/host"]\n');
+    writeFileSync(join(good, 'compose.yaml'), `include: [inc.yaml]\n${text}`);
+    const r = await bed.rdc(['repo', 'up', 'good']);
+    writeFileSync(join(good, 'compose.yaml'), text);
+    rmSync(join(good, 'inc.yaml'));
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /compose\.yaml: service sneaky: services\.sneaky\.cap_add\[0\]: "SYS_ADMIN" acts on the host/);
+    assert.match(r.stderr, /compose\.yaml: service sneaky: services\.sneaky\.volumes\[0\]: \/ is outside the repo/);
+    assert.match(r.stderr, /Nothing was started or changed on the server/);
+    assert.equal(containers(id), running);
+    assert.equal(readFileSync(join(goodDir(), 'compose.yaml'), 'utf8'), text, 'the synced file was put back');
+    assert.ok(!existsSync(join(goodDir(), 'inc.yaml')));
+    assert.match((await httpGet(bed.listen, bed.ports.http, '/', `web-${id}.${bed.domain}`)).body, /Hello from rdc's example app/);
+  });
+
+  test('a new repo refused by what only the server sees leaves nothing behind', async () => {
+    const r = await upNew('sneakynew', source('sneakynew', {
+      Rediaccfile: RF, 'compose.yaml': 'include: [inc.yaml]\nservices:\n  web:\n    image: x\n', 'inc.yaml': 'services:\n  x:\n    image: x\n    pid: host\n',
+    }));
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /service x: services\.x\.pid: "host" shares a namespace outside the repo/);
+  });
+
+  test('rdc repo up --unsafe is the one way to allow it, and says so', async () => {
+    const dir = source('trusted', {
+      Rediaccfile: `${RF}prep() { docker image inspect rdc-bad/bb:1 >/dev/null 2>&1 || { d=$(mktemp -d); mkdir -p $d/bin; cp "$(command -v busybox)" $d/bin/busybox; ln -s busybox $d/bin/sleep; tar -C $d -c . | docker import -c 'ENV PATH=/bin' - rdc-bad/bb:1 >/dev/null; }; }\n`,
+      // A host path outside the repo (this test machine cannot start privileged containers).
+      'compose.yaml': 'services:\n  agent:\n    image: rdc-bad/bb:1\n    command: ["sleep", "600"]\n    volumes: ["/etc:/host-etc:ro"]\n',
+    });
+    const r = await bed.rdc(['repo', 'up', 'trusted', '-m', 's1', '--path', dir, '--mount', '--unsafe', '--network-id', String(bed.networkId(7))]);
+    assert.equal(r.code, 0, `${r.code}\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, /--unsafe: the compose files of trusted may reach the host/);
+    const socket = `unix://${bed.server.rootPrefix}/var/run/rediacc/docker-${bed.networkId(7)}.sock`;
+    const agent = execFileSync('docker', ['-H', socket, 'ps', '-q', '--filter', 'label=rediacc.service_name=agent'], { encoding: 'utf8' }).trim();
+    assert.equal(execFileSync('docker', ['-H', socket, 'inspect', '--format', '{{range .Mounts}}{{.Source}}{{end}}', agent], { encoding: 'utf8' }).trim(), '/etc');
+    const again = await bed.rdc(['repo', 'up', 'trusted']);
+    assert.equal(again.code, 2, 'without the flag the same repo is refused');
+    assert.match(again.stderr, /services\.agent\.volumes\[0\]: \/etc is outside the repo/);
+    assert.equal((await bed.rdc(['repo', 'delete', 'trusted', '--yes'])).code, 0);
   });
 
   test('a machine without infra', async () => {

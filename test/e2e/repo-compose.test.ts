@@ -83,13 +83,13 @@ describe('renet lifecycle and renet compose on a real repo daemon', () => {
     const r = lifecycle('up');
     assert.equal(r.ok, false);
     const up = r.steps.find((s) => s.fn === 'up');
-    assert.match(up?.output ?? '', /compose\.yaml: service web: privileged: true gives the container full root on the host; remove it, or run renet compose --unsafe/);
+    assert.match(up?.output ?? '', /compose\.yaml: service web: services\.web\.privileged: gives the container full root on the host; remove it, or run rdc repo up --unsafe/);
   });
 
   test('a compose file that does not parse is reported', () => {
     writeFileSync(join(repo, 'compose.yaml'), 'services:\n  web: [unclosed\n');
     const r = lifecycle('up');
     assert.equal(r.ok, false);
-    assert.match(r.steps.find((s) => s.fn === 'up')?.output ?? '', /compose\.yaml does not parse/);
+    assert.match(r.steps.find((s) => s.fn === 'up')?.output ?? '', /compose\.yaml: does not parse as YAML: .*; fix the file/);
   });
 });

@@ -74,7 +74,7 @@ down() { record down; }
     assert.ok(r.stdout.includes(`http://web-${A}.${bed.domain}:${bed.ports.http}/`), r.stdout);
     assert.ok(r.stdout.includes(`http://app.${bed.domain}:${bed.ports.http}/`), r.stdout);
     assert.ok(r.stdout.includes(`tcp://${bed.listen}:5432`), r.stdout);
-    assert.match(r.stdout, /timings: hash \d+ ms, connect \d+ ms, server \d+ ms, server\.create \d+ ms, server\.mount \d+ ms, server\.sync \d+ ms, upload \d+ ms, server\.daemon \d+ ms, server\.prep \d+ ms, server\.up \d+ ms, server\.routes \d+ ms/);
+    assert.match(r.stdout, /timings: hash \d+ ms, connect \d+ ms, server \d+ ms, server\.create \d+ ms, server\.mount \d+ ms, server\.sync \d+ ms, upload \d+ ms, server\.check \d+ ms, server\.daemon \d+ ms, server\.prep \d+ ms, server\.up \d+ ms, server\.routes \d+ ms/);
     assert.match(r.stdout, /DNS \(Cloudflare\): /);
     const records = [...cloudflare.records.values()].map((x) => `${x.type} ${x.name} ${x.content}`).sort();
     assert.ok(records.includes(`A app.${bed.domain} ${bed.listen}`), records.join('\n'));

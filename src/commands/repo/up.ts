@@ -11,7 +11,8 @@ export function repoUpCommand(env: CommandEnv): Command {
     .option('--path <dir>', 'local source directory (remembered; default: the current directory when it holds a Rediaccfile)')
     .option('--mount', 'mount the repo\'s volume if it is not mounted')
     .option('--prep-only', 'run prep() only')
-    .option('--timings', 'print how long each phase took'))
+    .option('--timings', 'print how long each phase took')
+    .option('--unsafe', 'trust this repo with the host: its compose files may use privileged, host paths, capabilities… (the compose policy is not applied)'))
     .option('--dry-run', 'print what would change and change nothing')
     .action(runWith<RepoUpOptions & { timings?: boolean }>(env, async ({ deps, args, opts }) => {
       const { repoUp } = await import('../../services/repo-up-service.js');

@@ -5,6 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { shellQuote } from '../../remote/command.js';
 import { lifecycleSteps, rediaccDirs, type Phase } from '../../repo/lifecycle-plan.js';
 import type { LifecycleStepReport } from '../../repo/repo-reply.js';
+import { openSession, SESSION_VARIABLE } from '../lifecycle-session.js';
 
 export type StepResult = LifecycleStepReport;
 
@@ -20,8 +21,20 @@ export function repoRediaccDirs(repoPath: string): string[] {
 /**
  * Runs the Rediaccfiles' functions in the order of SYSTEM.md §4, each in bash with its Rediaccfile
  * sourced from its own directory (`set -e`); `only` keeps one function's steps. `env` holds REPOSITORY_*, DOCKER_HOST and every {SERVICE}_IP.
+ * `unsafe` (only ever from the repo-level request, `rdc repo up --unsafe`) lets their `renet compose` skip the compose policy.
  */
-export async function runLifecycle(repoPath: string, phase: Phase, env: Record<string, string>, only?: 'prep' | 'up' | 'down'): Promise<{ ok: boolean; steps: StepResult[] }> {
+export async function runLifecycle(repoPath: string, phase: Phase, env: Record<string, string>, only?: 'prep' | 'up' | 'down', unsafe = false): Promise<{ ok: boolean; steps: StepResult[] }> {
+  const session = openSession({
+    mount: repoPath, name: env.REPOSITORY_NAME ?? '', networkId: Number(env.REPOSITORY_NETWORK_ID), dockerHost: env.DOCKER_HOST ?? '', unsafe,
+  });
+  try {
+    return await runSteps(repoPath, phase, { ...env, ...session.env }, only);
+  } finally {
+    session.close();
+  }
+}
+
+async function runSteps(repoPath: string, phase: Phase, env: Record<string, string>, only?: 'prep' | 'up' | 'down'): Promise<{ ok: boolean; steps: StepResult[] }> {
   const steps = lifecycleSteps(repoRediaccDirs(repoPath), phase).filter((s) => !only || s.fn === only);
   // Rediaccfiles call `renet compose …`: a `renet` on their PATH runs this very bundle.
   const fullEnv = { ...env, PATH: `${renetShimDir()}:${process.env.PATH ?? '/usr/bin:/bin'}` };
@@ -58,7 +71,9 @@ function runStep(dir: string, fn: string, env: Record<string, string>): Promise<
   // Paths and the function name reach bash as arguments, never inside the script text.
   const script = `set -e; cd "$1"; source ./Rediaccfile; if declare -F "$2" >/dev/null; then "$2"; else exit ${ABSENT}; fi`;
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', script, 'rediaccfile', dir, fn], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A session renet itself inherited is never passed on: only this lifecycle's own one counts.
+    const { [SESSION_VARIABLE]: _inherited, ...inherited } = process.env;
+    const child = spawn('bash', ['-c', script, 'rediaccfile', dir, fn], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -21,7 +21,7 @@ export function repoEnv(repoPath: string, name: string, networkId: number, socke
     if (!file) continue;
     try {
       const model = parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
-      if (model && typeof model === 'object') slots = rewriteCompose(model, networkId, slots, true).slots;
+      if (model && typeof model === 'object') slots = rewriteCompose(model, networkId, slots).slots;
     } catch {
       // renet compose reports it with the file name
     }

@@ -8,7 +8,8 @@ import { repoEnv } from './repo-env.js';
 import { daemonTarget, type RepoPaths, type RepoRequest } from './request.js';
 import { waitForRoutes } from './routes-wait.js';
 import { applySync, incomingDir, observeAndPlan } from './sync.js';
-import { createVolume, isMounted, mountVolume } from './volume.js';
+import { precheckCompose } from './compose-precheck.js';
+import { createVolume, destroyVolume, isMounted, mountVolume, readMeta, unmountVolume } from './volume.js';
 import { phaseTimer } from '../../util/phase-timer.js';
 
 /**
@@ -22,6 +23,8 @@ export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply>
   if (!existsSync(onServer(req.rootPrefix, SERVER_PATHS.routerConfig))) {
     return { ok: false, exists: false, refused: 'no-infra', message: 'this machine has no infra yet (no route server config)' };
   }
+  // Exit 2 means nothing changed: a repo that would be created but not mounted is refused first.
+  if (!req.mount && !readMeta(p)) return { ok: false, exists: false, refused: 'not-created', message: 'the repo does not exist on this machine yet; creating it mounts it (--mount)' };
   const { meta, created } = await time('create', () => createVolume(req, p));
   let mountAction: RepoReply['mountAction'] = 'already';
   if (!isMounted(p, meta)) {
@@ -37,6 +40,18 @@ export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply>
   const tx = await time('sync', () => applySync(p, req.manifest ?? [], plan));
   const sync = syncCounts(plan);
   const base = { exists: true, volume: meta.kind, created, mounted: true, mountAction, sync, timings };
+  if (!req.unsafe) {
+    const refusals = await time('check', () => precheckCompose(p.mount, req.name, req.networkId, p.socket));
+    if (refusals.length) {
+      tx.rollback();
+      // A repo this call created goes again: a refusal changes nothing.
+      if (created) {
+        await unmountVolume(p, meta);
+        await destroyVolume(p);
+      }
+      return { ok: false, ...base, exists: !created, refused: 'compose', message: refusals.join('\n') };
+    }
+  }
   let daemon: RepoReply['daemon'];
   try {
     daemon = await time('daemon', () => startDaemon(daemonTarget(req, p)));
@@ -45,14 +60,14 @@ export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply>
     throw err;
   }
   const env = repoEnv(p.mount, req.name, req.networkId, p.socket);
-  const prep = await time('prep', () => runLifecycle(p.mount, 'up', env, 'prep'));
+  const prep = await time('prep', () => runLifecycle(p.mount, 'up', env, 'prep', req.unsafe));
   if (!prep.ok) {
     tx.rollback();
     return { ok: false, ...base, daemon, steps: prep.steps };
   }
   tx.commit();
   if (req.prepOnly) return { ok: true, ...base, daemon, steps: prep.steps };
-  const up = await time('up', () => runLifecycle(p.mount, 'up', env, 'up'));
+  const up = await time('up', () => runLifecycle(p.mount, 'up', env, 'up', req.unsafe));
   const routes = await time('routes', () => waitForRoutes(req.routerPort, req.networkId, p.socket, req.routesTimeoutMs ?? 20_000));
   return { ok: up.ok, ...base, daemon, steps: [...prep.steps, ...up.steps], routes: routes.rows, routesSettled: routes.settled, ...(routes.claims ? { claims: routes.claims } : {}) };
 }

@@ -22,6 +22,8 @@ export interface RepoRequest {
   mount?: boolean;
   unmount?: boolean;
   prepOnly?: boolean;
+  /** `rdc repo up --unsafe`: the compose policy is not applied to this repo (the only way to skip it). */
+  unsafe?: boolean;
   routesTimeoutMs?: number;
 }
 

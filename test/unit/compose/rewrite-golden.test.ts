@@ -19,8 +19,8 @@ describe('renet compose rewrite golden files', () => {
       const dir = join(CASES, name);
       const model = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as Record<string, unknown>;
       const slots: Slots = existsSync(join(dir, 'slots.json')) ? JSON.parse(readFileSync(join(dir, 'slots.json'), 'utf8')) : { services: {} };
-      const options = existsSync(join(dir, 'options.json')) ? JSON.parse(readFileSync(join(dir, 'options.json'), 'utf8')) as { networkId?: number; unsafe?: boolean } : {};
-      const result = rewriteCompose(model, options.networkId ?? 2816, slots, options.unsafe);
+      const options = existsSync(join(dir, 'options.json')) ? JSON.parse(readFileSync(join(dir, 'options.json'), 'utf8')) as { networkId?: number } : {};
+      const result = rewriteCompose(model, options.networkId ?? 2816, slots);
       const actual = stringify(result, { lineWidth: 0 });
       if (process.env.UPDATE_GOLDEN) writeFileSync(join(dir, 'expected.yaml'), actual);
       assert.equal(actual, readFileSync(join(dir, 'expected.yaml'), 'utf8'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkSource } from '../../../src/repo/source-check.js';
 
-const check = (files: Record<string, string>) => checkSource(Object.keys(files), (p) => files[p] ?? '');
+const check = (files: Record<string, string>, unsafe = false) => checkSource(Object.keys(files), (p) => files[p] ?? '', { root: '/src/app', unsafe });
 const RF = 'up() { renet compose -- up -d; }\n';
 
 test('a sound source has no problems; a Rediaccfile without renet compose needs no compose file', () => {
@@ -22,11 +22,34 @@ test('each problem names its file', () => {
   });
   assert.deepEqual(problems.map((p) => p.where), ['compose.yaml', 'api/Rediaccfile', 'db/docker-compose.yml']);
   assert.match(problems[1]?.message ?? '', /api\/ has no compose file/);
-  assert.match(problems[2]?.message ?? '', /service pg: privileged: true/);
+  assert.match(problems[2]?.message ?? '', /service pg: services\.pg\.privileged: gives the container full root on the host; remove it/);
 });
 
-test('--unsafe in the Rediaccfile allows dangerous settings, as renet compose would', () => {
-  assert.deepEqual(check({ Rediaccfile: 'up() { renet compose --unsafe -- up -d; }\n', 'compose.yaml': 'services:\n  pg:\n    image: x\n    privileged: true\n' }), []);
+test('the word --unsafe in a Rediaccfile switches nothing off; only the repo-level flag does', () => {
+  const files = { Rediaccfile: '# --unsafe\nup() { renet compose --unsafe -- up -d; }\n', 'compose.yaml': 'services:\n  pg:\n    image: x\n    privileged: true\n' };
+  assert.match(check(files)[0]?.message ?? '', /services\.pg\.privileged/);
+  assert.deepEqual(check(files, true), []);
+});
+
+test('YAML and compose tricks are seen through: merge keys, interpolation defaults, .env, extends, paths', () => {
+  const problems = check({
+    Rediaccfile: RF, '.env': 'ROOT=/\n',
+    'compose.yaml': [
+      'x-bad: &bad {pid: host}',
+      'services:',
+      '  a: {<<: *bad, image: x}',
+      '  b: {image: x, privileged: "${P:-true}"}',
+      '  c: {image: x, volumes: ["${ROOT}:/h", "../../../..:/up", "~/.ssh:/s"]}',
+      '  d: {extends: {file: base.yaml, service: e}}',
+      '  f: {image: x, volumes: [data:/d]}',
+      'volumes:',
+      '  data: {driver_opts: {o: bind, device: /, type: none}}',
+    ].join('\n'),
+    'base.yaml': 'services:\n  e: {image: x, cap_add: [DAC_READ_SEARCH]}\n',
+  }).map((p) => p.message);
+  for (const setting of [/services\.a\.pid/, /services\.b\.privileged/, /services\.c\.volumes\[0\]: \/ is outside/, /services\.c\.volumes\[1\]: \/ is outside/, /services\.c\.volumes\[2\]: ~\/\.ssh/, /services\.d\.cap_add\[0\]/, /volumes\.data\.driver_opts/]) {
+    assert.ok(problems.some((m) => setting.test(m)), `${setting} in ${problems.join('\n')}`);
+  }
 });
 
 test('the 61-service limit counts the whole repo', () => {

@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { parse } from 'yaml';
+import { checkFileRefs } from '../compose/file-refs.js';
+import { COMPOSE_FILES } from '../compose/files.js';
+import { outsideReason, type PathScope } from '../compose/host-paths.js';
+import { checkComposeModel, formatFinding, type Finding } from '../compose/policy.js';
+import { rewriteCompose, type Slots } from '../compose/rewrite.js';
+import { composeTool, type Compose } from './compose-tool.js';
+
+type Obj = Record<string, unknown>;
+
+export interface ComposeJob {
+  /** The directory of the Rediaccfile (the compose project's directory). */
+  dir: string;
+  /** The repo's mount (REPOSITORY_PATH). */
+  mount: string;
+  networkId: number;
+  project: string;
+  previous: Slots;
+  env: NodeJS.ProcessEnv;
+  /** Compose's global flags the Rediaccfile gave (already checked: --profile, --ansi…). */
+  globals: string[];
+  /** Apply the policy (the subcommand creates containers or prints the model). */
+  checked: boolean;
+  unsafe: boolean;
+  /** Where the model compose runs is written. */
+  out: string;
+}
+
+export type Prepared =
+  | { ok: true; file: string; env: NodeJS.ProcessEnv; slots: Slots; warnings: string[]; compose: Compose }
+  | { ok: false; errors: string[]; warnings: string[] };
+
+/**
+ * The model compose will run, checked: `compose config` (v2, else v1) gives the canonical model —
+ * interpolated, merged, extended, included, paths absolute — after the files it reads were checked
+ * (file-refs.ts); it is rewritten (host networking, labels, slots) and written to `out`; then the
+ * written file is canonicalized again with the very flags and environment compose will run with,
+ * and THAT model is checked too. So nothing can differ between what is checked and what runs.
+ */
+export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
+  const compose = await composeTool(job.env);
+  const mount = realpathLoose(job.mount);
+  const dir = realpathLoose(job.dir);
+  const scope: PathScope = { mount, baseDir: dir, realpath: realpathLoose };
+  const found: Finding[] = [];
+  const dirWhy = outsideReason(dir, scope, false);
+  if (dirWhy && !job.unsafe) return { ok: false, errors: [`renet compose runs in a directory of the repo: ${dirWhy}`], warnings: [] };
+  const name = COMPOSE_FILES.find((f) => existsSync(join(dir, f)));
+  if (!name) return { ok: false, errors: [`no compose file in ${dir} (looked for ${COMPOSE_FILES.join(', ')})`], warnings: [] };
+  const file = join(dir, name);
+  // Compose must never read a file outside the repo, whatever the subcommand (its errors may quote
+  // a file's lines): stop before it runs.
+  const own = outsideReason(file, scope, false);
+  if (own) found.push({ setting: name, problem: own, fix: 'keep the compose file itself inside the repo' });
+  else found.push(...checkFileRefs(file, { mount, realpath: realpathLoose }, readIfFile));
+  if (found.length && !job.unsafe) return refuse(found, name);
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(job.env).filter(([k]) => !k.startsWith('COMPOSE_')));
+  Object.assign(env, ipEnv(rawServices(file), job.networkId, job.previous));
+  let canonical = await compose.config(job.project, dir, file, job.globals, env);
+  if ('error' in canonical) return { ok: false, errors: [`${name}: ${canonical.error}`], warnings: [] };
+  let rewritten = rewriteCompose(canonical.model, job.networkId, job.previous);
+  if (Object.keys(rewritten.env).some((k) => env[k] === undefined)) {
+    // services compose found beyond the raw file (include, extends): give them their addresses too
+    Object.assign(env, rewritten.env);
+    canonical = await compose.config(job.project, dir, file, job.globals, env);
+    if ('error' in canonical) return { ok: false, errors: [`${name}: ${canonical.error}`], warnings: [] };
+    rewritten = rewriteCompose(canonical.model, job.networkId, job.previous);
+  }
+  Object.assign(env, rewritten.env);
+  if (rewritten.errors.length) return { ok: false, errors: rewritten.errors.map((e) => `${name}: ${e}`), warnings: rewritten.warnings };
+  if (job.checked) found.push(...checkComposeModel(canonical.model, scope));
+  // Written aside and renamed into place only once checked: a refusal leaves the last good file.
+  const scratch = `${job.out}.${process.pid}.check`;
+  mkdirSync(dirname(job.out), { recursive: true });
+  writeFileAtomic.sync(scratch, `# Written by renet compose from ${name}: the checked model compose runs; do not edit.\n${JSON.stringify(rewritten.model, null, 2)}\n`);
+  try {
+    if (job.checked) {
+      const final = await compose.config(job.project, dir, scratch, job.globals, env);
+      if ('error' in final) return { ok: false, errors: [`${name} (as rewritten): ${final.error}`], warnings: [] };
+      found.push(...checkComposeModel(final.model, scope), ...hostNetworking(final.model));
+    }
+    const unique = dedupe(found);
+    if (unique.length && !job.unsafe) return refuse(unique, name, rewritten.warnings);
+    renameSync(scratch, job.out);
+    return { ok: true, file: job.out, env, slots: rewritten.slots, warnings: [...rewritten.warnings, ...unique.map((f) => formatFinding(f, true))], compose };
+  } finally {
+    rmSync(scratch, { force: true });
+  }
+}
+
+function refuse(found: Finding[], name: string, warnings: string[] = []): Prepared {
+  return { ok: false, errors: found.map((f) => `${name}: ${formatFinding(f, false)}`), warnings };
+}
+
+/** The final model must keep what the rewrite set: every service on host networking. */
+function hostNetworking(model: Obj): Finding[] {
+  return Object.entries((model.services as Obj | undefined) ?? {})
+    .filter(([, s]) => (s as Obj).network_mode !== 'host')
+    .map(([name]) => ({ service: name, setting: `services.${name}.network_mode`, problem: 'is not host networking in the model compose would run', fix: 'report this: the rewrite did not hold' }));
+}
+
+function dedupe(found: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return found.filter((f) => !seen.has(`${f.setting}\n${f.problem}`) && Boolean(seen.add(`${f.setting}\n${f.problem}`)));
+}
+
+/** Service names of the raw file, for `{SERVICE}_IP` before compose interpolates (best effort). */
+function rawServices(file: string): string[] {
+  try {
+    const model = parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: 1000 }) as Obj | null;
+    return Object.keys((model?.services as Obj | undefined) ?? {});
+  } catch {
+    return [];
+  }
+}
+
+function ipEnv(services: string[], networkId: number, slots: Slots): Record<string, string> {
+  return rewriteCompose({ services: Object.fromEntries(services.map((s) => [s, {}])) }, networkId, slots).env;
+}
+
+/** realpath, also for a path that does not exist yet (compose creates bind sources): its nearest existing parent's. */
+export function realpathLoose(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realpathLoose(parent), basename(path));
+  }
+}
+
+function readIfFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
