@@ -6,6 +6,7 @@ import { BIN } from '../helpers/paths.js';
 import { dnsBench } from './dns-bench.js';
 import { repoUpBench } from './repo-up-bench.js';
 import { pushInfraBench } from './push-infra-bench.js';
+import { realServerBench } from './real-server-bench.js';
 import { scaleBench, startToRouteBench } from './route-server-bench.js';
 
 /**
@@ -64,5 +65,6 @@ if (!only || only === 'scale') await scaleBench();
 if (!only || only === 'push') await pushInfraBench();
 if (!only || only === 'dns') await dnsBench();
 if (!only || only === 'repo') await repoUpBench();
+if (!only || only === 'real') await realServerBench();
 // Keep-alive sockets of the HTTP helpers must not hold the process open.
 process.exit(0);
