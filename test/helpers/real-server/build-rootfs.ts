@@ -27,8 +27,12 @@ export async function rootfsTarball(variant: Variant): Promise<string> {
   });
   try {
     if (existsSync(tarball)) return tarball;
+    // Holding the lock, any other build dir of this variant was left by a killed builder.
+    for (const f of readdirSync(CACHE_DIR).filter((f) => f.startsWith(`build-${variant}-`))) {
+      runQuiet('umount', ['-l', join(CACHE_DIR, f, 'root/proc')]);
+      rmSync(join(CACHE_DIR, f), { recursive: true, force: true });
+    }
     const dir = join(CACHE_DIR, `build-${variant}-${process.pid}`);
-    rmSync(dir, { recursive: true, force: true });
     const root = join(dir, 'root');
     mkdirSync(dir, { recursive: true });
     try {

@@ -36,8 +36,9 @@ export async function imageTarsDir(): Promise<string> {
   }
   if (!existsSync(join(dir, 'busybox.tar'))) {
     const tar = await buildBusyboxRootfsTar();
-    copyFileSync(tar, join(dir, 'busybox.tar.part'));
-    renameSync(join(dir, 'busybox.tar.part'), join(dir, 'busybox.tar'));
+    const part = join(dir, `busybox.tar.${process.pid}`);
+    copyFileSync(tar, part);
+    renameSync(part, join(dir, 'busybox.tar'));
   }
   return dir;
 }
