@@ -1,11 +1,7 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Client } from 'ssh2';
-import { ROOT } from '../helpers/paths.js';
-import { bootHost, type RealHost } from '../helpers/real-server/index.js';
+import { startRealSession, type RealSession } from '../helpers/real-server/index.js';
 import { tcpRequest } from '../helpers/repo-bed.js';
-import { runCli } from '../helpers/run-cli.js';
 import { httpGet } from '../helpers/testbed/http.js';
 import { fmt, percentile } from './stats.js';
 
@@ -18,37 +14,29 @@ const REBOOTS = Number(process.env.BENCH_REAL_REBOOTS ?? 3);
  * reboot until every unencrypted app answers again (goal: within 20 s of sshd answering).
  */
 export async function realServerBench(): Promise<void> {
-  let host: RealHost;
+  let session: RealSession;
   const t0 = performance.now();
   try {
-    host = await bootHost();
+    session = await startRealSession('bench');
   } catch (err) {
     // A bench is not a test: without a host there is nothing to measure, but say so where no one can miss it.
     console.log(`\n${'!'.repeat(78)}\n!! real-server bench NOT RUN: the test host did not boot.\n!! ${(err as Error).message.split('\n').join('\n!! ')}\n${'!'.repeat(78)}`);
     return;
   }
   const bootMs = performance.now() - t0;
-  const dir = mkdtempSync(join(tmpdir(), 'rdc-bench-real-'));
-  const env = { RDC_CONFIG: join(dir, 'config.yaml'), HOME: '/nonexistent-home' };
-  const rdc = async (...args: string[]) => {
-    const r = await runCli(args, { env, cwd: dir });
-    if (r.code !== 0) throw new Error(`rdc ${args.join(' ')}: ${r.stdout}\n${r.stderr}`);
-    return r;
-  };
+  const { host } = session;
   const timed = async (...args: string[]) => {
     const t = performance.now();
-    const r = await rdc('--json', ...args);
+    const r = await session.ok(['--json', ...args]);
     return { ms: performance.now() - t, timings: (JSON.parse(r.stdout) as { timings?: Record<string, number> }).timings ?? {} };
   };
   const ID = 2816;
   const domain = 'bench.test';
   try {
-    await rdc('context', 'add-machine', 'srv', '--ip', host.address, '--user', 'root', '--ssh-key', host.clientKey);
-    await rdc('context', 'set-infra', 'srv', '--public-ipv4', host.address, '--base-domain', domain);
-    await rdc('context', 'push-infra', 'srv');
-    const src = join(dir, 'my-app');
-    cpSync(join(ROOT, 'templates/example-app'), src, { recursive: true });
-    writeFileSync(join(src, '.env'), `APP_HOST=app.${domain}\n`);
+    await session.addMachine('srv', 'root');
+    await session.ok(['context', 'set-infra', 'srv', '--public-ipv4', host.address, '--base-domain', domain]);
+    await session.ok(['context', 'push-infra', 'srv']);
+    const src = session.exampleSource('my-app', `app.${domain}`);
     const up = ['repo', 'up', 'my-app', '-m', 'srv', '--path', src, '--mount', '--network-id', String(ID), '--timings'];
     const first = await timed(...up);
     const noopUp: number[] = [];
@@ -83,8 +71,7 @@ export async function realServerBench(): Promise<void> {
     const apps = med('apps');
     console.log(`  reboot (${REBOOTS}x, medians): poweroff ${fmt(med('down'))}, boot → sshd ${fmt(med('ssh'))}, sshd → every app answering ${fmt(apps)} (goal ≤ 20 s)${apps <= 20_000 ? '  ok' : '  OVER TARGET'}`);
   } finally {
-    await host.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await session.stop();
   }
 }
 

@@ -45,6 +45,8 @@ export function sshExec(target: SshTarget, command: string, opts: { stdin?: stri
       });
     });
     client.on('error', (err) => finish(new Error(`ssh ${target.username}@${target.host}: ${err.message}`)));
+    // A host going down (poweroff) may close the connection before the command reports its end.
+    client.on('close', () => finish(new Error(`ssh ${target.username}@${target.host}: the connection closed before \`${command}\` ended`)));
     client.connect({
       host: target.host, port: 22, username: target.username, privateKey: readFileSync(target.privateKeyPath), readyTimeout: 5_000,
       hostVerifier: (key: Buffer) => key.equals(pinned),
