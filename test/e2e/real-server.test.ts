@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { fingerprint } from '../../src/remote/host-key.js';
 import { tcpRequest } from '../helpers/repo-bed.js';
 import { httpGet } from '../helpers/testbed/http.js';
-import { bootHost, startRealSession, type RealSession } from '../helpers/real-server/index.js';
+import { bootHost, startRealSession, type RealHost, type RealSession } from '../helpers/real-server/index.js';
 
 /**
  * The real-server test bed (test/helpers/real-server): Debian 12 hosts with systemd as PID 1,
@@ -145,5 +145,26 @@ describe('the first session as root on a real server, and a reboot', () => {
     assert.match(await dbAnswer(), /db ready at 127\./);
     assert.equal((await s.answering(`web-${ID}.${domain}`)).status, 200);
     assert.doesNotMatch(await repoContainers(), /Restarting|Exited/);
+  });
+});
+
+/**
+ * The `bare` variant (no docker, compose or Node.js), for `machine setup` on a fresh server: it
+ * reaches nothing but this side, and apt goes through the proxy the bed runs there.
+ */
+describe('a bare server installs packages through the apt proxy on this side', () => {
+  let host: RealHost;
+  before(async () => {
+    host = await bootHost({ variant: 'bare' });
+  });
+  after(async () => host?.stop());
+
+  test('no docker, compose or node; apt-get update and install work as deploy through the proxy', async () => {
+    assert.equal((await host.ssh('root', 'command -v docker node dockerd')).stdout, '');
+    assert.match(await host.sh('cat /etc/apt/apt.conf.d/01rdc-test-proxy'), new RegExp(`http://${host.gateway.replace(/\./g, '\\.')}:\\d+`));
+    const r = await host.ssh('deploy', 'sudo -n env DEBIAN_FRONTEND=noninteractive apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends busybox-static >/dev/null && busybox --help | head -1',
+      { timeoutMs: 300_000 });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /BusyBox v1\./);
   });
 });

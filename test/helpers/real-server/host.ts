@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { startAptProxy, type AptProxy } from './apt-proxy.js';
 import { join } from 'node:path';
 import { rootfsTarball } from './build-rootfs.js';
 import { clientKey } from './client-key.js';
@@ -41,8 +42,10 @@ export interface RealHost {
  * answering for root, deploy (NOPASSWD sudo) and alice (sudo with a password). For `full`, docker
  * is active under systemd and the Traefik and busybox images are imported before this resolves.
  */
-export async function bootHost(opts: { variant?: Variant } = {}): Promise<RealHost> {
+export async function bootHost(opts: { variant?: Variant; aptProxy?: boolean } = {}): Promise<RealHost> {
   const variant = opts.variant ?? 'full';
+  // A bare host installs through apt; the full one may too (e.g. cryptsetup), when asked.
+  const wantsProxy = opts.aptProxy ?? variant === 'bare';
   const [tarball, imagesDir, key] = await Promise.all([rootfsTarball(variant), imageTarsDir(), clientKey()]);
   mkdirSync(HOSTS_DIR, { recursive: true });
   let dir = '';
@@ -50,6 +53,7 @@ export async function bootHost(opts: { variant?: Variant } = {}): Promise<RealHo
   const root = join(dir, 'root');
   const consoleLog = join(dir, 'console.log');
   let boot: Boot | undefined;
+  let aptProxy: AptProxy | undefined;
   const tracked = { kill: () => killNow(boot, net, dir) };
   track(tracked);
   const tail = (lines = 40) => (existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8').trim().split('\n').slice(-lines).join('\n') : '');
@@ -89,6 +93,7 @@ export async function bootHost(opts: { variant?: Variant } = {}): Promise<RealHo
         const gone = await within(boot.exited, 20_000);
         if (!gone) killNow(boot, net, dir);
       }
+      await aptProxy?.stop();
       releaseNet(net);
       rmSync(`/run/systemd/nspawn/propagate/${net.netns}`, { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
@@ -118,6 +123,11 @@ export async function bootHost(opts: { variant?: Variant } = {}): Promise<RealHo
 
   try {
     host.hostKey = (await makeDisk(tarball, root, net.netns, key.publicKey)).hostKey;
+    if (wantsProxy) {
+      aptProxy = await startAptProxy(net.gateway);
+      // The host reaches nothing but this side: apt goes through the proxy there.
+      writeFileSync(join(root, 'etc/apt/apt.conf.d/01rdc-test-proxy'), `Acquire::http::Proxy "${aptProxy.url}";\n`);
+    }
     await start();
     await ready();
     if (variant === 'full') await host.sh(importImagesCommand());
