@@ -34,6 +34,8 @@ export async function claimNet(describe: (net: HostNet) => Record<string, unknow
     writeFileSync(claimFile(net), JSON.stringify({ owner: process.pid, ...describe(net) }));
     try {
       const inNs = (...args: string[]) => run('ip', ['netns', 'exec', net.netns, 'ip', ...args]);
+      // N is ours now: a veth of that name is a leftover of a run killed before it could clean up.
+      runQuiet('ip', ['link', 'del', net.veth]);
       await run('ip', ['link', 'add', net.veth, 'type', 'veth', 'peer', 'name', 'host0', 'netns', net.netns]);
       await run('ip', ['addr', 'add', `${net.gateway}/24`, 'dev', net.veth]);
       await run('ip', ['link', 'set', net.veth, 'up']);
