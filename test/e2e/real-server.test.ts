@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { fingerprint } from '../../src/remote/host-key.js';
+import { ROOT } from '../helpers/paths.js';
 import { tcpRequest } from '../helpers/repo-bed.js';
+import { waitFor } from '../helpers/testbed/ports.js';
 import { httpGet } from '../helpers/testbed/http.js';
 import { bootHost, startRealSession, type RealHost, type RealSession } from '../helpers/real-server/index.js';
 
@@ -76,6 +78,39 @@ describe('real Debian 12 servers booted by the tests', () => {
 });
 
 /**
+ * A test process that ends without stopping its host — a crash, or a signal such as the test
+ * runner's timeout — leaves nothing running: the safety net kills the container and removes its
+ * network and disk.
+ */
+describe('hosts of a test process that dies are removed anyway', () => {
+  const leftovers = (name: string, pid: number) => [
+    execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').some((l) => l.split(' ')[0] === name) ? 'netns' : '',
+    existsSync(`/var/tmp/rdc-test-hosts/${name}-${pid}`) ? 'disk' : '',
+    execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(`-M ${name} `) ? 'nspawn' : '',
+    execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }).includes(`vh-${name}@`) ? 'veth' : '',
+  ].filter(Boolean);
+
+  for (const how of ['throw', 'wait'] as const) {
+    test(how === 'throw' ? 'an uncaught error' : 'SIGTERM', async () => {
+      const child = spawn(process.execPath, [join(ROOT, 'dist/test/helpers/real-server/boot-and-leave.js'), how], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      const booted = await waitFor('the child to boot its host', async () => (out.includes('\n') ? JSON.parse(out.split('\n')[0] as string) as { name: string; pid: number } : undefined), 180_000, 200)
+        .catch((e: Error) => { child.kill('SIGKILL'); throw new Error(`${e.message}\n${err}`); });
+      if (how === 'wait') {
+        assert.deepEqual(leftovers(booted.name, booted.pid).sort(), ['disk', 'netns', 'nspawn', 'veth'], 'the host runs while its process lives');
+        child.kill('SIGTERM');
+      }
+      await exited;
+      assert.deepEqual(leftovers(booted.name, booted.pid), []);
+    });
+  }
+});
+
+/**
  * The README's first session, as root, on a real server: nothing but rdc commands, then requests
  * from this side to the server's own address, then a reboot with no rdc command after it.
  */
@@ -130,6 +165,9 @@ describe('the first session as root on a real server, and a reboot', () => {
     assert.equal((await s.host.sh(`systemctl is-active docker rediacc-router rediacc-repo-${ID}`)).trim(), 'active\nactive\nactive');
     assert.equal((await s.host.sh(`systemctl is-enabled rediacc-router rediacc-repo-${ID}`)).trim(), 'enabled\nenabled');
     assert.match(await s.host.sh('docker ps --format "{{.Image}} {{.Status}}"'), /traefik:v3\.7 Up/);
+    const status = JSON.parse((await s.ok(['--json', 'machine', 'status', 'srv'])).stdout) as { traefik: { running: boolean }; router: { supervisedBy: string; httpStatus: number }; findings: unknown[] };
+    assert.equal(status.traefik.running, true);
+    assert.deepEqual([status.router.supervisedBy, status.router.httpStatus], ['systemd', 200]);
   });
 
   test('after a reboot, with no rdc command, both routes and tcp-5432 answer again', async () => {
