@@ -19,7 +19,7 @@ export function renderTraefikStatic(infra: Infra): Record<string, unknown> {
   const eps: Record<string, unknown> = {};
   for (const ep of entryPoints(infra)) {
     const entry: Record<string, unknown> = { address: ep.address };
-    if (ep.name === 'web' && redirectTo) {
+    if ((ep.name === 'web' || ep.name === 'web-v6') && redirectTo) {
       entry.http = { redirections: { entryPoint: { to: redirectTo, scheme: 'https', permanent: true } } };
     }
     eps[ep.name] = entry;

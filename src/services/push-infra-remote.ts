@@ -6,6 +6,7 @@ import { sha256, type RenderedFile } from '../render/rendered-file.js';
 import { installRenet, parseRenetReply, renetInfra, stagingDir } from '../remote/commands/renet.js';
 import type { Runner } from '../remote/runner.js';
 import { withConnection } from './connect-machine.js';
+import { chooseBindAddress } from './push-infra-address.js';
 import type { Deps } from './deps.js';
 import { syncDnsAfterChange } from './dns-after-change.js';
 import { localRenet } from './renet-bundle.js';
@@ -31,18 +32,21 @@ export interface ApplyReport {
  * session and `renet infra apply` swaps them in under the server-side lock and verifies. With a
  * Cloudflare token, the DNS sync follows over the same connection.
  */
-export async function pushInfraRemote(deps: Deps, name: string, machine: Machine, context: Context, files: RenderedFile[], dryRun: boolean) {
+export async function pushInfraRemote(deps: Deps, name: string, machine: Machine, context: Context, render: (m: Machine) => Promise<RenderedFile[]>, dryRun: boolean) {
   const { content: renet, sha256: renetHash } = await localRenet();
-  const desired = files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode }));
   const lockTimeoutMs = Number(deps.io.env.RDC_PUSH_LOCK_TIMEOUT_MS) || 120_000;
-  const request = { rootPrefix: machine.rootPrefix, files: desired, routerPort: machine.infra.routeServerPort, lockTimeoutMs };
   const { timings, time } = phaseTimer();
 
   return withConnection(deps, name, machine, context, async (runner) => {
+    // The entrypoints' address is part of the rendered files: known (or detected) before rendering.
+    const { bind, machine: rendered } = await chooseBindAddress(runner, name, machine);
+    const files = await render(rendered);
+    const desired = files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode }));
+    const request = { rootPrefix: machine.rootPrefix, files: desired, routerPort: machine.infra.routeServerPort, lockTimeoutMs };
     let status = await time('status', () => remoteStatus(runner, machine, renetHash, request));
     let renetChanged = false;
     if (!status) {
-      if (dryRun) return { dryRun, renet: 'would install', plan: desired.map((f) => ({ op: 'create', path: f.path, cause: 'renet not installed yet' })), timings };
+      if (dryRun) return { dryRun, bind, renet: 'would install', plan: desired.map((f) => ({ op: 'create', path: f.path, cause: 'renet not installed yet' })), timings };
       await time('upload', async () => {
         // A name of its own per push: two first pushes at once must not move each other's upload away.
         const uploaded = `${stagingDir(machine.rootPrefix)}/renet-${renetHash}-${randomBytes(6).toString('hex')}.cjs`;
@@ -57,7 +61,7 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
     const healthy = status.proxy.running && status.router.health === 200;
     if (dryRun || (changes.length === 0 && healthy && !renetChanged)) {
       const dns = dryRun ? undefined : await syncDnsAfterChange(deps, name, machine, runner);
-      return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, proxyRunning: status.proxy.running, routerHealth: status.router.health, dns, timings };
+      return { dryRun, bind, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, proxyRunning: status.proxy.running, routerHealth: status.router.health, dns, timings };
     }
     const toUpload = files.filter((f) => changes.some((c) => c.path === f.path && c.op !== 'chmod'));
     await time('upload', () => runner.upload(toUpload.map((f) => ({ path: `${stagingDir(machine.rootPrefix)}/${sha256(f.content)}`, content: f.content, mode: 0o600 }))));
@@ -70,7 +74,7 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
     }
     // With a token, DNS follows over this same connection (SYSTEM.md §6); a failure there is only reported.
     const dns = await syncDnsAfterChange(deps, name, machine, runner);
-    return { dryRun, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, applied: report, uploaded: toUpload.map((f) => ({ path: f.path, mode: octal(f.mode) })), dns, timings };
+    return { dryRun, bind, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, applied: report, uploaded: toUpload.map((f) => ({ path: f.path, mode: octal(f.mode) })), dns, timings };
   }, time);
 }
 

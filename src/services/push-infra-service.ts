@@ -1,5 +1,7 @@
 import { selectContext, selectMachine } from '../config/select.js';
+import type { Machine } from '../config/model.js';
 import { UserError } from '../errors.js';
+import { bindAddress } from '../infra/entrypoints.js';
 import { octal, planSummary } from '../plan/file-plan.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 import { renderCheckedInfra } from './render-infra.js';
@@ -19,12 +21,12 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
   const config = await readConfig(deps);
   const selected = selectContext(config, deps.flags.context);
   const machine = selectMachine(selected, machineName);
-  const files = await renderCheckedInfra(machineName, machine);
   if (opts.output === undefined) {
     const { pushInfraRemote } = await import('./push-infra-remote.js');
-    const pushed = await pushInfraRemote(deps, machineName, machine, selected.context, files, Boolean(opts.dryRun));
+    const pushed = await pushInfraRemote(deps, machineName, machine, selected.context, (m) => renderCheckedInfra(machineName, m), Boolean(opts.dryRun));
     return { mode: 'ssh' as const, machine: machineName, context: selected.name, ...pushed };
   }
+  const files = await renderCheckedInfra(machineName, machine);
   if (opts.output.trim() === '') throw new UserError('--output: the directory is empty; give a directory path, e.g. --output ./server-1-infra');
   const { directory, plan } = await writeTree(deps.io.cwd, opts.output, files, opts.dryRun);
   return {
@@ -35,13 +37,18 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
     dryRun: Boolean(opts.dryRun),
     plan: plan.map(({ op, file, cause }) => ({ op, path: file.path, mode: octal(file.mode), sha256: file.sha256, cause })),
     summary: planSummary(plan),
-    warnings: infraWarnings(files),
+    warnings: infraWarnings(files, machine),
   };
 }
 
 /** Things that render fine but will surprise the user at runtime. */
-function infraWarnings(files: RenderedFile[]): string[] {
+function infraWarnings(files: RenderedFile[], machine: Machine): string[] {
   const env = files.find((f) => f.path.endsWith('config.env'));
-  return env && !env.content.includes('CF_DNS_API_TOKEN=') ? ['TLS is off: without --cert-email and --cf-dns-token routes are served over plain HTTP on the web entrypoint.'] : [];
+  const warnings = env && !env.content.includes('CF_DNS_API_TOKEN=') ? ['TLS is off: without --cert-email and --cf-dns-token routes are served over plain HTTP on the web entrypoint.'] : [];
+  if (bindAddress(machine.infra) === undefined) {
+    warnings.push('No address is set: web, tcp-* and udp-* bind every address here, and a repo service on its own IP with the same port (a db on 5432) cannot start beside them. '
+      + 'Set --public-ipv4 or --listen-address (push-infra over SSH detects the server\'s primary address instead).');
+  }
+  return warnings;
 }
 

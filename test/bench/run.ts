@@ -7,6 +7,7 @@ import { configBench } from './config-bench.js';
 import { dnsBench } from './dns-bench.js';
 import { repoUpBench } from './repo-up-bench.js';
 import { pushInfraBench } from './push-infra-bench.js';
+import { realServerBench } from './real-server-bench.js';
 import { scaleBench, startToRouteBench } from './route-server-bench.js';
 
 /**
@@ -66,5 +67,6 @@ if (!only || only === 'push') await pushInfraBench();
 if (!only || only === 'dns') await dnsBench();
 if (!only || only === 'config') await configBench();
 if (!only || only === 'repo') await repoUpBench();
+if (!only || only === 'real') await realServerBench();
 // Keep-alive sockets of the HTTP helpers must not hold the process open.
 process.exit(0);

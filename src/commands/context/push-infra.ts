@@ -26,6 +26,7 @@ type Remote = Extract<Awaited<ReturnType<typeof import('../../services/push-infr
 
 function printRemote(out: Output, r: Remote): void {
   const changes = r.plan.filter((o) => o.op !== 'keep');
+  if (r.bind.source === 'detected') out.result(`Entrypoints bind ${r.bind.address}, ${r.machine}'s primary address (detected: no --public-ipv4 or --listen-address is set).`);
   if (r.dryRun) {
     out.heading(`Plan for ${r.machine}${r.renet === 'would install' ? ' (renet would be installed first)' : ''}:`);
     if (changes.length) out.table(['OP', 'PATH', 'WHY'], changes.map((o) => [o.op, o.path, o.cause]));

@@ -24,7 +24,7 @@ export function contextShowInfraCommand(env: CommandEnv): Command {
         ['HTTP / HTTPS port', `${i.httpPort} / ${i.httpsPort}`],
         ['TCP ports', `${list(i.tcpPorts)} (+ ${PRECONFIGURED_TCP_PORTS.join(', ')}, ${DYNAMIC_TCP_RANGE.first}-${DYNAMIC_TCP_RANGE.last})`],
         ['UDP ports', `${list(i.udpPorts)} (+ ${PRECONFIGURED_UDP_PORTS.join(', ')})`],
-        ['listen address', i.listenAddress ?? 'all interfaces'],
+        ['listen address', i.listenAddress ?? i.publicIPv4 ?? i.publicIPv6 ?? "the server's primary address (detected by push-infra)"],
         ['Traefik image', i.traefikImage],
         ['route server', `127.0.0.1:${i.routeServerPort}`],
         ['Traefik API', i.apiPort ? `127.0.0.1:${i.apiPort}` : 'off'],

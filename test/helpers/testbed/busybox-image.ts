@@ -16,14 +16,15 @@ let tarball: string | undefined;
  * serves /www with busybox httpd on ${BIND}:${PORT}; `nc -lk` style servers are one `sh -c` away.
  */
 export async function importBusybox(daemon: Dockerd): Promise<void> {
-  tarball ??= await buildRootfsTar();
+  tarball ??= await buildBusyboxRootfsTar();
   await run(requireTool('docker'), ['-H', `unix://${daemon.socket}`, 'import',
     '-c', 'ENV PATH=/bin',
     '-c', 'CMD ["/bin/sh","-c","echo \\"hello from ${NAME:-busybox} at ${BIND}:${PORT}\\" > /www/index.html; exec httpd -f -p ${BIND:-127.0.0.1}:${PORT:-8080} -h /www"]',
     tarball, BUSYBOX_IMAGE]);
 }
 
-async function buildRootfsTar(): Promise<string> {
+/** The static-busybox root filesystem as a tar (one per test process); also what real-server hosts import. */
+export async function buildBusyboxRootfsTar(): Promise<string> {
   const busybox = requireTool('busybox');
   const dir = mkdtempSync(join(tmpdir(), 'rdc-busybox-'));
   // Built once per test process, removed when it exits.

@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { HOST_IMAGES_DIR } from './images.js';
+import type { HostNet } from './network.js';
+
+export interface Boot {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** The container's PID 1 (systemd), as this machine sees it: SIGKILL to it ends every process inside. */
+  init(): number | undefined;
+}
+
+/**
+ * systemd-nspawn with the flags the recipe measured: systemd as PID 1 (-b), the host's own network
+ * namespace, all capabilities and the keyring/bpf syscalls docker needs, and the unified cgroup
+ * hierarchy (without it runc fails on a read-only cpuset). No machined here: --register=no
+ * --keep-unit. The console goes to `consoleLog`, kept for failure messages.
+ */
+export function startNspawn(root: string, net: HostNet, imagesDir: string, consoleLog: string): Boot {
+  const out = openSync(consoleLog, 'a');
+  const child = spawn('systemd-nspawn', [
+    '-q', '-D', root, '-M', net.netns, '--register=no', '--keep-unit',
+    `--network-namespace-path=/run/netns/${net.netns}`, '--capability=all', '--system-call-filter=@keyring bpf',
+    `--bind-ro=${imagesDir}:${HOST_IMAGES_DIR}`, '-b',
+  ], {
+    env: { ...process.env, SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1', SYSTEMD_NSPAWN_API_VFS_WRITABLE: '1' },
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // An nspawn killed outright leaves its container running: the safety nets kill PID 1 itself.
+  return {
+    child,
+    exited,
+    init() {
+      if (!child.pid) return undefined;
+      try {
+        const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+        return kids.length > 0 ? Number(kids[0]) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
