@@ -20,7 +20,7 @@ export function startNspawn(root: string, net: HostNet, imagesDir: string, conso
   const out = openSync(consoleLog, 'a');
   const child = spawn('systemd-nspawn', [
     '-q', '-D', root, '-M', net.netns, '--register=no', '--keep-unit',
-    `--network-namespace-path=/run/netns/${net.netns}`, '--capability=all', '--system-call-filter=@keyring bpf',
+    `--network-namespace-path=/run/netns/${net.netns}`, '--capability=all', '--system-call-filter=@keyring bpf', '--resolv-conf=off',
     `--bind-ro=${imagesDir}:${HOST_IMAGES_DIR}`, ...extraArgs, '-b',
   ], {
     env: { ...process.env, SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1', SYSTEMD_NSPAWN_API_VFS_WRITABLE: '1' },
