@@ -168,6 +168,19 @@ describe('the first session as root on a real server, and a reboot', () => {
     assert.deepEqual((JSON.parse(json.stdout) as { bind: unknown }).bind, { address: s.host.address, source: 'detected' });
   });
 
+  test('with no address set and no default route, push-infra says what to set and changes nothing', async () => {
+    await s.host.sh('ip route del default');
+    try {
+      const r = await s.rdc(['context', 'push-infra', 'srv-noaddr']);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, /Cannot tell which address Traefik should listen on for srv-noaddr: no public address is set and the server has no default route/);
+      assert.match(r.stderr, /rdc context set-infra srv-noaddr --public-ipv4 ADDRESS/);
+      assert.match(await s.host.sh('cat /opt/rediacc/proxy/traefik/traefik.yml'), new RegExp(`address: ${s.host.address.replace(/\./g, '\\.')}:5432`), 'the live config is srv\'s, untouched');
+    } finally {
+      await s.host.sh(`ip route add default via ${s.host.gateway}`);
+    }
+  });
+
   test('Traefik, the route server and the repo\'s daemon run under systemd', async () => {
     assert.equal((await s.host.sh(`systemctl is-active docker rediacc-router rediacc-repo-${ID}`)).trim(), 'active\nactive\nactive');
     assert.equal((await s.host.sh(`systemctl is-enabled rediacc-router rediacc-repo-${ID}`)).trim(), 'enabled\nenabled');
