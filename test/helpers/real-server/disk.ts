@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TAR_FLAGS } from './build-rootfs.js';
 import { RECIPE } from './recipe.js';
@@ -21,6 +21,9 @@ export async function makeDisk(tarball: string, root: string, hostname: string, 
   const keyFile = join(root, 'etc/ssh/ssh_host_ed25519_key');
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${hostname}`, '-f', keyFile]);
   writeFileSync(join(root, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
+  // No name server: the host reaches nothing but the test side, so lookups fail at once instead of timing out.
+  rmSync(join(root, 'etc/resolv.conf'), { force: true });
+  writeFileSync(join(root, 'etc/resolv.conf'), '# rdc test host: no DNS (only the test side, 10.213.N.1, is reachable)\n');
   writeFileSync(join(root, 'etc/hostname'), `${hostname}\n`);
   appendFileSync(join(root, 'etc/hosts'), `127.0.1.1\t${hostname}\n`);
   const passwd = readFileSync(join(root, 'etc/passwd'), 'utf8');

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { rootfsTarball } from './build-rootfs.js';
 import { clientKey } from './client-key.js';
 import { makeDisk, type HostUser } from './disk.js';
+import { detachLoopsOf } from './loops.js';
 import { imageTarsDir, importImagesCommand } from './images.js';
 import { claimNet, releaseNet, updateClaim, type HostNet } from './network.js';
-import { startNspawn, type Boot } from './nspawn.js';
+import { loopDeviceArgs, startNspawn, type Boot } from './nspawn.js';
 import type { Variant } from './recipe.js';
 import { track, untrack } from './safety-net.js';
 import { sshExec, type SshResult } from './ssh.js';
@@ -42,7 +43,7 @@ export interface RealHost {
  * answering for root, deploy (NOPASSWD sudo) and alice (sudo with a password). For `full`, docker
  * is active under systemd and the Traefik and busybox images are imported before this resolves.
  */
-export async function bootHost(opts: { variant?: Variant; aptProxy?: boolean } = {}): Promise<RealHost> {
+export async function bootHost(opts: { variant?: Variant; aptProxy?: boolean; loopDevices?: boolean } = {}): Promise<RealHost> {
   const variant = opts.variant ?? 'full';
   // A bare host installs through apt; the full one may too (e.g. cryptsetup), when asked.
   const wantsProxy = opts.aptProxy ?? variant === 'bare';
@@ -54,7 +55,7 @@ export async function bootHost(opts: { variant?: Variant; aptProxy?: boolean } =
   const consoleLog = join(dir, 'console.log');
   let boot: Boot | undefined;
   let aptProxy: AptProxy | undefined;
-  const tracked = { kill: () => killNow(boot, net, dir) };
+  const tracked = { kill: () => killNow(boot, net, dir, opts.loopDevices) };
   track(tracked);
   const tail = (lines = 40) => (existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8').trim().split('\n').slice(-lines).join('\n') : '');
 
@@ -91,9 +92,10 @@ export async function bootHost(opts: { variant?: Variant; aptProxy?: boolean } =
           // already gone
         }
         const gone = await within(boot.exited, 20_000);
-        if (!gone) killNow(boot, net, dir);
+        if (!gone) killNow(boot, net, dir, opts.loopDevices);
       }
       await aptProxy?.stop();
+      if (opts.loopDevices) detachLoopsOf(root);
       releaseNet(net);
       rmSync(`/run/systemd/nspawn/propagate/${net.netns}`, { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
@@ -101,7 +103,7 @@ export async function bootHost(opts: { variant?: Variant; aptProxy?: boolean } =
   };
 
   async function start(): Promise<void> {
-    boot = startNspawn(root, net, imagesDir, consoleLog);
+    boot = startNspawn(root, net, imagesDir, consoleLog, opts.loopDevices ? loopDeviceArgs() : []);
     const b = boot;
     await waitUntil(`${net.netns}'s container to start`, async () => b.init(), 20_000, () => tail());
     updateClaim(net, { init: b.init(), nspawn: b.child.pid });
@@ -155,7 +157,7 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
 }
 
 /** Synchronous, for failures and the exit safety net: PID 1 of the container first, then nspawn. */
-function killNow(boot: Boot | undefined, net: HostNet, dir: string): void {
+function killNow(boot: Boot | undefined, net: HostNet, dir: string, loops = false): void {
   const init = boot?.init();
   if (init) {
     try { process.kill(init, 'SIGKILL'); } catch { /* already gone */ }
@@ -163,6 +165,7 @@ function killNow(boot: Boot | undefined, net: HostNet, dir: string): void {
   if (boot?.child.pid && boot.child.exitCode === null) {
     try { process.kill(boot.child.pid, 'SIGKILL'); } catch { /* already gone */ }
   }
+  if (loops && dir) detachLoopsOf(join(dir, 'root'));
   releaseNet(net);
   if (dir) rmSync(dir, { recursive: true, force: true });
 }

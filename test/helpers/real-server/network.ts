@@ -37,6 +37,7 @@ export async function claimNet(describe: (net: HostNet) => Record<string, unknow
       // N is ours now: a veth of that name is a leftover of a run killed before it could clean up.
       runQuiet('ip', ['link', 'del', net.veth]);
       await run('ip', ['link', 'add', net.veth, 'type', 'veth', 'peer', 'name', 'host0', 'netns', net.netns]);
+      keepInside(net);
       await run('ip', ['addr', 'add', `${net.gateway}/24`, 'dev', net.veth]);
       await run('ip', ['link', 'set', net.veth, 'up']);
       await inNs('addr', 'add', `${net.address}/24`, 'dev', 'host0');
@@ -51,6 +52,20 @@ export async function claimNet(describe: (net: HostNet) => Record<string, unknow
     }
   }
   throw new Error('no free 10.213.N.0/24 for a test host (rdct1..rdct250 all taken): see `ip netns list`');
+}
+
+/**
+ * The host's default route points here, and this machine forwards packets (docker turns
+ * ip_forward on): without these, a packet from a host to any other address would leave through
+ * this machine. Forwarding is off for what arrives on the veth, and a FORWARD rule drops it too
+ * (ip_forward written later would turn the first back on). Nothing is sent by an `ip route get`.
+ */
+function keepInside(net: HostNet): void {
+  for (const family of ['ipv4', 'ipv6']) {
+    const knob = `/proc/sys/net/${family}/conf/${net.veth}/forwarding`;
+    if (existsSync(knob)) writeFileSync(knob, '0');
+  }
+  if (!runQuiet('iptables', ['-w', '-C', 'FORWARD', '-i', 'vh-rdct+', '-j', 'DROP'])) runQuiet('iptables', ['-w', '-I', 'FORWARD', '-i', 'vh-rdct+', '-j', 'DROP']);
 }
 
 export function updateClaim(net: HostNet, fields: Record<string, unknown>): void {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { HOST_IMAGES_DIR } from './images.js';
 import type { HostNet } from './network.js';
 
@@ -16,12 +16,12 @@ export interface Boot {
  * hierarchy (without it runc fails on a read-only cpuset). No machined here: --register=no
  * --keep-unit. The console goes to `consoleLog`, kept for failure messages.
  */
-export function startNspawn(root: string, net: HostNet, imagesDir: string, consoleLog: string): Boot {
+export function startNspawn(root: string, net: HostNet, imagesDir: string, consoleLog: string, extraArgs: string[] = []): Boot {
   const out = openSync(consoleLog, 'a');
   const child = spawn('systemd-nspawn', [
     '-q', '-D', root, '-M', net.netns, '--register=no', '--keep-unit',
-    `--network-namespace-path=/run/netns/${net.netns}`, '--capability=all', '--system-call-filter=@keyring bpf',
-    `--bind-ro=${imagesDir}:${HOST_IMAGES_DIR}`, '-b',
+    `--network-namespace-path=/run/netns/${net.netns}`, '--capability=all', '--system-call-filter=@keyring bpf', '--resolv-conf=off',
+    `--bind-ro=${imagesDir}:${HOST_IMAGES_DIR}`, ...extraArgs, '-b',
   ], {
     env: { ...process.env, SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: '1', SYSTEMD_NSPAWN_API_VFS_WRITABLE: '1' },
     stdio: ['ignore', out, out],
@@ -42,4 +42,14 @@ export function startNspawn(root: string, net: HostNet, imagesDir: string, conso
       }
     },
   };
+}
+
+/**
+ * This machine's loop devices, bound into a host (`bootHost({ loopDevices: true })`) so a plain
+ * loop image can be attached there. They are shared with this machine and every other host.
+ */
+export function loopDeviceArgs(): string[] {
+  const loops = readdirSync('/dev').filter((d) => /^loop(\d+|-control)$/.test(d));
+  if (!loops.includes('loop-control')) throw new Error('this machine has no /dev/loop-control: the kernel has no loop device support to pass into a host');
+  return loops.map((d) => `--bind=/dev/${d}`);
 }

@@ -9,7 +9,6 @@ import { httpGet, type HttpResult } from '../testbed/http.js';
 import { waitFor } from '../testbed/ports.js';
 import type { HostUser } from './disk.js';
 import { bootHost, type RealHost } from './host.js';
-import type { Variant } from './recipe.js';
 
 export interface RealSession {
   host: RealHost;
@@ -33,7 +32,7 @@ export interface RealSession {
 }
 
 /** A booted host plus an rdc config of its own: what each real-server suite starts in `before`. */
-export async function startRealSession(label: string, opts: { variant?: Variant } = {}): Promise<RealSession> {
+export async function startRealSession(label: string, opts: Parameters<typeof bootHost>[0] = {}): Promise<RealSession> {
   const host = await bootHost(opts);
   const dir = mkdtempSync(join(tmpdir(), `rdc-real-${label}-`));
   const env = { RDC_CONFIG: join(dir, 'config.yaml'), HOME: '/nonexistent-home' };
