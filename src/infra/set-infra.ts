@@ -90,12 +90,14 @@ export function applyInfraFlags(current: Infra, flags: InfraFlags): InfraChange 
 }
 
 /** Which setting puts an entrypoint where it is, to name it in a bind clash. */
-function fieldOfEntryPoint(name: string): keyof Infra {
+function fieldOfEntryPoint(name: string, infra: Infra): keyof Infra {
   if (name === 'websecure') return 'publicIPv4';
-  if (name === 'websecure-v6') return 'publicIPv6';
+  if (name.endsWith('-v6')) return 'publicIPv6';
   if (name === 'traefik') return 'apiPort';
   if (name === 'route-server') return 'routeServerPort';
-  return 'listenAddress';
+  // web, tcp-* and udp-* bind --listen-address, else the public IPv4, else the public IPv6.
+  if (infra.listenAddress !== undefined) return 'listenAddress';
+  return infra.publicIPv4 !== undefined ? 'publicIPv4' : 'publicIPv6';
 }
 
 /**
@@ -111,13 +113,13 @@ export function checkInfra(infra: Infra, where: FieldLocator): Problem[] {
   const bound: [string, ListenAddress][] = [];
   for (const [name, address] of listeners) {
     const parsed = parseListenAddress(address);
-    if (typeof parsed === 'string') problems.push({ where: where(fieldOfEntryPoint(name)), message: `entrypoint ${name} cannot listen: ${parsed}` });
+    if (typeof parsed === 'string') problems.push({ where: where(fieldOfEntryPoint(name, infra)), message: `entrypoint ${name} cannot listen: ${parsed}` });
     else bound.push([name, parsed]);
   }
   for (const clash of findBindClashes(bound)) {
     // Named after the last listener of the clash: the one the setting just added.
     const named = bound.filter(([n]) => new RegExp(`[ ,]${n}[ ,]`).test(clash)).pop();
-    problems.push({ where: where(fieldOfEntryPoint(named?.[0] ?? '')), message: `${clash}; change the addresses or ports so every listener is distinct` });
+    problems.push({ where: where(fieldOfEntryPoint(named?.[0] ?? '', infra)), message: `${clash}; change the addresses or ports so every listener is distinct` });
   }
   return problems;
 }

@@ -66,8 +66,9 @@ test('the config file is held to the same rules, at the path of the value', () =
 test('the listener check itself: whatever slips past the field checks and cannot bind is named', () => {
   const where = (field: string) => field;
   const wildcard = checkInfra({ ...emptyInfra(), publicIPv4: '0.0.0.0', publicIPv6: '::' }, where);
-  assert.deepEqual(wildcard.map((p) => p.where), ['publicIPv6']);
-  assert.match(wildcard[0]?.message ?? '', /entrypoints websecure, websecure-v6 all bind tcp\/443 .*binds every address.*change the addresses or ports/);
+  assert.deepEqual(wildcard.map((p) => p.where), ['publicIPv6', 'publicIPv6']);
+  assert.match(wildcard[0]?.message ?? '', /entrypoints web, web-v6 all bind tcp\/80 .*binds every address.*change the addresses or ports/);
+  assert.match(wildcard[1]?.message ?? '', /entrypoints websecure, websecure-v6 all bind tcp\/443 .*binds every address.*change the addresses or ports/);
   const zoned = checkInfra({ ...emptyInfra(), publicIPv6: 'fe80::1%eth0' }, where);
   assert.deepEqual(zoned.map((p) => p.where), ['publicIPv6']);
   assert.match(zoned[0]?.message ?? '', /entrypoint websecure-v6 cannot listen/);
