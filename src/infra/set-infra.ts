@@ -111,10 +111,23 @@ export function checkInfra(infra: Infra, where: FieldLocator): Problem[] {
   const listeners: [string, string][] = entryPoints(infra).map((e) => [e.name, e.address]);
   listeners.push(['route-server', `127.0.0.1:${infra.routeServerPort}`]);
   const bound: [string, ListenAddress][] = [];
+  // One problem per setting, naming every entrypoint it stops (one address feeds many) and the
+  // first entrypoint's reason (the others differ only by port).
+  const unbindable = new Map<keyof Infra, { field: keyof Infra; reason: string; names: string[] }>();
   for (const [name, address] of listeners) {
     const parsed = parseListenAddress(address);
-    if (typeof parsed === 'string') problems.push({ where: where(fieldOfEntryPoint(name, infra)), message: `entrypoint ${name} cannot listen: ${parsed}` });
-    else bound.push([name, parsed]);
+    if (typeof parsed !== 'string') {
+      bound.push([name, parsed]);
+      continue;
+    }
+    const field = fieldOfEntryPoint(name, infra);
+    const entry = unbindable.get(field) ?? { field, reason: parsed, names: [] };
+    entry.names.push(name);
+    unbindable.set(field, entry);
+  }
+  for (const { field, reason, names } of unbindable.values()) {
+    const which = names.length === 1 ? `entrypoint ${names[0]}` : `entrypoints ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
+    problems.push({ where: where(field), message: `${which} cannot listen: ${reason}` });
   }
   for (const clash of findBindClashes(bound)) {
     // Named after the last listener of the clash: the one the setting just added.
