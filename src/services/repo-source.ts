@@ -2,8 +2,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import ignore from 'ignore';
 import { UserError } from '../errors.js';
-import { sha256 } from '../render/rendered-file.js';
 import { reservedPath, type SourceFile } from '../repo/sync-plan.js';
+import { hashFile } from '../util/file-hash.js';
+import { mapLimit } from '../util/map-limit.js';
 
 /** rdc's ignore file at the root of the source: gitignore syntax. */
 export const IGNORE_FILE = '.rediaccignore';
@@ -15,12 +16,18 @@ export interface LocalSource {
   files: SourceFile[];
   /** Symlinks and special files are not synced; named so the user knows. */
   skipped: string[];
+  /** The whole file: only for the small files the local check reads (Rediaccfiles, compose files). */
   read(path: string): Promise<Buffer>;
+  /** Where a file of the manifest is on disk: uploads stream from it. */
+  localPath(path: string): string;
 }
 
+/** Files hashed at once: enough to overlap disk reads, few enough to keep memory flat. */
+const HASH_CONCURRENCY = 8;
+
 /**
- * The local source directory as a manifest: every regular file not ignored, hashed. Only the
- * executable bit of the mode travels (0755 or 0644).
+ * The local source directory as a manifest: every regular file not ignored, hashed by streaming
+ * (constant memory, any size). Only the executable bit of the mode travels (0755 or 0644).
  */
 export async function readSource(cwd: string, dir: string): Promise<LocalSource> {
   const root = resolve(cwd, dir);
@@ -28,7 +35,7 @@ export async function readSource(cwd: string, dir: string): Promise<LocalSource>
   if (!info?.isDirectory()) throw new UserError(`--path: ${root} is not a directory`, { hint: 'Give the directory holding the Rediaccfile, e.g. --path ./my-app' });
   const rules = ignore().add(ALWAYS_IGNORED);
   rules.add(await readIgnoreFile(join(root, IGNORE_FILE)));
-  const files: SourceFile[] = [];
+  const found: string[] = [];
   const skipped: string[] = [];
   const walk = async (rel: string): Promise<void> => {
     const entries = await readdir(join(root, rel), { withFileTypes: true });
@@ -36,15 +43,17 @@ export async function readSource(cwd: string, dir: string): Promise<LocalSource>
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (rules.ignores(e.isDirectory() ? `${path}/` : path) || reservedPath(path)) continue;
       if (e.isDirectory()) await walk(path);
-      else if (e.isFile()) {
-        const full = join(root, path);
-        const [content, st] = await Promise.all([readFile(full), stat(full)]);
-        files.push({ path, sha256: sha256(content), mode: st.mode & 0o111 ? 0o755 : 0o644 });
-      } else skipped.push(path);
+      else if (e.isFile()) found.push(path);
+      else skipped.push(path);
     }
   };
   await walk('');
-  return { dir: root, files, skipped, read: (path) => readFile(join(root, path)) };
+  const files = await mapLimit(found, HASH_CONCURRENCY, async (path): Promise<SourceFile> => {
+    const full = join(root, path);
+    const [hash, st] = await Promise.all([hashFile(full), stat(full)]);
+    return { path, sha256: hash, mode: st.mode & 0o111 ? 0o755 : 0o644 };
+  });
+  return { dir: root, files, skipped, read: (path) => readFile(join(root, path)), localPath: (path) => join(root, path) };
 }
 
 /** Absent is fine; unreadable is not: syncing what the user meant to keep local could leak secrets. */
