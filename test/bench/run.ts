@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../helpers/paths.js';
 import { dnsBench } from './dns-bench.js';
+import { repoLargeBench } from './repo-large-bench.js';
 import { repoUpBench } from './repo-up-bench.js';
 import { pushInfraBench } from './push-infra-bench.js';
 import { scaleBench, startToRouteBench } from './route-server-bench.js';
@@ -64,5 +65,6 @@ if (!only || only === 'scale') await scaleBench();
 if (!only || only === 'push') await pushInfraBench();
 if (!only || only === 'dns') await dnsBench();
 if (!only || only === 'repo') await repoUpBench();
+if (!only || only === 'repo-large') await repoLargeBench();
 // Keep-alive sockets of the HTTP helpers must not hold the process open.
 process.exit(0);
