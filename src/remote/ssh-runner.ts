@@ -84,7 +84,13 @@ export class SshRunner implements Runner {
         const on = (which: 'stdout' | 'stderr', into: Buffer[]) => (d: Buffer) => (onOutput ? onOutput(decoders[which].write(d), which) : into.push(d));
         stream.on('data', on('stdout', stdout));
         stream.stderr.on('data', on('stderr', stderr));
-        stream.once('close', (code: number | null) => resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
+        stream.once('close', (code: number | null) => {
+          for (const which of ['stdout', 'stderr'] as const) {
+            const rest = decoders[which].end();
+            if (onOutput && rest) onOutput(rest, which);
+          }
+          resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+        });
         // stdin of any size: the channel writes it as the server's window allows.
         stream.end(cmd.stdin);
       });

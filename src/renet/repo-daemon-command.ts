@@ -1,5 +1,5 @@
-import { isNetworkId } from '../infra/network.js';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isNetworkId } from '../infra/network.js';
 import { restartContainers, runningAtCrash } from './repo/restore.js';
 import { daemonPaths, daemonRunning, startDaemon, stopDaemon, type DaemonTarget } from './repo/daemon.js';
 
@@ -35,7 +35,8 @@ async function restoreHook(args: string[]): Promise<unknown> {
   };
   const file = flag('--file');
   if (args[0] === 'capture') {
-    const ids = runningAtCrash(flag('--data-root'));
+    // A list not restored yet (the daemon crashed again first) is kept.
+    const ids = [...new Set([...(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as string[]) : []), ...runningAtCrash(flag('--data-root'))])];
     writeFileSync(file, JSON.stringify(ids));
     return { captured: ids };
   }

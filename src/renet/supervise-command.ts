@@ -26,16 +26,19 @@ export async function superviseCommand(args: string[], log: (line: string) => vo
   let child: ChildProcess | undefined;
   let stopping = false;
   let delay = 1000;
+  // Listed at a crash and not yet started again: a daemon that crashes again before that keeps them listed.
+  let pending: string[] = [];
   const start = (restore: string[] = []) => {
     const began = Date.now();
     child = spawn(cmd, cmdArgs, { stdio: 'inherit' });
     log(`supervise: started ${cmd} ${cmdArgs.join(' ')} (pid ${child.pid})`);
-    if (restore.length && docker.socket) void restoreContainers(docker.socket, restore, log);
+    pending = restore;
+    if (restore.length && docker.socket) void restoreContainers(docker.socket, restore, log).then(() => (pending = pending === restore ? [] : pending));
     child.once('exit', (code, signal) => {
       if (stopping) return;
       delay = Date.now() - began > 30_000 ? 1000 : Math.min(delay * 2, 10_000);
       // Read before the daemon runs again: it rewrites this state as soon as it starts.
-      const running = docker.dataRoot ? runningAtCrash(docker.dataRoot) : [];
+      const running = docker.dataRoot ? [...new Set([...pending, ...runningAtCrash(docker.dataRoot)])] : [];
       log(`supervise: exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s${running.length ? `, then ${running.length} container(s) that were running` : ''}`);
       setTimeout(() => start(running), delay);
     });

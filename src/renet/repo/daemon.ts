@@ -89,7 +89,7 @@ export async function stopDaemon(t: DaemonTarget, removeUnit = false): Promise<'
 /** Removes what the daemon kept outside the repo's volume (config, log, exec-root). */
 export function removeDaemonFiles(t: DaemonTarget): void {
   const p = daemonPaths(t);
-  for (const path of [p.config, p.log, p.execRoot]) rmSync(path, { recursive: true, force: true });
+  for (const path of [p.config, p.log, p.execRoot, p.restoreList]) rmSync(path, { recursive: true, force: true });
 }
 
 /** dockerd can leave its netns mount, and its data-root bound on itself, behind after exiting (testbed-notes pitfall 11). */
