@@ -1,10 +1,10 @@
+import { statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import ignore from 'ignore';
 import { UserError } from '../errors.js';
 import { reservedPath, type SourceFile } from '../repo/sync-plan.js';
-import { hashFile } from '../util/file-hash.js';
-import { mapLimit } from '../util/map-limit.js';
+import { hashFile, hashFileSync } from '../util/file-hash.js';
 
 /** rdc's ignore file at the root of the source: gitignore syntax. */
 export const IGNORE_FILE = '.rediaccignore';
@@ -22,8 +22,8 @@ export interface LocalSource {
   localPath(path: string): string;
 }
 
-/** Files hashed at once: enough to overlap disk reads, few enough to keep memory flat. */
-const HASH_CONCURRENCY = 8;
+/** Up to this size a file is hashed synchronously, in one read. */
+const SMALL_FILE = 1 << 20;
 
 /**
  * The local source directory as a manifest: every regular file not ignored, hashed by streaming
@@ -48,11 +48,16 @@ export async function readSource(cwd: string, dir: string): Promise<LocalSource>
     }
   };
   await walk('');
-  const files = await mapLimit(found, HASH_CONCURRENCY, async (path): Promise<SourceFile> => {
+  const files: SourceFile[] = [];
+  for (const [i, path] of found.entries()) {
+    // Small files are read in one synchronous call (a stream, or even a promise, per file costs
+    // more than hashing thousands of them); a turn of the event loop now and then keeps a spinner
+    // and Ctrl-C alive. Big ones stream, at constant memory.
+    if (i % 512 === 511) await new Promise((r) => setImmediate(r));
     const full = join(root, path);
-    const [hash, st] = await Promise.all([hashFile(full), stat(full)]);
-    return { path, sha256: hash, mode: st.mode & 0o111 ? 0o755 : 0o644 };
-  });
+    const st = statSync(full);
+    files.push({ path, sha256: st.size <= SMALL_FILE ? hashFileSync(full) : await hashFile(full), mode: st.mode & 0o111 ? 0o755 : 0o644 });
+  }
   return { dir: root, files, skipped, read: (path) => readFile(join(root, path)), localPath: (path) => join(root, path) };
 }
 

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 
+const CHUNK = 1 << 20;
+
 /**
  * The sha256 of a file's bytes, read in chunks: memory stays constant whatever the size (a file
  * read whole cannot exceed 2 GiB in Node, and a 1.9 GB one would take 1.9 GB of memory).
@@ -12,7 +14,6 @@ export async function hashFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-const CHUNK = 1 << 20;
 let shared: Buffer | undefined;
 
 /** The same, synchronously (renet's sync planning is synchronous): one reused 1 MiB buffer. */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIN } from '../helpers/paths.js';
@@ -18,12 +18,18 @@ const FILES = Number(process.env.BENCH_REPO_FILES ?? 20_000);
  * stays flat because the file is hashed and uploaded by streaming.
  */
 export async function repoLargeBench(): Promise<void> {
-  const bed = await startRepoBed('bench-large');
+  // A short label: containerd's debug socket path under the bed's temp dir must stay within 104 bytes.
+  const bed = await startRepoBed('blg');
   try {
     const env = { ...process.env, RDC_CONFIG: join(bed.dir, 'config.yaml'), HOME: '/nonexistent-home', NO_COLOR: '1' };
     const up = async (args: string[]) => {
       const t0 = performance.now();
-      const r = await run('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, BIN, '--json', 'repo', 'up', ...args], { env, maxBuffer: 64 << 20 });
+      const r = await run('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, BIN, '--json', 'repo', 'up', ...args], { env, maxBuffer: 64 << 20 }).catch((err: Error) => {
+        // The server's side of a failure, before the bed (and its logs) go away.
+        const logs = join(bed.server.rootPrefix, 'var/log/rediacc');
+        const tails = readdirSync(logs).map((f) => `== ${f}\n${readFileSync(join(logs, f), 'utf8').slice(-3000)}`).join('\n');
+        throw new Error(`${err.message}\n${tails}`);
+      });
       const ms = performance.now() - t0;
       const rssMb = Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
       return { ms, rssMb, timings: (JSON.parse(r.stdout) as { timings: Record<string, number> }).timings };
