@@ -58,7 +58,16 @@ export async function readSource(cwd: string, dir: string): Promise<LocalSource>
     const st = statSync(full);
     files.push({ path, sha256: st.size <= SMALL_FILE ? hashFileSync(full) : await hashFile(full), mode: st.mode & 0o111 ? 0o755 : 0o644 });
   }
-  return { dir: root, files, skipped, read: (path) => readFile(join(root, path)), localPath: (path) => join(root, path) };
+  return { dir: root, files, skipped, read: (path) => readSmall(join(root, path)), localPath: (path) => join(root, path) };
+}
+
+/** What the local check reads whole is text a person wrote: anything this big is a mistake, said plainly. */
+const MAX_READ = 16 << 20;
+
+async function readSmall(path: string): Promise<Buffer> {
+  const { size } = await stat(path);
+  if (size > MAX_READ) throw new UserError(`${path} is ${size} bytes: too big for a Rediaccfile or compose file (at most ${MAX_READ}); nothing was sent to the server.`, { hint: 'Rename the file, or list it in .rediaccignore if it is not meant to be synced.' });
+  return readFile(path);
 }
 
 /** Absent is fine; unreadable is not: syncing what the user meant to keep local could leak secrets. */

@@ -5,6 +5,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { UserError } from '../../../src/errors.js';
 import { readSource } from '../../../src/services/repo-source.js';
 import { hashFile, hashFileSync } from '../../../src/util/file-hash.js';
 
@@ -36,4 +37,14 @@ test('a sparse file over 2 GiB (more than Node can read whole) hashes like sha25
   const source = await readSource(dir, 'src');
   assert.deepEqual(source.files, [{ path: 'big.bin', sha256: want, mode: 0o644 }]);
   assert.equal(source.localPath('big.bin'), big);
+});
+
+test('the local check reads Rediaccfiles and compose files whole only when they are of a plausible size', async () => {
+  const src = join(dir, 'src-big-compose');
+  execFileSync('mkdir', ['-p', src]);
+  writeFileSync(join(src, 'Rediaccfile'), 'up() { :; }\n');
+  execFileSync('truncate', ['-s', '17M', join(src, 'compose.yaml')]);
+  const source = await readSource(dir, 'src-big-compose');
+  assert.equal((await source.read('Rediaccfile')).toString(), 'up() { :; }\n');
+  await assert.rejects(source.read('compose.yaml'), (e: unknown) => e instanceof UserError && /compose\.yaml is 17825792 bytes: too big for a Rediaccfile or compose file/.test(e.message));
 });
