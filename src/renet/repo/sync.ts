@@ -1,8 +1,8 @@
 import { chmodSync, copyFileSync, linkSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { observeFiles } from '../infra/live-files.js';
 import { hashFileSync } from '../../util/file-hash.js';
 import { planSync, safeRelativePath, type SourceFile, type SyncPlan } from '../../repo/sync-plan.js';
+import { observeRepoFiles } from './observe-cache.js';
 import type { RepoPaths } from './request.js';
 
 /** Where rdc's uploads wait, by sha256, on the volume itself: moving them into place is a rename. */
@@ -12,17 +12,19 @@ export function incomingDir(p: RepoPaths): string {
 
 const syncedList = (p: RepoPaths) => join(p.state, 'synced.json');
 const rollbackDir = (p: RepoPaths) => join(p.state, 'rollback');
+/** renet's record of the hashes it read (observe-cache.ts): state, never synced or part of a plan. */
+const hashCache = (p: RepoPaths) => join(p.state, 'hashes.json');
 
 /**
- * The sync plan for a manifest against what the mounted repo holds now. Changes nothing but the
- * staging dir: a staged upload whose bytes do not match its name (cut short, changed while it was
+ * The sync plan for a manifest against what the mounted repo holds now. Changes nothing but
+ * renet's own state (the hash cache, the staging dir): a staged upload whose bytes do not match its name (cut short, changed while it was
  * sent) is dropped, so it is asked for again instead of being put in place.
  */
 export function observeAndPlan(p: RepoPaths, manifest: SourceFile[]): SyncPlan {
   const bad = manifest.filter((f) => !safeRelativePath(f.path) || !/^[0-9a-f]{64}$/.test(f.sha256));
   if (bad.length) throw new Error(`manifest: refusing unsafe paths: ${bad.slice(0, 3).map((f) => JSON.stringify(f.path)).join(', ')}`);
   const previous = existsSync(syncedList(p)) ? (JSON.parse(readFileSync(syncedList(p), 'utf8')) as string[]) : [];
-  const observed = observeFiles(p.mount, [...new Set([...manifest.map((f) => f.path), ...previous])]);
+  const observed = observeRepoFiles(p.mount, hashCache(p), [...new Set([...manifest.map((f) => f.path), ...previous])]);
   const staged = new Set(existsSync(incomingDir(p)) ? readdirSync(incomingDir(p)) : []);
   const plan = planSync(manifest, observed, previous, staged);
   const corrupt = [...new Set(plan.place.map((f) => f.sha256))].filter((sha) => hashFileSync(join(incomingDir(p), sha)) !== sha);
