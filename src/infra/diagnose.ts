@@ -5,6 +5,17 @@ export interface MachineStatus {
   certResolver: string | null;
   baseDomain: string | null;
   backends: { service: string; backend: string; accepts: boolean }[];
+  /** Each repo daemon's containers as the daemon itself sees them (absent from an older renet). */
+  repos?: RepoServiceState[];
+}
+
+/** A repo daemon's containers: how many exist (compose created them: what the repo declares), run, and which do not. */
+export interface RepoServiceState {
+  networkId: number;
+  ok: boolean;
+  running: number;
+  declared: number;
+  stopped: { service: string; status: string }[];
 }
 
 export interface RouterHealth {
@@ -21,7 +32,7 @@ export interface RouterHealth {
  * Names the likely cause of what users hit (seed 002, "Problèmes courants"), from a status report.
  * Pure: each finding says what is wrong and what to do.
  */
-export function diagnose(s: MachineStatus, machine: string): string[] {
+export function diagnose(s: MachineStatus, machine: string, repoNames: Record<number, string> = {}): string[] {
   const found: string[] = [];
   if (!s.traefik.running) found.push(`Traefik is not running: nothing is served. Run rdc context push-infra ${machine} (it starts the proxy), or look at its container's logs.`);
   if (s.router.httpStatus === 0) found.push(`The route server does not answer: Traefik keeps its last routes but learns no new ones. Run rdc context push-infra ${machine}.`);
@@ -30,9 +41,25 @@ export function diagnose(s: MachineStatus, machine: string): string[] {
   for (const d of h?.daemons ?? []) if (!d.ok) found.push(`The Docker daemon of repo ${d.networkId} is down (${d.error ?? 'no answer'}); its last routes are kept for a while. Start the repo again.`);
   for (const c of h?.conflicts ?? []) found.push(`${c.kind === 'host' ? `Host ${c.value}` : `Entrypoint ${c.value}`} is claimed by repo ${c.owner} and repo ${c.loser}; ${c.container}'s router ${c.router} is not routed. Use another name in one of them.`);
   for (const e of h?.errors ?? []) found.push(`Container ${e.container} (repo ${e.networkId}) has bad labels and is not routed: ${e.errors.join('; ')}`);
+  for (const r of s.repos ?? []) {
+    const finding = r.ok ? stoppedServices(repoNames[r.networkId], r.networkId, r.stopped, r.declared) : undefined;
+    if (finding) found.push(finding);
+  }
   for (const b of s.backends) {
     if (!b.accepts) found.push(`Service ${b.service} → ${b.backend} refuses connections: requests get 502 Bad Gateway. Make the app listen on its {SERVICE}_IP and the port its labels declare.`);
   }
   if (!s.certResolver) found.push('No certificate resolver: routes are plain HTTP. Set --cert-email and --cf-dns-token with rdc context set-infra, then push-infra.');
   return found;
+}
+
+/**
+ * A repo runs fewer containers than it declares: which services, in Docker's words, and the fix.
+ * Shared by `rdc machine status` and `rdc repo status` (pure).
+ */
+export function stoppedServices(repo: string | undefined, networkId: number, stopped: { service: string; status: string }[], declared: number): string | undefined {
+  if (!stopped.length) return undefined;
+  const name = repo ?? 'NAME';
+  const list = stopped.map((c) => `${c.service} (${c.status})`).join(', ');
+  return `Repo ${repo ?? `of network ${networkId}`} runs ${declared - stopped.length} of its ${declared} containers; not running: ${list}. `
+    + `Start them again with rdc repo up ${name}; rdc repo logs ${name} SERVICE shows why they stopped.`;
 }

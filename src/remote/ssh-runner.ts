@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { Client, type ConnectConfig } from 'ssh2';
 import { toShell, type RemoteCommand } from './command.js';
 import { hostKeyFromBlob, matchesPinned } from './host-key.js';
-import type { ExecResult, OutputListener, Runner } from './runner.js';
+import type { ExecResult, OutputListener, Runner, UploadFile } from './runner.js';
+import { writeAll } from './sftp-write.js';
 import { RemoteCommandError, SshError, sshFailure, tail } from './ssh-errors.js';
 import type { SshTarget } from './ssh-target.js';
 
@@ -73,12 +75,23 @@ export class SshRunner implements Runner {
     return new Promise((resolve, reject) => {
       this.client.exec(toShell(cmd), (err, stream) => {
         if (err) return reject(sshFailure(err, where(this.target), this.target.machine));
-        let stdout = '';
-        let stderr = '';
+        // Bytes are kept until the channel closes and decoded once: a chunk boundary may split a
+        // UTF-8 character, and a reply of any size arrives whole.
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
         // A listener gets the output as it arrives (logs); otherwise it is collected for the caller.
-        stream.on('data', (d: Buffer) => (onOutput ? onOutput(d.toString(), 'stdout') : (stdout += d.toString())));
-        stream.stderr.on('data', (d: Buffer) => (onOutput ? onOutput(d.toString(), 'stderr') : (stderr += d.toString())));
-        stream.once('close', (code: number | null) => resolve({ code, stdout, stderr }));
+        const on = (which: 'stdout' | 'stderr', into: Buffer[]) => (d: Buffer) => (onOutput ? onOutput(decoders[which].write(d), which) : into.push(d));
+        stream.on('data', on('stdout', stdout));
+        stream.stderr.on('data', on('stderr', stderr));
+        stream.once('close', (code: number | null) => {
+          for (const which of ['stdout', 'stderr'] as const) {
+            const rest = decoders[which].end();
+            if (onOutput && rest) onOutput(rest, which);
+          }
+          resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+        });
+        // stdin of any size: the channel writes it as the server's window allows.
         stream.end(cmd.stdin);
       });
     });
@@ -90,28 +103,12 @@ export class SshRunner implements Runner {
     return result;
   }
 
-  upload(files: { path: string; content: string | Buffer; mode: number }[]): Promise<void> {
+  upload(files: UploadFile[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.client.sftp(async (err, sftp) => {
         if (err) return reject(sshFailure(err, where(this.target), this.target.machine));
-        const call = <T>(fn: (cb: (e: Error | null | undefined, v?: T) => void) => void) =>
-          new Promise<T | undefined>((res, rej) => fn((e, v) => (e ? rej(e) : res(v))));
         try {
-          const made = new Set<string>();
-          for (const file of files) {
-            const dir = posix.dirname(file.path);
-            if (!made.has(dir)) {
-              // mkdir -p, one level at a time; "already exists" is fine.
-              let partial = '';
-              for (const part of dir.split('/').filter(Boolean)) {
-                partial += `/${part}`;
-                await call((cb) => sftp.mkdir(partial, (e) => cb(e && (e as { code?: number }).code !== 4 ? e : null))).catch(() => undefined);
-              }
-              made.add(dir);
-            }
-            await call((cb) => sftp.writeFile(file.path, file.content, { mode: file.mode }, (e) => cb(e)));
-            await call((cb) => sftp.chmod(file.path, file.mode, (e) => cb(e)));
-          }
+          await writeAll(sftp, files);
           sftp.end();
           resolve();
         } catch (e) {

@@ -10,12 +10,17 @@ import { hostDockerEnv } from './infra/host-exec.js';
 
 /** GET on loopback (a port) or a unix socket; status 0 when nothing answers in time. */
 export function localGet(target: { port: number } | { socketPath: string }, path: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+  return localRequest(target, 'GET', path, timeoutMs);
+}
+
+/** Any method, no body sent (the Docker API's POST /containers/{id}/start needs none). */
+export function localRequest(target: { port: number } | { socketPath: string }, method: string, path: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     const where = 'port' in target ? { host: '127.0.0.1', port: target.port } : { socketPath: target.socketPath };
-    const req = request({ ...where, path, timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    const req = request({ ...where, method, path, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', () => resolve({ status: 0, body: '' }));
     req.on('timeout', () => req.destroy());

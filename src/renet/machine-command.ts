@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
+import { repoServiceStates } from './repo/service-states.js';
 import { supervisorPid, usesSystemd } from './infra/router-service.js';
 
 interface MachineRequest {
@@ -27,7 +28,7 @@ export async function machineCommand(args: string[], stdin: string): Promise<unk
 }
 
 async function status(req: MachineRequest) {
-  const [proxy, health, routes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek')]);
+  const [proxy, health, routes, repos] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek'), repoServiceStates(req.rootPrefix)]);
   let settings: Obj = {};
   try {
     settings = JSON.parse(readFileSync(onServer(req.rootPrefix, SERVER_PATHS.routerConfig), 'utf8')) as Obj;
@@ -44,6 +45,7 @@ async function status(req: MachineRequest) {
     certResolver: settings.certResolver ?? null,
     baseDomain: settings.baseDomain ?? null,
     backends: routes.status === 200 ? await probeBackends(routes.body as Obj) : [],
+    repos,
   };
 }
 

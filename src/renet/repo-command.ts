@@ -71,7 +71,7 @@ async function status(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefin
   const running = await daemonRunning(daemonTarget(req, p));
   return {
     ok: true, exists: Boolean(meta), volume: meta?.kind, mounted: meta ? isMounted(p, meta) : false, daemon: running ? 'running' : 'not running',
-    containers: running ? await repoContainers(p.socket) : [], routes: await repoRows(req.routerPort, req.networkId),
+    containers: running ? ((await repoContainers(p.socket)) ?? []) : [], routes: await repoRows(req.routerPort, req.networkId),
   };
 }
 

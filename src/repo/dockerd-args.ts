@@ -18,10 +18,17 @@ export function dockerdArgs(f: DaemonFiles): string[] {
     '--config-file', f.config, '--bridge=none', '--iptables=false', '--ip6tables=false', '--ip-masq=false', '--userland-proxy=false', '--log-level=warn'];
 }
 
-/** A systemd unit running the repo daemon, for servers where systemd is PID 1 (pure). */
-export function repoDaemonUnit(networkId: number, repoName: string, args: string[]): string {
+/**
+ * A systemd unit running the repo daemon, for servers where systemd is PID 1 (pure). `hooks` are
+ * renet's command lines that bring back, after a crash, the containers that were running
+ * (`renet repo-daemon capture` after every stop, `restore` after every start).
+ */
+export function repoDaemonUnit(networkId: number, repoName: string, args: string[], hooks?: { capture: string[]; restore: string[] }): string {
   // systemd splits ExecStart like a shell with C-style quotes, and reads % and $: quote every argument.
-  const exec = args.map(quoteExecArg).join(' ');
+  const quote = (list: string[]) => list.map(quoteExecArg).join(' ');
+  const exec = quote(args);
+  // `-`: a hook that fails never fails the daemon itself.
+  const hookLines = hooks ? `ExecStopPost=-/usr/bin/env ${quote(hooks.capture)}\nExecStartPost=-/usr/bin/env ${quote(hooks.restore)}\n` : '';
   return `# Written by renet (rdc repo up); removed by rdc repo delete.
 [Unit]
 Description=rdc repo ${repoName}: its own Docker daemon (network ${networkId})
@@ -31,7 +38,7 @@ Wants=network-online.target
 [Service]
 Type=simple
 ExecStart=/usr/bin/env ${exec}
-Restart=always
+${hookLines}Restart=always
 RestartSec=1
 KillMode=process
 TimeoutStopSec=60

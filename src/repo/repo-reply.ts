@@ -18,6 +18,9 @@ export interface ContainerReport {
   service: string;
   ip: string;
   state: string;
+  /** Docker's words, e.g. `Exited (137) 5 seconds ago`. */
+  status?: string;
+  name?: string;
   image: string;
 }
 

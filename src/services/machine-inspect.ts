@@ -32,7 +32,10 @@ export async function routesOver(runner: Runner, name: string, machine: Machine)
 
 export async function machineStatus(deps: Deps, name: string) {
   const status = (await askMachine(deps, name, 'status')) as MachineStatus;
-  return { machine: name, ...status, findings: diagnose(status, name) };
+  // Findings name repos as the user knows them, not by network ID.
+  const { context } = await loadMachine(deps, name);
+  const repoNames = Object.fromEntries(Object.entries(context.repositories).filter(([, r]) => r.machine === name).map(([n, r]) => [r.networkId, n]));
+  return { machine: name, ...status, findings: diagnose(status, name, repoNames) };
 }
 
 export async function machineRoutes(deps: Deps, name: string) {

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { stoppedServices } from '../infra/diagnose.js';
 import { resolve } from 'node:path';
 import { MAX_LENGTH, show } from '../config/validators.js';
 import { selectContext } from '../config/select.js';
@@ -64,6 +65,7 @@ function statusOf(t: RepoTarget, reply: RepoReply) {
     repo: t.name, machine: t.machineName, networkId: t.repo.networkId, guid: t.repo.guid, exists: reply.exists, volume: reply.volume ?? null,
     mounted: Boolean(reply.mounted), daemon: reply.daemon ?? 'not running', socket: repoSocket(t.machine.rootPrefix, t.repo.networkId),
     containers: reply.containers ?? [], urls: urlsOf(t, reply),
+    findings: [stoppedServices(t.name, t.repo.networkId, (reply.containers ?? []).filter((c) => c.state !== 'running').map((c) => ({ service: c.service || c.name || c.id, status: c.status ?? c.state })), reply.containers?.length ?? 0)].filter((f): f is string => Boolean(f)),
   };
 }
 

@@ -60,7 +60,7 @@ export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
       const wanted = new Set(reply.needUpload);
       const files = manifest.filter((f) => wanted.delete(f.sha256));
       const incoming = reply.incoming as string;
-      await time('upload', async () => runner.upload(await Promise.all(files.map(async (f) => ({ path: `${incoming}/${f.sha256}`, content: await source.read(f.path), mode: 0o600 })))));
+      await time('upload', () => runner.upload(files.map((f) => ({ path: `${incoming}/${f.sha256}`, localPath: source.localPath(f.path), mode: 0o600 }))));
       reply = await time('server', () => askRepo(runner, t, 'up', { ...request, manifest }, true));
       serverTimings(reply);
       if (reply.refused === 'compose' && t.isNew) {

@@ -16,6 +16,10 @@ export function repoStatusCommand(env: CommandEnv): Command {
       if (s.containers.length) deps.out.table(['SERVICE', 'IP', 'STATE', 'IMAGE', 'ID'], s.containers.map((c) => [c.service || '-', c.ip || '-', c.state, c.image, c.id]));
       deps.out.heading('URLs:');
       printUrls(deps.out, s.urls);
+      if (s.findings.length) {
+        deps.out.heading('Findings:');
+        for (const f of s.findings) deps.out.result(`  - ${f}`);
+      }
     }));
 }
 

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { RdcError } from '../../errors.js';
 import { command, shellQuote, type RemoteCommand } from '../command.js';
 
 /** Printed instead of a status report when the installed renet is missing or not the expected build. */
@@ -49,8 +50,18 @@ export function installRenet(rootPrefix: string, uploaded: string): RemoteComman
   return command('install renet', ['sh', '-c', script]);
 }
 
-/** renet's JSON answer (its last stdout line), or undefined when the installed renet is missing or another build. */
+/**
+ * renet's JSON answer (its last stdout line), or undefined when the installed renet is missing or
+ * another build. A reply that is not whole JSON (cut on the way) is an error saying so, never a
+ * JSON parser's message.
+ */
 export function parseRenetReply<T>(stdout: string): T | undefined {
-  const line = stdout.trim().split('\n').pop() ?? '';
-  return line === RENET_MISMATCH ? undefined : (JSON.parse(line) as T);
+  const line = stdout.trimEnd().split('\n').pop() ?? '';
+  if (line === RENET_MISMATCH) return undefined;
+  try {
+    return JSON.parse(line) as T;
+  } catch (err) {
+    throw new RdcError(`renet's reply could not be read (${Buffer.byteLength(stdout)} bytes of output${line ? '' : ', none of it a reply'}: ${(err as Error).message}); the connection may have been cut.`,
+      { hint: 'Run the command again; if it keeps failing, push-infra installs the current renet.' });
+  }
 }

@@ -2,7 +2,7 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, re
 import { dirname, join } from 'node:path';
 import { onServer } from '../../infra/server-layout.js';
 import type { ObservedFile } from '../../plan/file-plan.js';
-import { sha256 } from '../../render/rendered-file.js';
+import { hashFileSync } from '../../util/file-hash.js';
 
 export interface WantedFile {
   path: string;
@@ -22,7 +22,7 @@ export function observeFiles(root: string, paths: string[]): Map<string, Observe
   for (const path of paths) {
     const live = onServer(root, path);
     const st = statSync(live, { throwIfNoEntry: false });
-    if (st?.isFile()) observed.set(path, { sha256: sha256(readFileSync(live)), mode: st.mode });
+    if (st?.isFile()) observed.set(path, { sha256: hashFileSync(live), mode: st.mode });
   }
   return observed;
 }

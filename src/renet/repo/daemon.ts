@@ -22,6 +22,8 @@ export function daemonPaths(t: DaemonTarget) {
     execRoot: join(run, `exec-${t.networkId}`),
     pidfile: join(run, `docker-${t.networkId}.pid`),
     supervisor: join(run, `docker-${t.networkId}.supervisor.pid`),
+    /** Under systemd: the containers that ran when the daemon stopped, until it is back (restore.ts). */
+    restoreList: join(run, `docker-${t.networkId}.restore.json`),
     config: onServer(t.rootPrefix, `etc/rediacc/docker-${t.networkId}.json`),
     log: onServer(t.rootPrefix, `var/log/rediacc/docker-${t.networkId}.log`),
     unit: `rediacc-repo-${t.networkId}`,
@@ -45,19 +47,23 @@ export async function startDaemon(t: DaemonTarget): Promise<'running' | 'started
   if (!existsSync(p.config)) writeFileSync(p.config, '{}\n');
   const args = dockerdArgs(p);
   if (usesSystemd(t.rootPrefix)) {
-    writeFileSync(`/etc/systemd/system/${p.unit}.service`, repoDaemonUnit(t.networkId, t.name ?? String(t.networkId), args));
+    const renet = [process.execPath, process.argv[1] as string, 'repo-daemon'];
+    const hooks = { capture: [...renet, 'capture', '--data-root', t.dataRoot, '--file', p.restoreList], restore: [...renet, 'restore', '--socket', p.socket, '--file', p.restoreList] };
+    writeFileSync(`/etc/systemd/system/${p.unit}.service`, repoDaemonUnit(t.networkId, t.name ?? String(t.networkId), args, hooks));
     await hostExec('systemctl', ['daemon-reload']);
     const r = await hostExec('systemctl', ['enable', '--now', p.unit]);
     if (r.code !== 0) throw new Error(`systemctl enable --now ${p.unit} failed: ${r.stderr.trim()}`);
   } else {
     const out = openSync(p.log, 'a');
-    spawn(process.execPath, [process.argv[1] as string, 'supervise', '--pidfile', p.supervisor, '--', ...args], { detached: true, stdio: ['ignore', out, out] }).unref();
+    const restore = ['--docker-data-root', t.dataRoot, '--docker-socket', p.socket];
+    spawn(process.execPath, [process.argv[1] as string, 'supervise', '--pidfile', p.supervisor, ...restore, '--', ...args], { detached: true, stdio: ['ignore', out, out] }).unref();
   }
-  for (let i = 0; i < 300; i++) {
+  // dockerd starts in well under a second on an idle server, but a loaded one can take many.
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     if (await daemonRunning(t)) return 'started';
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`the daemon of repo ${t.networkId} did not answer within 15 s; see ${p.log}`);
+  throw new Error(`the daemon of repo ${t.networkId} did not answer within 60 s; see ${p.log}`);
 }
 
 export async function stopDaemon(t: DaemonTarget, removeUnit = false): Promise<'stopped' | 'not running'> {
@@ -83,7 +89,7 @@ export async function stopDaemon(t: DaemonTarget, removeUnit = false): Promise<'
 /** Removes what the daemon kept outside the repo's volume (config, log, exec-root). */
 export function removeDaemonFiles(t: DaemonTarget): void {
   const p = daemonPaths(t);
-  for (const path of [p.config, p.log, p.execRoot]) rmSync(path, { recursive: true, force: true });
+  for (const path of [p.config, p.log, p.execRoot, p.restoreList]) rmSync(path, { recursive: true, force: true });
 }
 
 /** dockerd can leave its netns mount, and its data-root bound on itself, behind after exiting (testbed-notes pitfall 11). */

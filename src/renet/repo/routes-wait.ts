@@ -12,12 +12,13 @@ interface Health {
 /** Traefik applies a fetched config after its providersThrottleDuration (100ms in rdc's static config). */
 const PROXY_APPLY_MS = 250;
 
-/** Every container of a repo daemon, running or not (Docker Engine API over its socket). */
-export async function repoContainers(socket: string): Promise<ContainerReport[]> {
+/** Every container of a repo daemon, running or not (Docker Engine API over its socket); undefined when the daemon does not answer. */
+export async function repoContainers(socket: string): Promise<ContainerReport[] | undefined> {
   const r = await localGet({ socketPath: socket }, '/containers/json?all=1', 3000);
-  if (r.status !== 200) return [];
-  return (JSON.parse(r.body) as { Id: string; State: string; Image: string; Labels?: Record<string, string> }[]).map((c) => ({
-    id: c.Id.slice(0, 12), service: c.Labels?.['rediacc.service_name'] ?? '', ip: c.Labels?.['rediacc.service_ip'] ?? '', state: c.State, image: c.Image,
+  if (r.status !== 200) return undefined;
+  return (JSON.parse(r.body) as { Id: string; Names?: string[]; State: string; Status?: string; Image: string; Labels?: Record<string, string> }[]).map((c) => ({
+    id: c.Id.slice(0, 12), service: c.Labels?.['rediacc.service_name'] ?? c.Labels?.['com.docker.compose.service'] ?? '', ip: c.Labels?.['rediacc.service_ip'] ?? '',
+    state: c.State, status: c.Status, name: c.Names?.[0]?.replace(/^\//, ''), image: c.Image,
   }));
 }
 
@@ -28,7 +29,7 @@ export async function repoContainers(socket: string): Promise<ContainerReport[]>
  */
 export async function waitForRoutes(routerPort: number, networkId: number, socket: string, timeoutMs: number): Promise<{ settled: boolean; rows: RouteRow[]; claims?: RouteClaims }> {
   const deadline = Date.now() + timeoutMs;
-  const want = (await repoContainers(socket)).filter((c) => c.state === 'running').length;
+  const want = ((await repoContainers(socket)) ?? []).filter((c) => c.state === 'running').length;
   let settled = false;
   let applyWait = PROXY_APPLY_MS;
   let last: ClaimSources['health'] | undefined;

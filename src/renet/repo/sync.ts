@@ -1,7 +1,8 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, linkSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { observeFiles } from '../infra/live-files.js';
+import { hashFileSync } from '../../util/file-hash.js';
 import { planSync, safeRelativePath, type SourceFile, type SyncPlan } from '../../repo/sync-plan.js';
+import { observeRepoFiles } from './observe-cache.js';
 import type { RepoPaths } from './request.js';
 
 /** Where rdc's uploads wait, by sha256, on the volume itself: moving them into place is a rename. */
@@ -11,14 +12,27 @@ export function incomingDir(p: RepoPaths): string {
 
 const syncedList = (p: RepoPaths) => join(p.state, 'synced.json');
 const rollbackDir = (p: RepoPaths) => join(p.state, 'rollback');
+/** renet's record of the hashes it read (observe-cache.ts): state, never synced or part of a plan. */
+const hashCache = (p: RepoPaths) => join(p.state, 'hashes.json');
 
-/** The sync plan for a manifest against what the mounted repo holds now. Changes nothing. */
+/**
+ * The sync plan for a manifest against what the mounted repo holds now. Changes nothing but
+ * renet's own state (the hash cache, the staging dir): a staged upload whose bytes do not match its name (cut short, changed while it was
+ * sent) is dropped, so it is asked for again instead of being put in place.
+ */
 export function observeAndPlan(p: RepoPaths, manifest: SourceFile[]): SyncPlan {
   const bad = manifest.filter((f) => !safeRelativePath(f.path) || !/^[0-9a-f]{64}$/.test(f.sha256));
   if (bad.length) throw new Error(`manifest: refusing unsafe paths: ${bad.slice(0, 3).map((f) => JSON.stringify(f.path)).join(', ')}`);
   const previous = existsSync(syncedList(p)) ? (JSON.parse(readFileSync(syncedList(p), 'utf8')) as string[]) : [];
-  const observed = observeFiles(p.mount, [...new Set([...manifest.map((f) => f.path), ...previous])]);
+  const observed = observeRepoFiles(p.mount, hashCache(p), [...new Set([...manifest.map((f) => f.path), ...previous])]);
   const staged = new Set(existsSync(incomingDir(p)) ? readdirSync(incomingDir(p)) : []);
+  const plan = planSync(manifest, observed, previous, staged);
+  const corrupt = [...new Set(plan.place.map((f) => f.sha256))].filter((sha) => hashFileSync(join(incomingDir(p), sha)) !== sha);
+  if (!corrupt.length) return plan;
+  for (const sha of corrupt) {
+    rmSync(join(incomingDir(p), sha), { force: true });
+    staged.delete(sha);
+  }
   return planSync(manifest, observed, previous, staged);
 }
 
@@ -63,12 +77,13 @@ export function applySync(p: RepoPaths, manifest: SourceFile[], plan: SyncPlan):
       for (const file of plan.place) rmSync(join(incomingDir(p), file.sha256), { force: true });
     },
   };
+  const linked = new Set<string>();
   try {
     for (const file of plan.place) {
       setAside(file.path);
       const full = join(p.mount, file.path);
       mkdirSync(dirname(full), { recursive: true });
-      copyFileSync(join(incomingDir(p), file.sha256), full);
+      placeStaged(join(incomingDir(p), file.sha256), full, linked);
       chmodSync(full, file.mode);
     }
     for (const file of plan.chmod) {
@@ -88,6 +103,25 @@ export function applySync(p: RepoPaths, manifest: SourceFile[], plan: SyncPlan):
     throw err;
   }
   return tx;
+}
+
+/**
+ * A hard link where it can (same volume: instant, and no second copy of a big file; the content was
+ * checked against its name just before), else a copy. The staged name stays until commit, so a
+ * rollback and a retry still find it.
+ */
+function placeStaged(staged: string, target: string, linked: Set<string>): void {
+  // One link per content: two paths sharing an inode would share their mode and every later write.
+  if (!linked.has(staged)) {
+    try {
+      linkSync(staged, target);
+      linked.add(staged);
+      return;
+    } catch {
+      // another filesystem, or links refused: copy
+    }
+  }
+  copyFileSync(staged, target);
 }
 
 function removeEmptyParents(root: string, dir: string): void {
