@@ -57,7 +57,8 @@ describe('route server with real dockerds and the real Traefik', () => {
     router = startProcess(process.execPath, [join(ROOT, 'dist/renet/renet.cjs'), 'route-server', '--config', join(root, 'router.json')],
       { ...process.env, RENET_ROUTER_GRACE_MS: '600000' });
     await waitFor('the route server\'s /health', async () => ((await routerApi('/health')).status === 200 ? true : undefined));
-    traefik = await startTraefik(join(root, 'traefik'), machine.infra);
+    // The directory the route server writes its file into (renderRouterConfig's dynamicFile).
+    traefik = await startTraefik(join(root, 'opt/rediacc/proxy/traefik'), machine.infra);
 
     await run(A, 'web', { ...rediacc(A, 'web', 0), 'rediacc.service_port': '8080' }, { BIND: serviceIp(A, 0), PORT: '8080', NAME: 'web-A' });
     await run(A, 'app', {
@@ -110,8 +111,8 @@ describe('route server with real dockerds and the real Traefik', () => {
 
   test('an unknown host gets Traefik\'s 404, and Traefik reports no router in error', async () => {
     assert.equal((await viaTraefik(`nobody.${domain}`)).status, 404);
-    const routers = await getJson<{ name: string; status: string; provider: string }[]>('127.0.0.1', traefik.infra.apiPort as number, '/api/http/routers');
-    const ours = routers.json.filter((r) => r.provider === 'http');
+    const routers = await getJson<{ name: string; status: string; provider: string }[]>(traefik.api.host, traefik.api.port, '/api/http/routers');
+    const ours = routers.json.filter((r) => r.provider === 'file' && /^(auto-|r[0-9]+-)/.test(r.name));
     assert.ok(ours.length >= 3, `expected our routers in Traefik, got ${JSON.stringify(routers.json)}`);
     assert.deepEqual(ours.filter((r) => r.status !== 'enabled'), []);
   });

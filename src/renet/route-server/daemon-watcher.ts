@@ -15,12 +15,20 @@ export interface DaemonStatus {
 
 /**
  * Follows one repo daemon through the Docker Engine API, read-only: list running containers,
- * then follow container events; any start/die/stop/destroy triggers a re-list. If the daemon goes
- * away it is marked down, keeps its last containers, and is retried every second.
+ * then follow container events; any start/die/stop/destroy triggers a re-list. A stream that ends
+ * is reopened at once (the daemon is only marked down if that fails). If the daemon goes away it
+ * is marked down, keeps its last containers, and is retried every second.
  */
 export class DaemonWatcher {
   readonly status: DaemonStatus;
+  /** Short calls (list): a hung daemon must not hold the route server. */
   readonly #docker: Docker;
+  /**
+   * The events stream: no socket timeout. docker-modem's `timeout` is an idle timeout on the
+   * socket, so on the shared client it cut the stream after 5 s of silence and a start in the
+   * moment before the reconnect was only seen at the next re-list.
+   */
+  readonly #stream: Docker;
   readonly #onChange: () => void;
   #events: NodeJS.ReadableStream | undefined;
   #retry: NodeJS.Timeout | undefined;
@@ -31,6 +39,7 @@ export class DaemonWatcher {
   constructor(networkId: number, socket: string, onChange: () => void) {
     this.status = { networkId, socket, ok: false, error: undefined, downSince: undefined, containers: [], settled: false };
     this.#docker = new Docker({ socketPath: socket, timeout: 5000 });
+    this.#stream = new Docker({ socketPath: socket });
     this.#onChange = onChange;
   }
 
@@ -89,15 +98,18 @@ export class DaemonWatcher {
   async #follow(): Promise<void> {
     if (this.#closed) return;
     try {
-      const stream = (await this.#docker.getEvents({ filters: { type: ['container'], event: ['start', 'die', 'stop', 'destroy', 'kill', 'pause', 'unpause'] } })) as NodeJS.ReadableStream;
+      const stream = (await this.#stream.getEvents({ filters: { type: ['container'], event: ['start', 'die', 'stop', 'destroy', 'kill', 'pause', 'unpause'] } })) as NodeJS.ReadableStream;
       this.#events = stream;
       stream.on('data', () => void this.refresh());
-      const lost = (err?: unknown) => {
+      // Reopened at once: #follow lists again after subscribing, so nothing started in between is
+      // missed, and only a daemon that refuses the new stream is marked down. A stream that keeps
+      // ending right away is retried once a second instead of in a tight loop.
+      const openedAt = Date.now();
+      const lost = () => {
         if (this.#events !== stream || this.#closed) return;
         this.#events = undefined;
-        this.#down(err ?? new Error('the daemon closed its event stream'));
-        this.#onChange();
-        this.#scheduleRetry();
+        if (Date.now() - openedAt > 1000) void this.#follow();
+        else this.#scheduleRetry();
       };
       stream.on('end', () => lost());
       stream.on('error', lost);
