@@ -35,6 +35,7 @@ export class DynamicFile {
   #pending: Buffer | undefined;
   #lastWrite = 0;
   #announced = false;
+  #writes = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(opts: DynamicFileOptions) {
@@ -49,6 +50,11 @@ export class DynamicFile {
   /** The bytes now in the watched file (as written by this process or found at start). */
   get current(): Buffer | undefined {
     return this.#current;
+  }
+
+  /** Renames done since start: each one costs Traefik a rebuild of the directory. */
+  get writes(): number {
+    return this.#writes;
   }
 
   publish(routesJson: Buffer): void {
@@ -93,6 +99,7 @@ export class DynamicFile {
     this.#current = bytes;
     this.#lastWrite = Date.now();
     this.#announced = true;
+    this.#writes++;
     this.#opts.onWritten(bytes, this.#lastWrite);
   }
 }

@@ -71,8 +71,8 @@ export class RouteServer {
   }
 
   /** What Traefik loaded, compared with what was published. */
-  get proxy(): TraefikView['status'] {
-    return this.#view.status;
+  get proxy(): TraefikView['status'] & { writes: number } {
+    return { ...this.#view.status, writes: this.#file.writes };
   }
 
   get snapshot(): Snapshot {
