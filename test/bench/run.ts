@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BIN } from '../helpers/paths.js';
 import { dnsBench } from './dns-bench.js';
 import { repoUpBench } from './repo-up-bench.js';
+import { providerRaceBench } from './provider-race-bench.js';
 import { pushInfraBench } from './push-infra-bench.js';
 import { scaleBench, startToRouteBench } from './route-server-bench.js';
 
@@ -60,6 +61,7 @@ function startupBench(): void {
 const only = process.argv[2];
 if (!only || only === 'startup') startupBench();
 if (!only || only === 'routes') await startToRouteBench(Number(process.env.BENCH_STARTS ?? 50));
+if (!only || only === 'race') await providerRaceBench(Number(process.env.BENCH_SINGLES ?? 24), Number(process.env.BENCH_BURSTS ?? 4));
 if (!only || only === 'scale') await scaleBench();
 if (!only || only === 'push') await pushInfraBench();
 if (!only || only === 'dns') await dnsBench();

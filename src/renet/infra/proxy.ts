@@ -52,8 +52,9 @@ export async function proxyFileErrors(rootPrefix: string, container: string | nu
   try {
     const docker = await hostDocker(rootPrefix);
     const raw = (await docker.getContainer(container).logs({ stdout: true, stderr: true, tail: 400, follow: false })) as unknown as Buffer;
-    return logLines(raw)
-      .filter((l) => /\b(ERR|error|level=error)\b/.test(l) && /providerName=file|rediacc-routes|file provider/i.test(l))
+    // Traefik colours its console log even without a TTY; the escapes go before matching.
+    return logLines(raw).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''))
+      .filter((l) => /\b(ERR|error|level=error)\b/.test(l) && /providerName=file/.test(l))
       .slice(-3).map((l) => (l.length > 400 ? `${l.slice(0, 400)}…` : l));
   } catch {
     return [];
