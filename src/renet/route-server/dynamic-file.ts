@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /**
@@ -44,6 +44,13 @@ export class DynamicFile {
       this.#current = readFileSync(opts.file);
     } catch {
       this.#current = undefined;
+    }
+    // Temp files a crashed run left behind (named by its PID).
+    const stale = new RegExp(`^\\.${basename(opts.file).replace(/[.]/g, '\\.')}\\.[0-9]+\\.tmp$`);
+    try {
+      for (const name of readdirSync(opts.tempDir)) if (stale.test(name)) rmSync(join(opts.tempDir, name), { force: true });
+    } catch {
+      // no temp dir yet: the first write reports it
     }
   }
 

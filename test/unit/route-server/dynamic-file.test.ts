@@ -21,9 +21,11 @@ test('the file is written by one rename from a temp file outside the watched dir
   mkdirSync(watched);
   const file = join(watched, 'rediacc-routes.yml');
   writeFileSync(file, '{"http":{"routers":{"old":{}}}}');
+  writeFileSync(join(root, '.rediacc-routes.yml.999999.tmp'), '{"half":');
   const written: string[] = [];
   const df = new DynamicFile({ file, tempDir: root, minIntervalMs: 100, log: () => {}, onWritten: (b) => written.push(b.toString()) });
   assert.equal(readFileSync(file, 'utf8'), '{"http":{"routers":{"old":{}}}}', 'a restarted route server leaves the last file until it publishes');
+  assert.deepEqual(readdirSync(root).sort(), ['dynamic'], 'a crashed run\'s temp file is removed');
   df.publish(Buffer.from('{"http":{}}'));
   assert.equal(readFileSync(file, 'utf8'), '{"http":{}}', 'the first change after a quiet period is written at once');
   assert.deepEqual(readdirSync(watched), ['rediacc-routes.yml'], 'no temp file ever appears in the watched directory');
