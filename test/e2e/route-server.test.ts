@@ -56,7 +56,8 @@ describe('route server with real dockerds and the real Traefik', () => {
     }));
     writeFileSync(join(root, 'router.json'), JSON.stringify(cfg));
     router = startProcess(process.execPath, [join(ROOT, 'dist/renet/renet.cjs'), 'route-server', '--config', join(root, 'router.json')],
-      { ...process.env, RENET_ROUTER_GRACE_MS: '600000' });
+      // No periodic resync within the test: every change below must come from the events stream.
+      { ...process.env, RENET_ROUTER_GRACE_MS: '600000', RENET_ROUTER_RESYNC_MS: '600000' });
     await waitFor('the route server\'s /health', async () => ((await routerApi('/health')).status === 200 ? true : undefined));
     // The directory the route server writes its file into (renderRouterConfig's dynamicFile).
     traefik = await startTraefik(join(root, 'opt/rediacc/proxy/traefik'), machine.infra);
@@ -198,6 +199,16 @@ describe('route server with real dockerds and the real Traefik', () => {
     assert.equal(h.status, 'ok');
     await daemons.get(A)?.docker('rm', '-f', ...ids);
     for (let i = 0; i < 20; i++) await waitFor(`burst${i} gone`, async () => ((await viaTraefik(`burst${i}-${A}.${domain}`)).status === 404 ? true : undefined));
+  });
+
+  test('a container whose process exits by itself (only a die event, no stop) loses its route', async () => {
+    await daemons.get(A)?.docker('run', '-d', '--init', '--network', 'host', '--name', 'brief',
+      ...Object.entries({ ...rediacc(A, 'brief', 5), 'rediacc.service_port': '8080' }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      BUSYBOX_IMAGE, 'sh', '-c', `echo brief > /www/index.html; httpd -p ${serviceIp(A, 5)}:8080 -h /www; while [ ! -e /tmp/go ]; do sleep 0.1; done`);
+    await waitFor('brief through Traefik', async () => ((await viaTraefik(`brief-${A}.${domain}`)).status === 200 ? true : undefined));
+    await daemons.get(A)?.docker('exec', 'brief', 'touch', '/tmp/go');
+    await waitFor('brief gone from Traefik', async () => ((await viaTraefik(`brief-${A}.${domain}`)).status === 404 ? true : undefined));
+    assert.equal((await daemons.get(A)?.docker('inspect', '-f', '{{.State.Status}}', 'brief'))?.trim(), 'exited');
   });
 
   test('a flapping container costs at most one file write per 100 ms throttle', async () => {

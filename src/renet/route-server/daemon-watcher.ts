@@ -35,6 +35,12 @@ export class DaemonWatcher {
   #listing: Promise<void> | undefined;
   #relist = false;
   #closed = false;
+  /**
+   * Containers a `die`/`destroy` event reported, until a list stops showing them: a list made
+   * right after `die` can still show the container running (its state is saved after the event).
+   */
+  readonly #dead = new Set<string>();
+  #partial = '';
 
   constructor(networkId: number, socket: string, onChange: () => void) {
     this.status = { networkId, socket, ok: false, error: undefined, downSince: undefined, containers: [], settled: false };
@@ -72,7 +78,9 @@ export class DaemonWatcher {
   async #list(): Promise<void> {
     try {
       const list = await this.#docker.listContainers({ filters: { status: ['running'] } });
-      this.status.containers = list.map((c) => ({
+      const shown = new Set(list.map((c) => c.Id));
+      for (const id of this.#dead) if (!shown.has(id)) this.#dead.delete(id);
+      this.status.containers = list.filter((c) => !this.#dead.has(c.Id)).map((c) => ({
         id: c.Id,
         name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
         networkId: this.status.networkId,
@@ -98,9 +106,15 @@ export class DaemonWatcher {
   async #follow(): Promise<void> {
     if (this.#closed) return;
     try {
-      const stream = (await this.#stream.getEvents({ filters: { type: ['container'], event: ['start', 'die', 'stop', 'destroy', 'kill', 'pause', 'unpause'] } })) as NodeJS.ReadableStream;
+      // Not `kill`: it comes while the container still runs, and its re-list would only delay the
+      // one after `die`.
+      const stream = (await this.#stream.getEvents({ filters: { type: ['container'], event: ['start', 'die', 'stop', 'destroy', 'pause', 'unpause'] } })) as NodeJS.ReadableStream;
       this.#events = stream;
-      stream.on('data', () => void this.refresh());
+      this.#partial = '';
+      stream.on('data', (chunk: Buffer) => {
+        this.#note(chunk.toString('utf8'));
+        void this.refresh();
+      });
       // Reopened at once: #follow lists again after subscribing, so nothing started in between is
       // missed, and only a daemon that refuses the new stream is marked down. A stream that keeps
       // ending right away is retried once a second instead of in a tight loop.
@@ -119,6 +133,23 @@ export class DaemonWatcher {
       this.status.settled = true;
       this.#onChange();
       this.#scheduleRetry();
+    }
+  }
+
+  /** Records which containers died or started, from the stream's JSON lines (a chunk may end mid-line). */
+  #note(text: string): void {
+    const lines = (this.#partial + text).split('\n');
+    this.#partial = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        const e = JSON.parse(line) as { Action?: string; status?: string; id?: string };
+        const action = e.Action ?? e.status;
+        if (!e.id) continue;
+        if (action === 'die' || action === 'destroy') this.#dead.add(e.id);
+        else if (action === 'start') this.#dead.delete(e.id);
+      } catch {
+        // not an event line; the re-list still runs
+      }
     }
   }
 
