@@ -164,6 +164,8 @@ describe('route server with real dockerds and the real Traefik', () => {
     });
     assert.equal(r.headers['x-tpl'], '{{ .Env }} {{{x}}}');
     assert.equal((await viaTraefik(`app.${domain}`)).status, 200, 'the rest of the file still loads');
+    await daemons.get(A)?.docker('rm', '-f', 'tpl');
+    await waitFor('Traefik to drop tpl', async () => ((await viaTraefik(`tpl.${domain}`)).status === 404 ? true : undefined));
   });
 
   test('the events stream outlives 5 s of silence: /health stays ok at idle and a start after it is routed', async () => {
@@ -174,8 +176,9 @@ describe('route server with real dockerds and the real Traefik', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.deepEqual([...new Set(samples)], ['ok'], `${samples.filter((x) => x !== 'ok').length} of ${samples.length} samples not ok`);
-    await daemons.get(A)?.docker('stop', '-t', '1', 'tpl');
-    await waitFor('Traefik to drop tpl', async () => ((await viaTraefik(`tpl.${domain}`)).status === 404 ? true : undefined));
+    await run(A, 'idle', { ...rediacc(A, 'idle', 6), 'rediacc.service_port': '8080' }, { BIND: serviceIp(A, 6), PORT: '8080', NAME: 'idle-A' });
+    await waitFor('idle through Traefik', async () => ((await viaTraefik(`idle-${A}.${domain}`)).status === 200 ? true : undefined));
+    await daemons.get(A)?.docker('rm', '-f', 'idle');
   });
 
   test('20 containers started at once all route; Traefik ends on exactly the published routers', async () => {
