@@ -11,6 +11,7 @@ export interface ProxyStatus {
   /** Traefik serves exactly the routers of the last file. */
   synced: boolean;
   apiOk: boolean;
+  /** At most 20 of each. */
   missing: string[];
   stale: string[];
   failing: { router: string; error: string }[];
@@ -100,7 +101,9 @@ export class TraefikView {
     const synced = diff.missing.length === 0 && diff.stale.length === 0;
     const loadedAt = synced ? (this.#status.synced ? this.#status.loadedAt : new Date().toISOString()) : this.#status.loadedAt;
     const cause = synced || late ? describeDiff(diff, this.#opts.file) : this.#status.cause;
-    this.#status = { ...this.#status, apiOk: true, synced, loadedAt, ...diff, cause };
+    // The lists are samples (the cause carries the counts): /health stays small at any scale.
+    const sample = { missing: diff.missing.slice(0, 20), stale: diff.stale.slice(0, 20), failing: diff.failing.slice(0, 20) };
+    this.#status = { ...this.#status, apiOk: true, synced, loadedAt, ...sample, cause };
     return synced;
   }
 }
