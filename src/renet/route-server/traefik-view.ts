@@ -26,8 +26,11 @@ export interface TraefikViewOptions {
   settleMs: number;
 }
 
-/** Backoff after a write: Traefik usually loads a file within tens of milliseconds. */
-const POLL_MS = [10, 20, 40, 80, 160, 320, 640, 1000];
+/**
+ * Backoff after a write. Traefik usually loads a file within tens of milliseconds; the first look
+ * waits that long, so the check does not compete with the reload it is waiting for.
+ */
+const POLL_MS = [50, 100, 200, 400, 800, 1000];
 
 /**
  * Reads Traefik's own view (its API's /api/rawdata) after every write of the routes file and at
@@ -59,7 +62,9 @@ export class TraefikView {
     this.#version++;
     this.#writtenAt = writtenAt;
     this.#status = { ...this.#status, writtenAt: new Date(writtenAt).toISOString(), synced: false };
-    this.#poll(0);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#poll(1), POLL_MS[0]);
+    this.#timer.unref();
   }
 
   /** The periodic check: Traefik may have restarted, or been stopped. */
