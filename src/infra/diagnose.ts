@@ -1,6 +1,6 @@
 /** What `renet machine status` reports (the parts the diagnosis reads). */
 export interface MachineStatus {
-  traefik: { running: boolean; container: string | null; image: string | null };
+  traefik: { running: boolean; container: string | null; image: string | null; fileErrors?: string[] };
   router: { supervisedBy: string | null; httpStatus: number; health: RouterHealth | null };
   certResolver: string | null;
   baseDomain: string | null;
@@ -26,6 +26,8 @@ export interface RouterHealth {
   daemons: { networkId: number; ok: boolean; containers: number; error: string | null }[];
   conflicts: { kind: string; value: string; owner: number; loser: number; router: string; container: string }[];
   errors: { networkId: number; container: string; errors: string[] }[];
+  /** Traefik's own view (its API) of the routes file the route server writes. */
+  proxy?: { file: string; writtenAt: string | null; loadedAt: string | null; synced: boolean; cause: string | null };
 }
 
 /**
@@ -38,6 +40,10 @@ export function diagnose(s: MachineStatus, machine: string, repoNames: Record<nu
   if (s.router.httpStatus === 0) found.push(`The route server does not answer: Traefik keeps its last routes but learns no new ones. Run rdc context push-infra ${machine}.`);
   else if (s.router.httpStatus === 503) found.push('The route server is still discovering containers (503); try again in a moment.');
   const h = s.router.health;
+  if (s.traefik.running && h?.proxy?.cause) {
+    const logged = s.traefik.fileErrors?.length ? ` Traefik logged: ${s.traefik.fileErrors.at(-1)}` : '';
+    found.push(`Traefik is not serving what the route server published: ${h.proxy.cause}.${logged} New routes on this machine are not live until this is fixed; the route server log names a container whose labels it skipped, if any.`);
+  }
   for (const d of h?.daemons ?? []) if (!d.ok) found.push(`The Docker daemon of repo ${d.networkId} is down (${d.error ?? 'no answer'}); its last routes are kept for a while. Start the repo again.`);
   for (const c of h?.conflicts ?? []) found.push(`${c.kind === 'host' ? `Host ${c.value}` : `Entrypoint ${c.value}`} is claimed by repo ${c.owner} and repo ${c.loser}; ${c.container}'s router ${c.router} is not routed. Use another name in one of them.`);
   for (const e of h?.errors ?? []) found.push(`Container ${e.container} (repo ${e.networkId}) has bad labels and is not routed: ${e.errors.join('; ')}`);

@@ -28,7 +28,8 @@ export function entryPoints(infra: Infra): EntryPointSpec[] {
   if (infra.publicIPv6) eps.push({ name: 'websecure-v6', address: `[${infra.publicIPv6}]:${infra.httpsPort}`, protocol: 'http' });
   for (const port of tcpEntryPorts(infra)) eps.push({ name: `tcp-${port}`, address: `${bind}:${port}`, protocol: 'tcp' });
   for (const port of udpEntryPorts(infra)) eps.push({ name: `udp-${port}`, address: `${bind}:${port}/udp`, protocol: 'udp' });
-  if (infra.apiPort !== undefined) eps.push({ name: 'traefik', address: `127.0.0.1:${infra.apiPort}`, protocol: 'api' });
+  const api = traefikApiAddress(infra);
+  eps.push({ name: 'traefik', address: `${api.host}:${api.port}`, protocol: 'api' });
   return eps;
 }
 
@@ -40,6 +41,16 @@ export function entryPoints(infra: Infra): EntryPointSpec[] {
  */
 export function bindAddress(infra: Infra): string | undefined {
   return infra.listenAddress ?? infra.publicIPv4 ?? infra.publicIPv6;
+}
+
+/**
+ * Where Traefik's API listens: `127.0.0.1:{--api-port}` (with the dashboard) when set, else an
+ * internal listener on `127.0.0.2` at the route server's port, which rdc reads to see what Traefik
+ * loaded. That pair is free by construction: the port is refused for every entrypoint, and no repo
+ * owns 127.0.0.x (network IDs start at 2816 = 127.0.11.0). Never a public address.
+ */
+export function traefikApiAddress(infra: Infra): { host: string; port: number } {
+  return infra.apiPort !== undefined ? { host: '127.0.0.1', port: infra.apiPort } : { host: '127.0.0.2', port: infra.routeServerPort };
 }
 
 /** The HTTPS entrypoints that exist on this machine (websecure, websecure-v6). */

@@ -10,6 +10,12 @@ export const SERVER_PATHS = {
   proxyEnv: 'opt/rediacc/proxy/config.env',
   traefikStatic: 'opt/rediacc/proxy/traefik/traefik.yml',
   traefikDynamicDefaults: 'opt/rediacc/proxy/traefik/dynamic/rediacc-defaults.yml',
+  /**
+   * Written by the route server (not push-infra) in the directory Traefik's file provider watches;
+   * its temp file goes to the parent (bind-mounted too, same filesystem, not watched).
+   */
+  traefikDynamicRoutes: 'opt/rediacc/proxy/traefik/dynamic/rediacc-routes.yml',
+  traefikDir: 'opt/rediacc/proxy/traefik',
   acmeDir: 'opt/rediacc/proxy/letsencrypt',
   routerConfig: 'etc/rediacc/router.json',
   routerUnit: 'etc/systemd/system/rediacc-router.service',

@@ -1,5 +1,5 @@
 import type { Machine } from '../config/model.js';
-import { entryPoints, routeEntryPoints } from '../infra/entrypoints.js';
+import { entryPoints, routeEntryPoints, traefikApiAddress } from '../infra/entrypoints.js';
 import { DYNAMIC_TCP_RANGE, tcpEntryPorts, udpEntryPorts } from '../infra/ports.js';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 
@@ -20,6 +20,11 @@ export interface RouterConfig {
   fileMiddlewares: string[];
   socketDir: string;
   stateDir: string;
+  /** The routes file in the directory Traefik's file provider watches, and where its temp file goes (same filesystem, not watched). */
+  dynamicFile: string;
+  dynamicTempDir: string;
+  /** Traefik's API on loopback, read to check what it loaded. */
+  traefikApi: { host: string; port: number };
 }
 
 export function renderRouterConfig(machineName: string, machine: Machine, fileMiddlewares: string[]): RouterConfig {
@@ -37,5 +42,8 @@ export function renderRouterConfig(machineName: string, machine: Machine, fileMi
     fileMiddlewares,
     socketDir: onServer(machine.rootPrefix, SERVER_PATHS.socketDir),
     stateDir: onServer(machine.rootPrefix, SERVER_PATHS.routerState),
+    dynamicFile: onServer(machine.rootPrefix, SERVER_PATHS.traefikDynamicRoutes),
+    dynamicTempDir: onServer(machine.rootPrefix, SERVER_PATHS.traefikDir),
+    traefikApi: traefikApiAddress(machine.infra),
   };
 }

@@ -30,20 +30,19 @@ export function renderTraefikStatic(infra: Infra): Record<string, unknown> {
     log: { level: 'INFO' },
     entryPoints: eps,
     providers: {
-      // Throttle below the poll interval so a changed route is applied on the next poll.
+      // Traefik applies the first change after a quiet period at once and coalesces what follows
+      // within this window into one reload: a burst costs at most one extra 100 ms, a flapping
+      // container at most ten reloads a second (the route server writes no faster either).
       providersThrottleDuration: '100ms',
-      http: {
-        endpoint: `http://127.0.0.1:${infra.routeServerPort}/routes.json`,
-        pollInterval: '1s',
-        pollTimeout: '5s',
-      },
+      // The route server renames its routes file into this directory (fsnotify sees it within
+      // milliseconds); the directory is bind-mounted, never the file, so renames stay visible.
       file: { directory: TRAEFIK_PATHS.dynamicDir, watch: true },
     },
+    // Always on, on a loopback-only `traefik` entrypoint (entrypoints.ts): rdc reads it to see
+    // which routers Traefik really loaded. The dashboard only with --api-port.
+    api: { insecure: true, dashboard: infra.apiPort !== undefined },
   };
-  if (infra.apiPort !== undefined) {
-    config.api = { insecure: true, dashboard: true };
-    config.ping = { entryPoint: 'traefik' };
-  }
+  if (infra.apiPort !== undefined) config.ping = { entryPoint: 'traefik' };
   if (tls) {
     config.certificatesResolvers = {
       [CERT_RESOLVER]: {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
-import { proxyStatus } from './infra/proxy.js';
+import { proxyFileErrors, proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
 import { repoServiceStates } from './repo/service-states.js';
 import { supervisorPid, usesSystemd } from './infra/router-service.js';
@@ -36,7 +36,8 @@ async function status(req: MachineRequest) {
     // not pushed yet: reported through the router's absence
   }
   return {
-    traefik: proxy,
+    // fileErrors: what Traefik logged about the routes file (router.health.proxy compares its API's view).
+    traefik: { ...proxy, fileErrors: await proxyFileErrors(req.rootPrefix, proxy.container) },
     router: {
       supervisedBy: usesSystemd(req.rootPrefix) ? 'systemd' : supervisorPid(req.rootPrefix) ? 'renet supervise' : null,
       httpStatus: health.status,

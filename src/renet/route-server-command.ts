@@ -19,7 +19,16 @@ export async function routeServerCommand(args: string[], log: (line: string) => 
     stateDir: cfg.stateDir,
     graceMs: env('RENET_ROUTER_GRACE_MS', 120_000),
     resyncMs: env('RENET_ROUTER_RESYNC_MS', 10_000),
-    throttleMs: env('RENET_ROUTER_THROTTLE_MS', 20),
+    // Short: the file writer already holds Traefik to one reload per 100 ms.
+    throttleMs: env('RENET_ROUTER_THROTTLE_MS', 5),
+    proxy: {
+      file: cfg.dynamicFile,
+      tempDir: cfg.dynamicTempDir,
+      api: cfg.traefikApi,
+      // Traefik's providersThrottleDuration (traefik-static.ts): writing faster only costs it rebuilds.
+      writeIntervalMs: env('RENET_ROUTER_WRITE_INTERVAL_MS', 100),
+      settleMs: env('RENET_ROUTER_SETTLE_MS', 3000),
+    },
     log,
   });
   const api = createRouteApi(server, cfg.baseDomain !== null);

@@ -50,6 +50,13 @@ export function lintTraefikStatic(config: Obj): Problem[] {
   if (ping && typeof ping.entryPoint === 'string' && !names.has(ping.entryPoint)) {
     lint.add('ping.entryPoint', `entrypoint "${ping.entryPoint}" is not defined`);
   }
+  // api.insecure has no authentication: it must sit on a `traefik` entrypoint bound to loopback
+  // (without one, Traefik opens :8080 on every address).
+  if (isObj(config.api) && config.api.insecure === true) {
+    const api = bound.find(([n]) => n === 'traefik')?.[1];
+    if (!api) lint.add('api.insecure', 'the API needs a "traefik" entrypoint on a loopback address; without one Traefik serves it on :8080 on every address');
+    else if (!/^(127\.[0-9.]+|::1|localhost)$/.test(api.host)) lint.add('entryPoints.traefik.address', `the API has no authentication; bind it to a loopback address, not "${api.host || '*'}"`);
+  }
   const providers = isObj(config.providers) ? config.providers : {};
   if (isObj(providers.http) && typeof providers.http.endpoint === 'string' && !/^https?:\/\/[^/]+/.test(providers.http.endpoint)) {
     lint.add('providers.http.endpoint', `"${providers.http.endpoint}" is not an http(s) URL`);

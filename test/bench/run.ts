@@ -7,6 +7,7 @@ import { configBench } from './config-bench.js';
 import { dnsBench } from './dns-bench.js';
 import { repoLargeBench } from './repo-large-bench.js';
 import { repoUpBench } from './repo-up-bench.js';
+import { providerRaceBench } from './provider-race-bench.js';
 import { pushInfraBench } from './push-infra-bench.js';
 import { realServerBench } from './real-server-bench.js';
 import { scaleBench, startToRouteBench } from './route-server-bench.js';
@@ -63,6 +64,7 @@ function startupBench(): void {
 const only = process.argv[2];
 if (!only || only === 'startup') startupBench();
 if (!only || only === 'routes') await startToRouteBench(Number(process.env.BENCH_STARTS ?? 50));
+if (!only || only === 'race') await providerRaceBench(Number(process.env.BENCH_SINGLES ?? 24), Number(process.env.BENCH_BURSTS ?? 4));
 if (!only || only === 'scale') await scaleBench();
 if (!only || only === 'push') await pushInfraBench();
 if (!only || only === 'dns') await dnsBench();

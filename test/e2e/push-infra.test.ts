@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -12,7 +12,7 @@ import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.j
 import { startDockerd } from '../helpers/testbed/dockerd.js';
 import { CloudflareApi } from '../helpers/cloudflare-api.js';
 import { runCli } from '../helpers/run-cli.js';
-import { getJson, httpGet } from '../helpers/testbed/http.js';
+import { getJson, httpGet, tcpExchange } from '../helpers/testbed/http.js';
 import { freePort, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
 import { startTestServer, type TestServer } from '../helpers/testbed/server.js';
 import { startSshd, type Sshd } from '../helpers/testbed/sshd.js';
@@ -116,7 +116,8 @@ describe('push-infra over SSH', () => {
     const eps = await getJson<{ name: string }[]>('127.0.0.1', ports.api, '/api/entrypoints');
     assert.deepEqual(eps.json.map((e) => e.name).sort(), Object.keys(staticConfig.entryPoints).sort(), 'every rendered entrypoint is live');
     const overview = await getJson<{ providers: string[] }>('127.0.0.1', ports.api, '/api/overview');
-    assert.ok(overview.json.providers.map((p) => p.toLowerCase()).includes('http'), `the HTTP provider is on: ${overview.json.providers}`);
+    const providers = overview.json.providers.map((p) => p.toLowerCase());
+    assert.ok(providers.includes('file') && !providers.includes('http'), `the file provider only, Traefik polls nothing: ${overview.json.providers}`);
     const routers = await getJson<{ status: string }[]>('127.0.0.1', ports.api, '/api/http/routers');
     assert.deepEqual(routers.json.filter((x) => x.status !== 'enabled'), [], 'no router in error');
     assert.equal((await httpGet('127.0.0.1', ports.router, '/health')).status, 200);
@@ -229,8 +230,23 @@ describe('push-infra over SSH', () => {
       const table = await rdc(['machine', 'routes', 's1']);
       const ip = (slot: number) => serviceIp(id, slot).replace(/\./g, '\\.');
       assert.match(table.stdout, new RegExp(`http\\s+web-${id}\\.push\\.test\\s+http://${ip(0)}:8080\\s+${id}\\s+1`));
-      const ports = await rdc(['machine', 'ports', 's1']);
-      assert.match(ports.stdout, new RegExp(`tcp\\s+5432\\s+tcp-5432\\s+${id}\\s+db\\s+${ip(2)}:5432`));
+      const portsOut = await rdc(['machine', 'ports', 's1']);
+      assert.match(portsOut.stdout, new RegExp(`tcp\\s+5432\\s+tcp-5432\\s+${id}\\s+db\\s+${ip(2)}:5432`));
+      // Traefik runs in the proxy container with the dynamic directory bind-mounted: its watcher
+      // sees the route server's renames there (the file is replaced, the directory stays).
+      // (HTTP routes sit on websecure once a token is set, with no certificate here: the TCP route
+      // and Traefik's API show it instead.)
+      const db = await waitFor('db through the proxy container', async () => {
+        const reply = await tcpExchange(listen, 5432, 'GET / HTTP/1.0\r\n\r\n').catch(() => '');
+        return reply.includes('hello from') ? reply : undefined;
+      });
+      assert.match(db, /^HTTP\/1\.[01] 200/);
+      const router = await getJson<{ status: string; provider: string }>('127.0.0.1', ports.api, `/api/http/routers/auto-web-${id}@file`);
+      assert.equal(router.json.status, 'enabled');
+      const traefikContainer = (await server.hostDocker.docker('ps', '-q', '--filter', 'label=io.rediacc.component=proxy')).trim().split('\n')[0] ?? '';
+      const mounts = JSON.parse(await server.hostDocker.docker('inspect', '-f', '{{json .Mounts}}', traefikContainer)) as { Source: string; Destination: string }[];
+      assert.deepEqual(mounts.filter((m) => m.Destination === '/etc/traefik').map((m) => m.Source), [join(server.rootPrefix, 'opt/rediacc/proxy/traefik')], 'the directory is bind-mounted, not the file');
+      await waitFor('status to show the file loaded', async () => ((await rdc(['machine', 'status', 's1'])).stdout.match(/routes in Traefik\s+loaded \d{4}-/) ? true : undefined));
       const status = await rdc(['machine', 'status', 's1']);
       assert.equal(status.code, 0, status.stderr);
       assert.match(status.stdout, /Traefik\s+running \(traefik:v3\.7\)/);
@@ -238,6 +254,35 @@ describe('push-infra over SSH', () => {
       assert.match(status.stdout, new RegExp(`auto-broken-${id} → ${ip(1)}:9999 refuses connections: requests get 502 Bad Gateway`));
       assert.doesNotMatch(status.stdout, new RegExp(`auto-web-${id} →`), 'the healthy backend is not reported');
     } finally {
+      await repo.stop();
+    }
+  });
+
+  test('a routes file Traefik rejects is a status finding with Traefik\'s own error, and new routes wait for the fix', async () => {
+    const id = 2816 + 64 * (5200 + Math.floor(Math.random() * 800));
+    const repo = await startDockerd(join(server.rootPrefix, `var/run/rediacc/docker-${id}.sock`), join(dir, 'rd2'));
+    const broken = join(server.rootPrefix, 'opt/rediacc/proxy/traefik/dynamic/zz-hand-edited.yml');
+    try {
+      await importBusybox(repo);
+      writeFileSync(broken, 'http:\n  routers:\n    mine:\n      nosuchkey: 1\n');
+      await new Promise((r) => setTimeout(r, 500));
+      await repo.docker('run', '-d', '--init', '--network', 'host', '--name', 'late',
+        ...Object.entries({ 'rediacc.service_name': 'late', 'rediacc.service_ip': serviceIp(id, 0), 'rediacc.network_id': String(id), 'rediacc.service_port': '8080' }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        '-e', `BIND=${serviceIp(id, 0)}`, '-e', 'PORT=8080', BUSYBOX_IMAGE);
+      const status = await waitFor('status to name the rejected file', async () => {
+        const r = await rdc(['machine', 'status', 's1']);
+        return /Traefik is not serving what the route server published/.test(r.stdout) ? r : undefined;
+      }, 30_000, 500);
+      assert.match(status.stdout, new RegExp(`1 published router\\(s\\) not loaded \\(http/auto-late-${id}\\)`));
+      assert.match(status.stdout, /Traefik logged: .*zz-hand-edited\.yml: field not found, node: nosuchkey/);
+      assert.match(status.stdout, /routes in Traefik\s+NOT loaded/);
+      const lateRouter = () => getJson<{ status: string }>('127.0.0.1', ports.api, `/api/http/routers/auto-late-${id}@file`);
+      assert.equal((await lateRouter()).status, 404, 'Traefik does not have the new router');
+      rmSync(broken, { force: true });
+      await waitFor('Traefik to load late once the bad file is gone', async () => ((await lateRouter()).status === 200 ? true : undefined));
+      await waitFor('status without the finding', async () => (/Traefik is not serving/.test((await rdc(['machine', 'status', 's1'])).stdout) ? undefined : true), 20_000, 500);
+    } finally {
+      rmSync(broken, { force: true });
       await repo.stop();
     }
   });

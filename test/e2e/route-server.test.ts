@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -55,9 +56,11 @@ describe('route server with real dockerds and the real Traefik', () => {
     }));
     writeFileSync(join(root, 'router.json'), JSON.stringify(cfg));
     router = startProcess(process.execPath, [join(ROOT, 'dist/renet/renet.cjs'), 'route-server', '--config', join(root, 'router.json')],
-      { ...process.env, RENET_ROUTER_GRACE_MS: '600000' });
+      // No periodic resync within the test: every change below must come from the events stream.
+      { ...process.env, RENET_ROUTER_GRACE_MS: '600000', RENET_ROUTER_RESYNC_MS: '600000' });
     await waitFor('the route server\'s /health', async () => ((await routerApi('/health')).status === 200 ? true : undefined));
-    traefik = await startTraefik(join(root, 'traefik'), machine.infra);
+    // The directory the route server writes its file into (renderRouterConfig's dynamicFile).
+    traefik = await startTraefik(join(root, 'opt/rediacc/proxy/traefik'), machine.infra);
 
     await run(A, 'web', { ...rediacc(A, 'web', 0), 'rediacc.service_port': '8080' }, { BIND: serviceIp(A, 0), PORT: '8080', NAME: 'web-A' });
     await run(A, 'app', {
@@ -110,8 +113,8 @@ describe('route server with real dockerds and the real Traefik', () => {
 
   test('an unknown host gets Traefik\'s 404, and Traefik reports no router in error', async () => {
     assert.equal((await viaTraefik(`nobody.${domain}`)).status, 404);
-    const routers = await getJson<{ name: string; status: string; provider: string }[]>('127.0.0.1', traefik.infra.apiPort as number, '/api/http/routers');
-    const ours = routers.json.filter((r) => r.provider === 'http');
+    const routers = await getJson<{ name: string; status: string; provider: string }[]>(traefik.api.host, traefik.api.port, '/api/http/routers');
+    const ours = routers.json.filter((r) => r.provider === 'file' && /^(auto-|r[0-9]+-)/.test(r.name));
     assert.ok(ours.length >= 3, `expected our routers in Traefik, got ${JSON.stringify(routers.json)}`);
     assert.deepEqual(ours.filter((r) => r.status !== 'enabled'), []);
   });
@@ -125,6 +128,126 @@ describe('route server with real dockerds and the real Traefik', () => {
     await waitFor('Traefik to drop the route', async () => ((await viaTraefik(`web-${A}.${domain}`)).status === 404 ? true : undefined));
     await daemons.get(A)?.docker('start', 'web');
     await waitFor('the route to come back', async () => ((await viaTraefik(`web-${A}.${domain}`)).status === 200 ? true : undefined));
+  });
+
+  type Health = { status: string; proxySynced: boolean; proxy: { synced: boolean; loadedAt: string | null; writtenAt: string | null; cause: string | null; writes: number; missing: string[] } };
+  const health = async () => (await routerApi<Health>('/health')).json;
+  const dockerApi = (id: number, method: string, path: string) => new Promise<number>((resolve, reject) => {
+    const req = request({ socketPath: daemons.get(id)?.socket, method, path }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+  test('Traefik loads the file the route server renames into its watched directory, and /health says when', async () => {
+    const h = await waitFor('/health to show Traefik synced', async () => ((await health()).proxy.synced ? health() : undefined));
+    assert.equal(h.status, 'ok');
+    assert.ok(h.proxy.loadedAt && h.proxy.writtenAt && h.proxy.loadedAt >= h.proxy.writtenAt, JSON.stringify(h.proxy));
+    assert.equal(h.proxy.cause, null);
+    const dir = join(root, 'opt/rediacc/proxy/traefik/dynamic');
+    assert.deepEqual(readdirSync(dir).sort(), ['rediacc-routes.yml'], 'only the routes file: the temp file lives outside the watched directory');
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'rediacc-routes.yml'), 'utf8')), (await routerApi<unknown>('/routes.json')).json, '/routes.json is the same config, read-only');
+  });
+
+  test('{{ in a label value reaches the client as written (the file provider\'s Go templating is escaped)', async () => {
+    await run(A, 'tpl', {
+      ...rediacc(A, 'tpl', 3), 'traefik.enable': 'true',
+      'traefik.http.routers.tpl.rule': `Host(\`tpl.${domain}\`)`, 'traefik.http.routers.tpl.entrypoints': 'web', 'traefik.http.routers.tpl.middlewares': 'tpl-h',
+      'traefik.http.middlewares.tpl-h.headers.customResponseHeaders.X-Tpl': '{{ .Env }} {{{x}}}',
+      'traefik.http.services.tpl.loadbalancer.server.port': '3000',
+    }, { BIND: serviceIp(A, 3), PORT: '3000', NAME: 'tpl-A' });
+    const r = await waitFor('tpl through Traefik', async () => {
+      const res = await viaTraefik(`tpl.${domain}`);
+      return res.status === 200 ? res : undefined;
+    });
+    assert.equal(r.headers['x-tpl'], '{{ .Env }} {{{x}}}');
+    assert.equal((await viaTraefik(`app.${domain}`)).status, 200, 'the rest of the file still loads');
+    await daemons.get(A)?.docker('rm', '-f', 'tpl');
+    await waitFor('Traefik to drop tpl', async () => ((await viaTraefik(`tpl.${domain}`)).status === 404 ? true : undefined));
+  });
+
+  test('the events stream outlives 5 s of silence: /health stays ok at idle and a start after it is routed', async () => {
+    const samples: string[] = [];
+    const until = Date.now() + 7000;
+    while (Date.now() < until) {
+      samples.push((await health()).status);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual([...new Set(samples)], ['ok'], `${samples.filter((x) => x !== 'ok').length} of ${samples.length} samples not ok`);
+    await run(A, 'idle', { ...rediacc(A, 'idle', 6), 'rediacc.service_port': '8080' }, { BIND: serviceIp(A, 6), PORT: '8080', NAME: 'idle-A' });
+    await waitFor('idle through Traefik', async () => ((await viaTraefik(`idle-${A}.${domain}`)).status === 200 ? true : undefined));
+    await daemons.get(A)?.docker('rm', '-f', 'idle');
+  });
+
+  test('20 containers started at once all route; Traefik ends on exactly the published routers', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const slot = 10 + i;
+      ids.push((await daemons.get(A)?.docker('create', '--init', '--network', 'host', '--name', `burst${i}`,
+        ...Object.entries({ ...rediacc(A, `burst${i}`, slot), 'rediacc.service_port': '8080' }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        '-e', `BIND=${serviceIp(A, slot)}`, '-e', 'PORT=8080', '-e', `NAME=burst${i}`, BUSYBOX_IMAGE))?.trim() ?? '');
+    }
+    const codes = await Promise.all(ids.map((id) => dockerApi(A, 'POST', `/containers/${id}/start`)));
+    assert.deepEqual([...new Set(codes)], [204]);
+    for (let i = 0; i < 20; i++) {
+      const r = await waitFor(`burst${i} through Traefik`, async () => {
+        const res = await viaTraefik(`burst${i}-${A}.${domain}`);
+        return res.status === 200 ? res : undefined;
+      });
+      assert.match(r.body, new RegExp(`hello from burst${i} at`));
+    }
+    const h = await waitFor('/health synced after the burst', async () => ((await health()).proxy.synced ? health() : undefined));
+    assert.equal(h.status, 'ok');
+    await daemons.get(A)?.docker('rm', '-f', ...ids);
+    for (let i = 0; i < 20; i++) await waitFor(`burst${i} gone`, async () => ((await viaTraefik(`burst${i}-${A}.${domain}`)).status === 404 ? true : undefined));
+  });
+
+  test('a container whose process exits by itself (only a die event, no stop) loses its route', async () => {
+    await daemons.get(A)?.docker('run', '-d', '--init', '--network', 'host', '--name', 'brief',
+      ...Object.entries({ ...rediacc(A, 'brief', 5), 'rediacc.service_port': '8080' }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      BUSYBOX_IMAGE, 'sh', '-c', `echo brief > /www/index.html; httpd -p ${serviceIp(A, 5)}:8080 -h /www; while [ ! -e /tmp/go ]; do sleep 0.1; done`);
+    await waitFor('brief through Traefik', async () => ((await viaTraefik(`brief-${A}.${domain}`)).status === 200 ? true : undefined));
+    await daemons.get(A)?.docker('exec', 'brief', 'touch', '/tmp/go');
+    await waitFor('brief gone from Traefik', async () => ((await viaTraefik(`brief-${A}.${domain}`)).status === 404 ? true : undefined));
+    assert.equal((await daemons.get(A)?.docker('inspect', '-f', '{{.State.Status}}', 'brief'))?.trim(), 'exited');
+  });
+
+  test('a flapping container costs at most one file write per 100 ms throttle', async () => {
+    const before_ = (await health()).proxy.writes;
+    const t0 = Date.now();
+    for (let i = 0; i < 8; i++) {
+      await dockerApi(A, 'POST', '/containers/web/stop?t=0');
+      await dockerApi(A, 'POST', '/containers/web/start');
+    }
+    await waitFor('the route back after flapping', async () => ((await viaTraefik(`web-${A}.${domain}`)).status === 200 ? true : undefined));
+    const h = await waitFor('/health synced after flapping', async () => ((await health()).proxy.synced ? health() : undefined));
+    const elapsed = Date.now() - t0;
+    const writes = h.proxy.writes - before_;
+    assert.ok(writes <= Math.ceil(elapsed / 100) + 1, `${writes} writes in ${elapsed} ms`);
+  });
+
+  test('a file Traefik cannot decode in its directory freezes its routes: /health says degraded and why, and recovers', async () => {
+    const broken = join(root, 'opt/rediacc/proxy/traefik/dynamic/zz-hand-edited.yml');
+    writeFileSync(broken, 'http:\n  routers:\n    mine:\n      nosuchkey: 1\n');
+    try {
+      // Give Traefik time to fail on the directory, then change the routes.
+      await new Promise((r) => setTimeout(r, 500));
+      await run(A, 'late', { ...rediacc(A, 'late', 4), 'rediacc.service_port': '8080' }, { BIND: serviceIp(A, 4), PORT: '8080', NAME: 'late-A' });
+      const h = await waitFor('/health to report the mismatch', async () => {
+        const x = await health();
+        return x.status === 'degraded' && x.proxy.cause ? x : undefined;
+      }, 20_000);
+      assert.match(h.proxy.cause ?? '', new RegExp(`Traefik did not load the last .*rediacc-routes\\.yml: 1 published router\\(s\\) not loaded \\(http/auto-late-${A}\\)`));
+      assert.equal(h.proxySynced, false);
+      assert.equal((await viaTraefik(`late-${A}.${domain}`)).status, 404);
+      assert.equal((await viaTraefik(`app.${domain}`)).status, 200, 'Traefik keeps its previous routes');
+    } finally {
+      rmSync(broken, { force: true });
+    }
+    await waitFor('late through Traefik once the file is gone', async () => ((await viaTraefik(`late-${A}.${domain}`)).status === 200 ? true : undefined));
+    await waitFor('/health ok again', async () => ((await health()).status === 'ok' ? true : undefined), 20_000);
   });
 
   test('killing one daemon degrades /health while the other repo keeps serving', async () => {

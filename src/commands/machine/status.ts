@@ -13,7 +13,8 @@ export function machineStatusCommand(env: CommandEnv): Command {
       deps.out.heading(`Machine ${s.machine}`);
       deps.out.fields([
         ['Traefik', s.traefik.running ? `running (${s.traefik.image ?? 'image unknown'})` : 'NOT running'],
-        ['route server', s.router.httpStatus === 200 ? `healthy, ${h?.routers ?? 0} routers, ${h?.services ?? 0} services, ${h?.autoRoutes ?? 0} auto routes${s.router.supervisedBy ? ` (${s.router.supervisedBy})` : ''}` : s.router.httpStatus ? `answers ${s.router.httpStatus}` : 'NOT answering'],
+        ['route server', s.router.httpStatus === 200 ? `${h?.status === 'ok' ? 'healthy' : h?.status ?? 'answering'}, ${h?.routers ?? 0} routers, ${h?.services ?? 0} services, ${h?.autoRoutes ?? 0} auto routes${s.router.supervisedBy ? ` (${s.router.supervisedBy})` : ''}` : s.router.httpStatus ? `answers ${s.router.httpStatus}` : 'NOT answering'],
+        ['routes in Traefik', h?.proxy ? (h.proxy.synced ? `loaded ${h.proxy.loadedAt ?? ''}` : `NOT loaded (file written ${h.proxy.writtenAt ?? 'never'})`) : '-'],
         ['certificates', s.certResolver ? `${s.certResolver} (Let's Encrypt, DNS-01)` : 'none (plain HTTP)'],
         ['base domain', s.baseDomain ?? '-'],
       ]);

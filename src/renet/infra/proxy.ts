@@ -42,3 +42,35 @@ export async function proxyStatus(rootPrefix: string): Promise<{ running: boolea
     return { running: false, container: null, image: null };
   }
 }
+
+/**
+ * Errors Traefik logged for its file provider (a routes file it could not read or decode keeps
+ * it on the previous routes): the last few from the proxy container's recent log, newest last.
+ */
+export async function proxyFileErrors(rootPrefix: string, container: string | null): Promise<string[]> {
+  if (!container) return [];
+  try {
+    const docker = await hostDocker(rootPrefix);
+    const raw = (await docker.getContainer(container).logs({ stdout: true, stderr: true, tail: 400, follow: false })) as unknown as Buffer;
+    // Traefik colours its console log even without a TTY; the escapes go before matching.
+    return logLines(raw).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''))
+      .filter((l) => /\b(ERR|error|level=error)\b/.test(l) && /providerName=file/.test(l))
+      .slice(-3).map((l) => (l.length > 400 ? `${l.slice(0, 400)}…` : l));
+  } catch {
+    return [];
+  }
+}
+
+/** Docker's multiplexed log stream (8-byte frame headers, no TTY) as text lines. */
+function logLines(raw: Buffer): string[] {
+  const parts: Buffer[] = [];
+  let at = 0;
+  const framed = raw.length >= 8 && raw[0]! <= 2 && raw[1] === 0 && raw[2] === 0 && raw[3] === 0;
+  if (!framed) return raw.toString('utf8').split('\n').filter(Boolean);
+  while (at + 8 <= raw.length) {
+    const size = raw.readUInt32BE(at + 4);
+    parts.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8').split('\n').filter(Boolean);
+}

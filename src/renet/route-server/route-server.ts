@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { isNetworkId } from '../../infra/network.js';
 import { buildRoutes, type FragmentCache, type RouteBuild } from './build-routes.js';
 import { DaemonWatcher } from './daemon-watcher.js';
+import { DynamicFile } from './dynamic-file.js';
 import type { RouteSettings, RouteState } from './model.js';
 import { loadState, saveState } from './state-file.js';
+import { TraefikView } from './traefik-view.js';
 
 export interface RouteServerOptions {
   settings: RouteSettings;
@@ -17,6 +19,16 @@ export interface RouteServerOptions {
   resyncMs: number;
   /** Delay that coalesces a burst of events into one recompute. */
   throttleMs: number;
+  /** Where Traefik's file provider reads the routes, and its API to check what it loaded. */
+  proxy: {
+    file: string;
+    tempDir: string;
+    api: { host: string; port: number };
+    /** At most one file write per interval: Traefik's providersThrottleDuration. */
+    writeIntervalMs: number;
+    /** How long Traefik may take to load a file before a mismatch is reported. */
+    settleMs: number;
+  };
   log: (line: string) => void;
 }
 
@@ -24,8 +36,11 @@ export type Snapshot = { ready: false } | { ready: true; build: RouteBuild; rout
 
 /**
  * Watches `{socketDir}/docker-*.sock`, keeps one DaemonWatcher per repo daemon, and recomputes the
- * routes whenever one reports a change. /routes.json bytes are cached and replaced only when the
- * routes really change; until every daemon found at start has been listed once, nothing is served.
+ * routes whenever one reports a change. The config goes to Traefik as a file its file provider
+ * watches (renamed into place, so Traefik sees it within milliseconds instead of a poll), and
+ * Traefik's API is read back to check it loaded it. /routes.json bytes are cached and replaced
+ * only when the routes really change; until every daemon found at start has been listed once,
+ * nothing is served and the file is left as the last run wrote it.
  */
 export class RouteServer {
   readonly #opts: RouteServerOptions;
@@ -38,10 +53,26 @@ export class RouteServer {
   #dirWatch: FSWatcher | undefined;
   #lastReport = '';
   readonly #fragments: FragmentCache = new Map();
+  readonly #file: DynamicFile;
+  readonly #view: TraefikView;
 
   constructor(opts: RouteServerOptions) {
     this.#opts = opts;
     this.#state = loadState(opts.stateDir, opts.log);
+    const { file, tempDir, api, writeIntervalMs, settleMs } = opts.proxy;
+    this.#view = new TraefikView({ api, file, settleMs });
+    this.#file = new DynamicFile({
+      file, tempDir, minIntervalMs: writeIntervalMs, log: opts.log,
+      // The bytes written are always those of the newest snapshot (older pending ones are dropped).
+      onWritten: (_bytes, at) => {
+        if (this.#snapshot.ready) this.#view.expect(this.#snapshot.build.dynamic, at);
+      },
+    });
+  }
+
+  /** What Traefik loaded, compared with what was published. */
+  get proxy(): TraefikView['status'] & { writes: number } {
+    return { ...this.#view.status, writes: this.#file.writes };
   }
 
   get snapshot(): Snapshot {
@@ -60,12 +91,15 @@ export class RouteServer {
     this.#intervals.push(setInterval(() => void this.#scan(), 1000));
     this.#intervals.push(setInterval(() => {
       for (const w of this.#watchers.values()) void w.refresh();
+      this.#view.recheck();
     }, this.#opts.resyncMs));
   }
 
   stop(): void {
     for (const i of this.#intervals) clearInterval(i);
     clearTimeout(this.#timer);
+    this.#file.close();
+    this.#view.close();
     this.#dirWatch?.close();
     for (const w of this.#watchers.values()) w.close();
   }
@@ -123,6 +157,7 @@ export class RouteServer {
     }
     // A copy: /health must describe the same moment as /routes.json, not the watchers' live state.
     this.#snapshot = { ready: true, build, routesJson, daemons: daemons.map((d) => ({ ...d })) };
+    this.#file.publish(routesJson);
     this.#logReport(build, daemons);
   }
 

@@ -15,6 +15,8 @@ export function parseRouterConfig(raw: unknown): RouterConfig {
   need(cfg.baseDomain === null || typeof cfg.baseDomain === 'string', 'baseDomain');
   for (const f of ['routeEntryPoints', 'httpEntryPoints', 'tcpEntryPorts', 'udpEntryPorts', 'fileMiddlewares'] as const) need(Array.isArray(cfg[f]), f);
   need(typeof cfg.socketDir === 'string' && typeof cfg.stateDir === 'string', 'socketDir/stateDir');
+  need(typeof cfg.dynamicFile === 'string' && typeof cfg.dynamicTempDir === 'string', 'dynamicFile/dynamicTempDir');
+  need(typeof cfg.traefikApi?.host === 'string' && Number.isInteger(cfg.traefikApi?.port), 'traefikApi');
   need(Number.isInteger(cfg.dynamicTcpRange?.first) && Number.isInteger(cfg.dynamicTcpRange?.last), 'dynamicTcpRange');
   return cfg;
 }

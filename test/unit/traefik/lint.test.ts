@@ -69,3 +69,11 @@ test('dynamic: references, rules, entrypoints and TLS enums the schema lets thro
 test('dynamic: {{ in a file-provider file is reported (Go templates run over it)', () => {
   assert.deepEqual(where(lintTraefikDynamic({}, { provider: 'file' }, 'x: "{{ .Env }}"')), ['(file)']);
 });
+
+test('static: the unauthenticated API only on a loopback `traefik` entrypoint', () => {
+  const base = { api: { insecure: true, dashboard: false } };
+  assert.deepEqual(where(lintTraefikStatic({ ...base, entryPoints: { traefik: { address: '127.0.0.2:7111' } } })), []);
+  assert.deepEqual(where(lintTraefikStatic({ ...base, entryPoints: { web: { address: ':80' } } })), ['api.insecure']);
+  assert.deepEqual(where(lintTraefikStatic({ ...base, entryPoints: { traefik: { address: ':8080' } } })), ['entryPoints.traefik.address']);
+  assert.deepEqual(where(lintTraefikStatic({ ...base, entryPoints: { traefik: { address: '203.0.113.5:8080' } } })), ['entryPoints.traefik.address']);
+});
