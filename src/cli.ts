@@ -9,6 +9,8 @@ import { Output } from './output/output.js';
  * Runs rdc with the given arguments and resolves to the exit code. Never calls process.exit, so
  * tests run it in-process with their own Io.
  */
+export { lockAcquisitionsSettled } from './config/store.js';
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const env: CommandEnv = { io };
   try {

@@ -16,6 +16,17 @@ export interface LoadedConfig {
 }
 
 /**
+ * Lock acquisitions in flight. proper-lockfile creates the lock directory before it registers the
+ * lock for release at exit: a signal in between would leave the lock behind, so the signal handler
+ * (bin/rdc.js) waits for these to settle before it exits.
+ */
+const lockAcquisitions = new Set<Promise<unknown>>();
+
+export async function lockAcquisitionsSettled(): Promise<void> {
+  await Promise.allSettled([...lockAcquisitions]);
+}
+
+/**
  * The local config file. Reads need no lock (writes replace the file atomically, so a reader sees
  * the old or the new file, never half of one); every write takes a lock, re-reads, applies the
  * change and renames a fully written temp file into place, so concurrent commands never lose an update.
@@ -41,11 +52,13 @@ export class ConfigStore {
     const [{ default: lockfile }, { default: writeFileAtomic }] = await Promise.all([import('proper-lockfile'), import('write-file-atomic')]);
     let release: (() => Promise<void>) | undefined;
     try {
-      release = await lockfile.lock(this.path, {
+      const acquiring = lockfile.lock(this.path, {
         realpath: false,
         stale: 10_000,
         retries: { retries: 200, minTimeout: 10, maxTimeout: 100, factor: 1.3 },
       });
+      lockAcquisitions.add(acquiring);
+      release = await acquiring.finally(() => lockAcquisitions.delete(acquiring));
     } catch (err) {
       throw new RdcError(`Could not lock ${this.path}: ${(err as Error).message}`, {
         hint: `Another rdc command may be writing the config; if none is running, remove ${this.path}.lock`,
