@@ -42,6 +42,8 @@ export function renderInfraTree(machineName: string, machine: Machine, templates
         config: execArg(onServer(machine.rootPrefix, SERVER_PATHS.routerConfig)),
         stateDir: pathListItem(onServer(machine.rootPrefix, SERVER_PATHS.routerState)),
         socketDir: pathListItem(onServer(machine.rootPrefix, SERVER_PATHS.socketDir)),
+        // Where it writes Traefik's routes file (the temp file beside the watched dynamic/ dir).
+        traefikDir: pathListItem(onServer(machine.rootPrefix, SERVER_PATHS.traefikDir)),
       }),
       mode: 0o644,
     },

@@ -223,7 +223,8 @@ describe('a hostile repo on the real route server and Traefik', () => {
     writeFileSync(join(root, 'router.json'), JSON.stringify(cfg));
     router = startProcess(process.execPath, [join(ROOT, 'dist/renet/renet.cjs'), 'route-server', '--config', join(root, 'router.json')]);
     await waitFor('the route server\'s /health', async () => ((await routerApi('/health')).status === 200 ? true : undefined));
-    traefik = await startTraefik(join(root, 'traefik'), machine.infra);
+    // The directory the route server writes its file into (renderRouterConfig's dynamicFile).
+    traefik = await startTraefik(join(root, 'opt/rediacc/proxy/traefik'), machine.infra);
 
     const http = { 'traefik.http.routers.web.entrypoints': 'web', 'traefik.http.services.web.loadbalancer.server.port': '8080' };
     await run(A, 'app', 0, { ...http, 'traefik.http.routers.web.rule': `Host(\`app.${domain}\`)` });
