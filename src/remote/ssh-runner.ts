@@ -6,6 +6,7 @@ import { toShell, type RemoteCommand } from './command.js';
 import { hostKeyFromBlob, matchesPinned } from './host-key.js';
 import type { ExecResult, OutputListener, Runner } from './runner.js';
 import { RemoteCommandError, SshError, sshFailure, tail } from './ssh-errors.js';
+import { needsSudo, sudoRefusal } from './sudo.js';
 import type { SshTarget } from './ssh-target.js';
 
 /** The only module that imports ssh2. Handshakes are bounded in time and in number at once. */
@@ -71,14 +72,24 @@ export class SshRunner implements Runner {
 
   exec(cmd: RemoteCommand, onOutput?: OutputListener): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
-      this.client.exec(toShell(cmd), (err, stream) => {
+      const sudo = Boolean(cmd.root) && needsSudo(this.target);
+      this.client.exec(toShell(cmd, sudo), (err, stream) => {
         if (err) return reject(sshFailure(err, where(this.target), this.target.machine));
         let stdout = '';
         let stderr = '';
+        let head = ''; // the start of stderr, even when streamed: where sudo says it wants a password
         // A listener gets the output as it arrives (logs); otherwise it is collected for the caller.
         stream.on('data', (d: Buffer) => (onOutput ? onOutput(d.toString(), 'stdout') : (stdout += d.toString())));
-        stream.stderr.on('data', (d: Buffer) => (onOutput ? onOutput(d.toString(), 'stderr') : (stderr += d.toString())));
-        stream.once('close', (code: number | null) => resolve({ code, stdout, stderr }));
+        stream.stderr.on('data', (d: Buffer) => {
+          if (head.length < 1000) head += d.toString();
+          if (onOutput) onOutput(d.toString(), 'stderr');
+          else stderr += d.toString();
+        });
+        stream.once('close', (code: number | null) => {
+          const refused = sudo ? sudoRefusal(this.target, code, head) : undefined;
+          if (refused) reject(refused);
+          else resolve({ code, stdout, stderr });
+        });
         stream.end(cmd.stdin);
       });
     });

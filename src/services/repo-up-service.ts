@@ -8,7 +8,7 @@ import { checkSource } from '../repo/source-check.js';
 import { withConnection } from './connect-machine.js';
 import { syncDnsAfterChange } from './dns-after-change.js';
 import type { Deps } from './deps.js';
-import { askRepo, failedStep, throwIfRefused } from './repo-remote.js';
+import { askRepo, failedStep, stageRepoFiles, throwIfRefused } from './repo-remote.js';
 import { readSource, type LocalSource } from './repo-source.js';
 import { forgetRepo, repoRequest, repoTarget, saveRepo, type RepoTarget, type VolumeChoice } from './repo-target.js';
 import { phaseTimer } from '../util/phase-timer.js';
@@ -60,7 +60,7 @@ export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
       const wanted = new Set(reply.needUpload);
       const files = manifest.filter((f) => wanted.delete(f.sha256));
       const incoming = reply.incoming as string;
-      await time('upload', async () => runner.upload(await Promise.all(files.map(async (f) => ({ path: `${incoming}/${f.sha256}`, content: await source.read(f.path), mode: 0o600 })))));
+      await time('upload', async () => stageRepoFiles(runner, t, incoming, await Promise.all(files.map(async (f) => ({ sha256: f.sha256, content: await source.read(f.path) })))));
       reply = await time('server', () => askRepo(runner, t, 'up', { ...request, manifest }, true));
       serverTimings(reply);
       if (reply.refused === 'compose' && t.isNew) {

@@ -9,10 +9,6 @@ export function renetPath(rootPrefix: string): string {
   return onServer(rootPrefix, SERVER_PATHS.renet);
 }
 
-export function stagingDir(rootPrefix: string): string {
-  return onServer(rootPrefix, 'opt/rediacc/infra/staging');
-}
-
 /**
  * `renet infra <verb>` with the request on stdin, run only if the installed renet has the expected
  * sha256, all in one exec: a push with nothing to do costs a single round trip.
@@ -31,6 +27,17 @@ export function renetRepo(verb: 'create' | 'up' | 'plan' | 'down' | 'status' | '
   return renetChecked(['repo', verb], rootPrefix, renetSha256, request);
 }
 
+/**
+ * `renet stage`: uploads for every SSH user. The contents go on stdin (a JSON header line, then the
+ * bytes back to back) and renet, as root, writes each into a root-only staging dir once its sha256
+ * matches: nothing waits where a user could read or swap it, and no secret lands in a user's file.
+ */
+export function renetStage(rootPrefix: string, renetSha256: string, into: 'infra' | { incoming: string }, files: { sha256: string; content: Buffer }[]): RemoteCommand {
+  const header = JSON.stringify({ rootPrefix, into, files: files.map((f) => ({ sha256: f.sha256, size: f.content.length })) });
+  const cmd = renetChecked(['stage'], rootPrefix, renetSha256, undefined);
+  return { ...cmd, title: `upload ${files.length} file(s)`, stdin: Buffer.concat([Buffer.from(`${header}\n`), ...files.map((f) => f.content)]) };
+}
+
 function renetChecked(args: string[], rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
   const renet = shellQuote(renetPath(rootPrefix));
   const script = [
@@ -38,15 +45,24 @@ function renetChecked(args: string[], rootPrefix: string, renetSha256: string, r
     `then exec node ${renet} ${args.map(shellQuote).join(' ')}`,
     `else echo ${RENET_MISMATCH}; fi`,
   ].join('; ');
-  return command(`renet ${args.join(' ')}`, ['sh', '-c', script], { stdin: JSON.stringify(request) });
+  return command(`renet ${args.join(' ')}`, ['sh', '-c', script], { stdin: JSON.stringify(request), root: true });
 }
 
-/** Moves an uploaded renet into place atomically (rename within one directory). */
-export function installRenet(rootPrefix: string, uploaded: string): RemoteCommand {
-  const target = renetPath(rootPrefix);
-  const tmp = `${target}.new`;
-  const script = `mkdir -p ${shellQuote(posix.dirname(target))} && mv -f ${shellQuote(uploaded)} ${shellQuote(tmp)} && chmod 0755 ${shellQuote(tmp)} && mv -f ${shellQuote(tmp)} ${shellQuote(target)}`;
-  return command('install renet', ['sh', '-c', script]);
+/**
+ * Installs renet as root from stdin: written by root into its own root-owned directory, its sha256
+ * checked on that file, and only then renamed into place. What runs as root was never a file any
+ * user could write, and no upload dir is needed (the SSH user may not write under /opt).
+ */
+export function installRenet(rootPrefix: string, renet: Buffer, renetSha256: string): RemoteCommand {
+  const target = shellQuote(renetPath(rootPrefix));
+  // A name of its own per push ($$, the shell's pid): two first pushes at once do not write one file.
+  const tmp = `${shellQuote(`${renetPath(rootPrefix)}.new.`)}$$`;
+  const script = [
+    `umask 077; mkdir -p ${shellQuote(posix.dirname(renetPath(rootPrefix)))} && cat > ${tmp} && chmod 0755 ${tmp} || { rm -f ${tmp}; exit 1; }`,
+    `if [ "$(sha256sum ${tmp} | cut -d' ' -f1)" = ${shellQuote(renetSha256)} ]; then mv -f ${tmp} ${target}`,
+    `else rm -f ${tmp}; echo 'renet arrived damaged (sha256 differs); push again' >&2; exit 1; fi`,
+  ].join('; ');
+  return command('install renet', ['sh', '-c', script], { stdin: renet, root: true });
 }
 
 /** renet's JSON answer (its last stdout line), or undefined when the installed renet is missing or another build. */
