@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Context, Machine } from '../config/model.js';
 import { RdcError } from '../errors.js';
 import { octal } from '../plan/file-plan.js';
@@ -61,11 +62,12 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
       return { dryRun, bind, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, proxyRunning: status.proxy.running, routerHealth: status.router.health, dns, timings };
     }
     const toUpload = files.filter((f) => changes.some((c) => c.path === f.path && c.op !== 'chmod'));
-    if (toUpload.length) {
-      const staged = toUpload.map((f) => ({ sha256: sha256(f.content), content: Buffer.from(f.content) }));
-      await time('upload', () => runner.run(renetStage(machine.rootPrefix, renetHash, 'infra', staged)));
-    }
-    const applied = await time('apply', () => runner.run(renetInfra('apply', machine.rootPrefix, renetHash, { ...request, renetChanged })));
+    // Every file of the tree is staged, in a batch of this push's own: apply plans again under the
+    // lock, and a push by someone else in between may have changed what this one must replace.
+    const batch = randomBytes(8).toString('hex');
+    const staged = [...new Map(files.map((f) => [sha256(f.content), { sha256: sha256(f.content), content: Buffer.from(f.content) }])).values()];
+    await time('upload', () => runner.run(renetStage(machine.rootPrefix, renetHash, { infra: batch }, staged)));
+    const applied = await time('apply', () => runner.run(renetInfra('apply', machine.rootPrefix, renetHash, { ...request, renetChanged, batch })));
     const report = parseRenetReply<ApplyReport>(applied.stdout);
     if (!report) throw new RdcError(`renet on ${name} was replaced during the push (another rdc version?); push again.`);
     if (!report.verify.ok) {

@@ -32,7 +32,7 @@ export function renetRepo(verb: 'create' | 'up' | 'plan' | 'down' | 'status' | '
  * bytes back to back) and renet, as root, writes each into a root-only staging dir once its sha256
  * matches: nothing waits where a user could read or swap it, and no secret lands in a user's file.
  */
-export function renetStage(rootPrefix: string, renetSha256: string, into: 'infra' | { incoming: string }, files: { sha256: string; content: Buffer }[]): RemoteCommand {
+export function renetStage(rootPrefix: string, renetSha256: string, into: { infra: string } | { incoming: string }, files: { sha256: string; content: Buffer }[]): RemoteCommand {
   const header = JSON.stringify({ rootPrefix, into, files: files.map((f) => ({ sha256: f.sha256, size: f.content.length })) });
   const cmd = renetChecked(['stage'], rootPrefix, renetSha256, undefined);
   return { ...cmd, title: `upload ${files.length} file(s)`, stdin: Buffer.concat([Buffer.from(`${header}\n`), ...files.map((f) => f.content)]) };

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { onServer } from '../../infra/server-layout.js';
 import type { ObservedFile } from '../../plan/file-plan.js';
@@ -17,11 +17,31 @@ export function infraDirs(rootPrefix: string) {
 }
 
 /**
+ * One push's own staging dir: two pushes at once (two users, two configs) never take or remove
+ * each other's files; apply removes its batch when it is done, and batches a cut push left behind
+ * are swept by the next apply.
+ */
+export function infraBatchDir(rootPrefix: string, batch: string): string {
+  if (!/^[0-9a-f]{8,64}$/.test(batch)) throw new Error('infra: a staging batch is 8 to 64 hex digits');
+  return join(infraDirs(rootPrefix).staging, batch);
+}
+
+/** Removes a push's batch, and every batch older than an hour (a push cut between stage and apply). */
+export function dropBatches(rootPrefix: string, batch: string | undefined): void {
+  const { staging } = infraDirs(rootPrefix);
+  if (batch) rmSync(infraBatchDir(rootPrefix, batch), { recursive: true, force: true });
+  for (const name of existsSync(staging) ? readdirSync(staging) : []) {
+    const st = statSync(join(staging, name), { throwIfNoEntry: false });
+    if (st && Date.now() - st.mtimeMs > 3_600_000) rmSync(join(staging, name), { recursive: true, force: true });
+  }
+}
+
+/**
  * The staged content of each file, read once and checked against its sha256: what goes live is
  * these very bytes, so a staged file changed after the check changes nothing.
  */
-export function readStaged(rootPrefix: string, files: WantedFile[]): { file: WantedFile; content: Buffer; source: string }[] {
-  const dir = infraDirs(rootPrefix).staging;
+export function readStaged(rootPrefix: string, batch: string | undefined, files: WantedFile[]): { file: WantedFile; content: Buffer; source: string }[] {
+  const dir = batch ? infraBatchDir(rootPrefix, batch) : infraDirs(rootPrefix).staging;
   return files.map((file) => {
     const source = join(dir, file.sha256);
     const content = existsSync(source) ? readFileSync(source) : undefined;

@@ -1,13 +1,13 @@
 import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256 } from '../../render/rendered-file.js';
-import { infraDirs } from './live-files.js';
+import { infraBatchDir } from './live-files.js';
 
 /** What `renet stage` reads first on stdin (one JSON line); the files' bytes follow, back to back. */
 export interface StageHeader {
   rootPrefix: string;
-  /** push-infra's staging dir, or the `incoming` dir a `repo up` reply named (on the repo's volume). */
-  into: 'infra' | { incoming: string };
+  /** A dir of this push's own under push-infra's staging dir, or the `incoming` dir a `repo up` reply named (on the repo's volume). */
+  into: { infra: string } | { incoming: string };
   files: { sha256: string; size: number }[];
 }
 
@@ -39,13 +39,15 @@ export function stageCommand(stdin: Buffer): { staged: number } {
 /** Only the two places renet reads uploads from: the infra staging dir, or a repo's `.rediacc/incoming` on its mounted volume. */
 function stageDir(header: StageHeader): string {
   if (typeof header.rootPrefix !== 'string' || !header.rootPrefix.startsWith('/')) throw new Error('stage: rootPrefix must be an absolute path');
-  if (header.into === 'infra') return infraDirs(header.rootPrefix).staging;
-  const incoming = header.into?.incoming;
+  const into = header.into as Partial<{ infra: string; incoming: string }> | undefined;
+  if (into?.infra !== undefined) return infraBatchDir(header.rootPrefix, into.infra);
+  const incoming = into?.incoming;
   if (typeof incoming !== 'string' || !incoming.startsWith('/') || incoming.split('/').includes('..') || !incoming.endsWith('/.rediacc/incoming')) {
-    throw new Error('stage: into must be "infra" or a repo\'s .rediacc/incoming dir');
+    throw new Error('stage: into must be an infra batch or a repo\'s .rediacc/incoming dir');
   }
-  // The state dir must be there already (the volume is mounted), and be a real directory.
-  const state = lstatSync(dirname(incoming), { throwIfNoEntry: false });
-  if (!state?.isDirectory()) throw new Error('stage: the repo\'s state dir is missing (is its volume mounted?)');
+  // The repo's mount must be there already (repo up mounted it), and be a real directory.
+  const mount = lstatSync(dirname(dirname(incoming)), { throwIfNoEntry: false });
+  if (!mount?.isDirectory()) throw new Error('stage: the repo\'s mount is missing (is its volume mounted?)');
+  mkdirSync(dirname(incoming), { recursive: true });
   return incoming;
 }

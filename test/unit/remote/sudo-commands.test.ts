@@ -29,7 +29,7 @@ test('every command that touches the server\'s state needs root; secrets travel 
   const request = { credential: SECRET, cfDnsApiToken: SECRET };
   const all: RemoteCommand[] = [
     renetInfra('status', '/', SHA, request), renetInfra('apply', '/', SHA, request), renetMachine('routes', '/', SHA, request),
-    renetRepo('up', '/', SHA, request), renetStage('/', SHA, 'infra', [{ sha256: hash(SECRET), content: Buffer.from(`CF_DNS_API_TOKEN=${SECRET}\n`) }]),
+    renetRepo('up', '/', SHA, request), renetStage('/', SHA, { infra: 'ab12cd34' }, [{ sha256: hash(SECRET), content: Buffer.from(`CF_DNS_API_TOKEN=${SECRET}\n`) }]),
     installRenet('/', Buffer.from('renet'), SHA), repoLogs('/var/run/rediacc/docker-2816.sock', 'web', { follow: false, tail: 10 }),
     probeServer('/'), aptInstall(['docker.io']), makeDirs(['/opt/rediacc/bin']),
   ];
@@ -69,17 +69,19 @@ test('renet stage writes each file 0600 under its sha256 once the bytes match, a
   try {
     const a = Buffer.from(`CF_DNS_API_TOKEN=${SECRET}\n`);
     const b = Buffer.from([0, 10, 255, 10]);
-    assert.deepEqual(stageCommand(input('infra', [a, b])), { staged: 2 });
-    const staging = join(root, 'opt/rediacc/infra/staging');
+    const infra = { infra: '0123abcd' };
+    assert.deepEqual(stageCommand(input(infra, [a, b])), { staged: 2 });
+    const staging = join(root, 'opt/rediacc/infra/staging/0123abcd');
     assert.deepEqual(readFileSync(join(staging, hash(b))), b, 'binary bytes, newlines included, arrive whole');
     assert.equal(statSync(join(staging, hash(a))).mode & 0o777, 0o600);
     assert.equal(statSync(staging).mode & 0o777, 0o700);
-    assert.throws(() => stageCommand(input('infra', [b], [{ sha256: hash(a), size: b.length }])), /damaged/);
-    assert.throws(() => stageCommand(Buffer.concat([input('infra', [b]), Buffer.from('x')])), /more bytes/);
-    assert.throws(() => stageCommand(input({ incoming: '/etc/cron.d' }, [b])), /must be "infra" or a repo/);
-    assert.throws(() => stageCommand(input({ incoming: `${root}/mnt/../../.rediacc/incoming` }, [b])), /must be "infra" or a repo/);
-    assert.throws(() => stageCommand(input({ incoming: `${root}/mnt/x/.rediacc/incoming` }, [b])), /state dir is missing/);
-    mkdirSync(join(root, 'mnt/x/.rediacc'), { recursive: true });
+    assert.throws(() => stageCommand(input(infra, [b], [{ sha256: hash(a), size: b.length }])), /damaged/);
+    assert.throws(() => stageCommand(Buffer.concat([input(infra, [b]), Buffer.from('x')])), /more bytes/);
+    assert.throws(() => stageCommand(input({ infra: '../../../etc' }, [b])), /batch is 8 to 64 hex digits/);
+    assert.throws(() => stageCommand(input({ incoming: '/etc/cron.d' }, [b])), /must be an infra batch or a repo/);
+    assert.throws(() => stageCommand(input({ incoming: `${root}/mnt/../../.rediacc/incoming` }, [b])), /must be an infra batch or a repo/);
+    assert.throws(() => stageCommand(input({ incoming: `${root}/mnt/x/.rediacc/incoming` }, [b])), /mount is missing/);
+    mkdirSync(join(root, 'mnt/x'), { recursive: true });
     stageCommand(input({ incoming: `${root}/mnt/x/.rediacc/incoming` }, [b]));
     assert.deepEqual(readdirSync(join(root, 'mnt/x/.rediacc/incoming')), [hash(b)]);
   } finally {
