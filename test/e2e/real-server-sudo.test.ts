@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parse } from 'yaml';
 import { CloudflareApi } from '../helpers/cloudflare-api.js';
 import { BIN } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -116,20 +117,27 @@ describe('the first session as a sudo user on a real server', () => {
     assert.equal((await s.host.sh('stat -c "%U %a" /opt/rediacc/proxy/config.env')).trim(), 'root 600');
     assert.ok((await s.host.sh('cat /opt/rediacc/proxy/config.env')).includes(TOKEN), 'the check below looks for the real token');
     const places = '/opt /var/lib /etc /home /tmp /var/tmp /run /root /var/log';
+    const credential = (parse(readFileSync(env.RDC_CONFIG as string, 'utf8')) as { contexts: { default: { repositories: Record<string, { credential: string }> } } })
+      .contexts.default.repositories['my-app']?.credential as string;
+    assert.match(credential, /^[A-Za-z0-9_-]{20,}$/);
     for (const user of ['deploy', 'alice'] as const) {
-      const r = await s.host.ssh(user, `grep -rlF ${TOKEN} ${places} 2>/dev/null; true`, { timeoutMs: 120_000 });
-      assert.equal(r.stdout, '', `${user} can read the token in:\n${r.stdout}`);
+      const r = await s.host.ssh(user, `grep -rlF -e ${TOKEN} -e ${credential} ${places} 2>/dev/null; true`, { timeoutMs: 120_000 });
+      assert.equal(r.stdout, '', `${user} can read the token or the volume credential in:\n${r.stdout}`);
     }
     assert.equal((await s.host.sh('ls -A /opt/rediacc/infra/staging')).trim(), '', 'nothing staged is left behind');
     const journal = await s.host.sh('journalctl --no-pager -o cat');
     assert.match(journal, /deploy : .*COMMAND=\S*sh -c /, 'sudo logged deploy\'s commands (so the check means something)');
-    assert.ok(!journal.includes(TOKEN), 'the token is not in the journal');
-    assert.ok(!(await s.host.sh('ps -eo args')).includes(TOKEN), 'nor in any process\'s arguments');
+    assert.ok(!journal.includes(TOKEN) && !journal.includes(credential), 'neither secret is in the journal');
+    const args = await s.host.sh('ps -eo args');
+    assert.ok(!args.includes(TOKEN) && !args.includes(credential), 'nor in any process\'s arguments');
   });
 
-  test('repo down as deploy: its routes go', async () => {
+  test('repo down, list and delete as deploy', async () => {
     await ok(['repo', 'down', 'my-app']);
     await waitFor('the auto route to go', async () => ((await httpGet(s.host.address, 80, '/', `web-${ID}.${domain}`)).status === 404 ? true : undefined), 30_000, 200);
+    assert.match((await ok(['repo', 'list'])).stdout, /my-app/);
+    await ok(['repo', 'delete', 'my-app', '--yes']);
+    assert.equal((await s.host.sh('ls -A /mnt/rediacc/repos 2>/dev/null || true')).trim(), '', 'its volume is gone from the host');
   });
 
   test('a push as deploy cut at random points leaves the live config wholly old or wholly new; the next push converges', async () => {
