@@ -17,7 +17,7 @@ const SUDO_MISSING = /sudo: (not found|command not found)/;
  */
 export function sudoRefusal(target: Pick<SshTarget, 'user' | 'machine'>, code: number | null, stderr: string): RdcError | undefined {
   const { user, machine } = target;
-  const rootHint = `or connect as root (rdc context add-machine ${machine} --user root …)`;
+  const rootHint = 'or connect as root instead (a machine added with --user root)';
   if (code === 1 && PASSWORD_WANTED.test(stderr)) {
     return new RdcError(`${user} needs passwordless sudo on ${machine}: rdc runs its server-side work as root through sudo -n, and ${user}'s sudo asks for a password. Nothing was changed.`,
       { hint: `On the server, add the line "${user} ALL=(ALL) NOPASSWD: ALL" to /etc/sudoers.d/rediacc (visudo -f /etc/sudoers.d/rediacc), ${rootHint}.` });
