@@ -26,7 +26,6 @@ export interface SetupPlan {
   install: string[];
   /** Set when something is missing and this system is not one rdc installs on. */
   refusal: string | undefined;
-  sudo: boolean;
 }
 
 export function parseFacts(text: string): ServerFacts {
@@ -62,5 +61,5 @@ export function planSetup(f: ServerFacts): SetupPlan {
   } else if (missing.some((s) => s.component === 'docker' && f.dockerd)) {
     refusal = 'Docker is installed but its daemon does not answer; start it (systemctl start docker), then run rdc machine setup again.';
   }
-  return { steps, install: refusal ? [] : install, refusal, sudo: f.uid !== 0 };
+  return { steps, install: refusal ? [] : install, refusal };
 }

@@ -2,12 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Client, type ConnectConfig } from 'ssh2';
+import { RdcError } from '../errors.js';
 import { toShell, type RemoteCommand } from './command.js';
 import { hostKeyFromBlob, matchesPinned } from './host-key.js';
-import type { ExecResult, OutputListener, Runner, UploadFile } from './runner.js';
-import { writeAll } from './sftp-write.js';
+import type { ExecResult, OutputListener, Runner } from './runner.js';
 import { RemoteCommandError, SshError, sshFailure, tail } from './ssh-errors.js';
+import { needsSudo, sudoRefusal } from './sudo.js';
 import type { SshTarget } from './ssh-target.js';
 
 /** The only module that imports ssh2. Handshakes are bounded in time and in number at once. */
@@ -73,15 +78,21 @@ export class SshRunner implements Runner {
 
   exec(cmd: RemoteCommand, onOutput?: OutputListener): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
-      this.client.exec(toShell(cmd), (err, stream) => {
+      const sudo = Boolean(cmd.root) && needsSudo(this.target);
+      this.client.exec(toShell(cmd, sudo), (err, stream) => {
         if (err) return reject(sshFailure(err, where(this.target), this.target.machine));
         // Bytes are kept until the channel closes and decoded once: a chunk boundary may split a
         // UTF-8 character, and a reply of any size arrives whole.
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
+        let head = ''; // the start of stderr, even when streamed: where sudo says it wants a password
         const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
         // A listener gets the output as it arrives (logs); otherwise it is collected for the caller.
-        const on = (which: 'stdout' | 'stderr', into: Buffer[]) => (d: Buffer) => (onOutput ? onOutput(decoders[which].write(d), which) : into.push(d));
+        const on = (which: 'stdout' | 'stderr', into: Buffer[]) => (d: Buffer) => {
+          if (which === 'stderr' && head.length < 1000) head += d.toString();
+          if (onOutput) onOutput(decoders[which].write(d), which);
+          else into.push(d);
+        };
         stream.on('data', on('stdout', stdout));
         stream.stderr.on('data', on('stderr', stderr));
         stream.once('close', (code: number | null) => {
@@ -89,10 +100,20 @@ export class SshRunner implements Runner {
             const rest = decoders[which].end();
             if (onOutput && rest) onOutput(rest, which);
           }
-          resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+          const refused = sudo ? sudoRefusal(this.target, code, head) : undefined;
+          if (refused) reject(refused);
+          else resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
         });
-        // stdin of any size: the channel writes it as the server's window allows.
-        stream.end(cmd.stdin);
+        // stdin of any size: the channel writes it as the server's window allows; local files
+        // follow, each piped in turn (backpressure keeps memory constant).
+        if (!cmd.stdinFiles?.length) stream.end(cmd.stdin);
+        else {
+          pipeFiles(stream, cmd.stdin, cmd.stdinFiles).catch((e: Error) => {
+            // A local file that vanished or cannot be read: renet sees a cut stream and stages nothing.
+            reject(new RdcError(`${cmd.title} on ${where(this.target)}: could not read a local file: ${e.message}`, { cause: e }));
+            stream.close();
+          });
+        }
       });
     });
   }
@@ -101,22 +122,6 @@ export class SshRunner implements Runner {
     const result = await this.exec(cmd);
     if (result.code !== 0) throw new RemoteCommandError(where(this.target), cmd.title, result.code, this.redact(tail(result.stderr || result.stdout)));
     return result;
-  }
-
-  upload(files: UploadFile[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.client.sftp(async (err, sftp) => {
-        if (err) return reject(sshFailure(err, where(this.target), this.target.machine));
-        try {
-          await writeAll(sftp, files);
-          sftp.end();
-          resolve();
-        } catch (e) {
-          sftp.end();
-          reject(new SshError('disconnected', `Uploading to ${where(this.target)} failed: ${(e as Error).message}`, undefined, e));
-        }
-      });
-    });
   }
 
   close(): void {
@@ -167,4 +172,11 @@ async function authOptions(target: SshTarget, env: Record<string, string | undef
   }
   if (env.SSH_AUTH_SOCK) return { agent: env.SSH_AUTH_SOCK };
   throw new SshError('auth', `No SSH key for ${where(target)}: none given, none in ~/.ssh, and no ssh-agent.`, 'Pass --ssh-key PATH to add-machine or context create, or start ssh-agent.');
+}
+
+/** Writes `head`, then every file's bytes in order, into a channel, and ends it. */
+async function pipeFiles(stream: Writable, head: string | Buffer | undefined, files: string[]): Promise<void> {
+  if (head !== undefined && !stream.write(head)) await once(stream, 'drain');
+  for (const path of files) await pipeline(createReadStream(path), stream, { end: false });
+  stream.end();
 }

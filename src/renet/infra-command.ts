@@ -1,10 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { planFiles, type FileOperation } from '../plan/file-plan.js';
-import { sha256 } from '../render/rendered-file.js';
 import { parseInfraRequest, type InfraRequest } from './infra/infra-request.js';
-import { finishSwap, infraDirs, observeFiles, swapIn } from './infra/live-files.js';
+import { dropBatches, finishSwap, infraDirs, observeFiles, readStaged, swapIn } from './infra/live-files.js';
 import { withLock } from './infra/lock.js';
 import { proxyStatus, proxyUp } from './infra/proxy.js';
 import { ensureRouter, routerHealth, supervisorPid, usesSystemd } from './infra/router-service.js';
@@ -21,7 +19,13 @@ export async function infraCommand(args: string[], stdin: string): Promise<unkno
     // it to stop: with handlers installed, signals wait for the synchronous swap to complete. Only
     // SIGKILL can interrupt it, and then the journal lets the next run finish it.
     for (const sig of ['SIGHUP', 'SIGTERM', 'SIGINT'] as const) process.on(sig, () => undefined);
-    return withLock(infraDirs(req.rootPrefix).lock, req.lockTimeoutMs ?? 60_000, () => apply(req));
+    return withLock(infraDirs(req.rootPrefix).lock, req.lockTimeoutMs ?? 60_000, async () => {
+      try {
+        return await apply(req);
+      } finally {
+        dropBatches(req.rootPrefix, req.batch);
+      }
+    });
   }
   throw new Error('usage: renet infra status|apply < request.json');
 }
@@ -38,17 +42,10 @@ async function status(req: InfraRequest) {
 }
 
 async function apply(req: InfraRequest) {
-  const dirs = infraDirs(req.rootPrefix);
   const recovered = finishSwap(req.rootPrefix);
   const plan = planFiles(req.files, observeFiles(req.rootPrefix, req.files.map((f) => f.path)));
   const changed = plan.filter((o) => o.op === 'create' || o.op === 'update');
-  const staged = changed.map(({ file }) => {
-    const source = join(dirs.staging, file.sha256);
-    if (!existsSync(source) || sha256(readFileSync(source)) !== file.sha256) {
-      throw new Error(`the staged content of ${file.path} is missing or damaged; push again`);
-    }
-    return { file, source };
-  });
+  const staged = readStaged(req.rootPrefix, req.batch, changed.map((o) => o.file));
   if (staged.length) swapIn(req.rootPrefix, staged);
   for (const { file } of plan.filter((o) => o.op === 'chmod')) chmodSync(onServer(req.rootPrefix, file.path), file.mode);
   for (const dir of [SERVER_PATHS.acmeDir, SERVER_PATHS.routerState]) mkdirSync(onServer(req.rootPrefix, dir), { recursive: true, mode: 0o700 });
@@ -63,7 +60,7 @@ async function apply(req: InfraRequest) {
   }
   const router = await ensureRouter(req.rootPrefix, touched(SERVER_PATHS.routerConfig) || touched(SERVER_PATHS.routerUnit) || Boolean(req.renetChanged));
   const verify = await verifyServices(req);
-  for (const { source } of staged) rmSync(source, { force: true });
+  if (!req.batch) for (const { source } of staged) rmSync(source, { force: true });
   return { recovered, changed: changed.map(summary), chmod: plan.filter((o) => o.op === 'chmod').map(summary), proxy, router, verify };
 }
 

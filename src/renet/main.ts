@@ -17,6 +17,10 @@ export async function renetMain(argv: string[]): Promise<number> {
       writeQuietly(`${JSON.stringify(result)}\n`);
       return result.ok ? 0 : 1;
     }
+    if (command === 'stage') {
+      writeQuietly(`${JSON.stringify(await (await import('./infra/stage.js')).stageCommand(process.stdin))}\n`);
+      return 0;
+    }
     if (command === 'repo') {
       const reply = await (await import('./repo-command.js')).repoCommand(rest, await readStdin());
       writeQuietly(`${JSON.stringify(reply)}\n`);
@@ -30,7 +34,7 @@ export async function renetMain(argv: string[]): Promise<number> {
       writeQuietly(`${JSON.stringify(report)}\n`);
       return 0;
     }
-    log(`usage: renet route-server|supervise|infra|machine|repo|lifecycle|compose|repo-daemon …${command ? ` (unknown command "${command}")` : ''}`);
+    log(`usage: renet route-server|supervise|infra|machine|repo|stage|lifecycle|compose|repo-daemon …${command ? ` (unknown command "${command}")` : ''}`);
     return 2;
   } catch (err) {
     log(`error: ${(err as Error).message}`);
@@ -38,10 +42,14 @@ export async function renetMain(argv: string[]): Promise<number> {
   }
 }
 
-async function readStdin(): Promise<string> {
+async function readStdinBytes(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readStdin(): Promise<string> {
+  return (await readStdinBytes()).toString('utf8');
 }
 
 /** The reader may be gone (SSH cut); the work is done either way. */

@@ -9,6 +9,7 @@ import type { Deps } from './deps.js';
 /**
  * `rdc machine setup`: probe, plan, act. Installs what is missing on Debian/Ubuntu (docker engine,
  * compose, Node.js >= 18 for renet), creates the server directories, and reports; idempotent.
+ * Probe and install both run as root (sudo -n for another user), so the probe sees what was installed.
  */
 export async function machineSetup(deps: Deps, name: string, dryRun: boolean) {
   const { machine, context } = await loadMachine(deps, name);
@@ -19,13 +20,13 @@ export async function machineSetup(deps: Deps, name: string, dryRun: boolean) {
     if (before.refusal) throw new RdcError(`Cannot set up ${name}: ${before.refusal}`);
     if (before.install.length) {
       const spinner = await deps.out.spinner(`Installing ${before.install.join(', ')} on ${name}`);
-      await runner.run(aptInstall(before.install, before.sudo)).catch((err: Error) => {
+      await runner.run(aptInstall(before.install)).catch((err: Error) => {
         spinner.fail(`Installing on ${name} failed`);
         throw err;
       });
       spinner.succeed(`Installed ${before.install.join(', ')} on ${name}`);
     }
-    await runner.run(makeDirs(dirs, before.sudo));
+    await runner.run(makeDirs(dirs));
     const after = before.install.length ? planSetup(parseFacts((await runner.run(probeServer(machine.rootPrefix))).stdout)) : before;
     const stillMissing = after.steps.filter((s) => !s.present);
     if (stillMissing.length) {

@@ -3,7 +3,7 @@ import type { Context, Machine } from '../config/model.js';
 import { RdcError } from '../errors.js';
 import { octal } from '../plan/file-plan.js';
 import { sha256, type RenderedFile } from '../render/rendered-file.js';
-import { installRenet, parseRenetReply, renetInfra, stagingDir } from '../remote/commands/renet.js';
+import { installRenet, parseRenetReply, renetInfra, renetStage } from '../remote/commands/renet.js';
 import type { Runner } from '../remote/runner.js';
 import { withConnection } from './connect-machine.js';
 import { chooseBindAddress } from './push-infra-address.js';
@@ -28,9 +28,11 @@ export interface ApplyReport {
 
 /**
  * push-infra over SSH: one connection; one exec when nothing changed (renet's hash check and the
- * status in the same command); otherwise the changed files go to a staging dir in one SFTP
- * session and `renet infra apply` swaps them in under the server-side lock and verifies. With a
- * Cloudflare token, the DNS sync follows over the same connection.
+ * status in the same command); otherwise the changed files go on stdin to `renet stage` (root-only
+ * staging, config.env's token never in a file a user can read) and `renet infra apply` swaps them
+ * in under the server-side lock and verifies. With a Cloudflare token, the DNS sync follows over
+ * the same connection. Every step runs as root (sudo -n for another user); the first exec already
+ * does, so a sudo that wants a password is refused before anything changed.
  */
 export async function pushInfraRemote(deps: Deps, name: string, machine: Machine, context: Context, render: (m: Machine) => Promise<RenderedFile[]>, dryRun: boolean) {
   const { content: renet, sha256: renetHash } = await localRenet();
@@ -45,14 +47,10 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
     const request = { rootPrefix: machine.rootPrefix, files: desired, routerPort: machine.infra.routeServerPort, lockTimeoutMs };
     let status = await time('status', () => remoteStatus(runner, machine, renetHash, request));
     let renetChanged = false;
+
     if (!status) {
       if (dryRun) return { dryRun, bind, renet: 'would install', plan: desired.map((f) => ({ op: 'create', path: f.path, cause: 'renet not installed yet' })), timings };
-      await time('upload', async () => {
-        // A name of its own per push: two first pushes at once must not move each other's upload away.
-        const uploaded = `${stagingDir(machine.rootPrefix)}/renet-${renetHash}-${randomBytes(6).toString('hex')}.cjs`;
-        await runner.upload([{ path: uploaded, content: renet, mode: 0o600 }]);
-        await runner.run(installRenet(machine.rootPrefix, uploaded));
-      });
+      await time('upload', () => runner.run(installRenet(machine.rootPrefix, renet, renetHash)));
       renetChanged = true;
       status = await time('status', () => remoteStatus(runner, machine, renetHash, request));
       if (!status) throw new RdcError(`renet was installed on ${name} but does not run; is Node.js >= 18 on the server?`, { hint: `rdc machine setup ${name}` });
@@ -64,8 +62,12 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
       return { dryRun, bind, renet: renetChanged ? 'installed' : 'up to date', plan: status.plan, proxyRunning: status.proxy.running, routerHealth: status.router.health, dns, timings };
     }
     const toUpload = files.filter((f) => changes.some((c) => c.path === f.path && c.op !== 'chmod'));
-    await time('upload', () => runner.upload(toUpload.map((f) => ({ path: `${stagingDir(machine.rootPrefix)}/${sha256(f.content)}`, content: f.content, mode: 0o600 }))));
-    const applied = await time('apply', () => runner.run(renetInfra('apply', machine.rootPrefix, renetHash, { ...request, renetChanged })));
+    // Every file of the tree is staged, in a batch of this push's own: apply plans again under the
+    // lock, and a push by someone else in between may have changed what this one must replace.
+    const batch = randomBytes(8).toString('hex');
+    const staged = [...new Map(files.map((f) => [sha256(f.content), { sha256: sha256(f.content), content: Buffer.from(f.content) }])).values()];
+    await time('upload', () => runner.run(renetStage(machine.rootPrefix, renetHash, { infra: batch }, staged)));
+    const applied = await time('apply', () => runner.run(renetInfra('apply', machine.rootPrefix, renetHash, { ...request, renetChanged, batch })));
     const report = parseRenetReply<ApplyReport>(applied.stdout);
     if (!report) throw new RdcError(`renet on ${name} was replaced during the push (another rdc version?); push again.`);
     if (!report.verify.ok) {

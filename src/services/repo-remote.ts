@@ -1,5 +1,5 @@
 import { RdcError, UserError } from '../errors.js';
-import { parseRenetReply, renetRepo } from '../remote/commands/renet.js';
+import { parseRenetReply, renetRepo, renetStage, type StageFile } from '../remote/commands/renet.js';
 import type { Runner } from '../remote/runner.js';
 import type { RepoReply } from '../repo/repo-reply.js';
 import { localRenet } from './renet-bundle.js';
@@ -18,6 +18,17 @@ export async function askRepo(runner: Runner, t: RepoTarget, verb: Verb, request
   if (!reply) throw new UserError(`${t.machineName} does not run this version of renet (or none yet).`, { hint: `Push the infra first: rdc context push-infra ${t.machineName}` });
   if (!keepRefusal) throwIfRefused(reply, t);
   return reply;
+}
+
+/**
+ * The contents renet asked for, on stdin to `renet stage` (as root), into the `incoming` dir its
+ * reply named on the repo's volume: the same for root and a sudo user, and nothing on the way sits
+ * in a directory a user can write.
+ */
+export async function stageRepoFiles(runner: Runner, t: RepoTarget, incoming: string, files: StageFile[]): Promise<void> {
+  const { sha256 } = await localRenet();
+  const r = await runner.run(renetStage(t.machine.rootPrefix, sha256, { incoming }, files));
+  if (parseRenetReply(r.stdout) === undefined) throw new RdcError(`renet on ${t.machineName} was replaced during repo up (another rdc version?); run it again.`);
 }
 
 export function throwIfRefused(reply: RepoReply, t: RepoTarget): void {

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tlsConfigured } from '../config/model.js';
@@ -8,7 +9,7 @@ import { checkSource } from '../repo/source-check.js';
 import { withConnection } from './connect-machine.js';
 import { syncDnsAfterChange } from './dns-after-change.js';
 import type { Deps } from './deps.js';
-import { askRepo, failedStep, throwIfRefused } from './repo-remote.js';
+import { askRepo, failedStep, stageRepoFiles, throwIfRefused } from './repo-remote.js';
 import { readSource, type LocalSource } from './repo-source.js';
 import { forgetRepo, repoRequest, repoTarget, saveRepo, type RepoTarget, type VolumeChoice } from './repo-target.js';
 import { phaseTimer } from '../util/phase-timer.js';
@@ -60,7 +61,10 @@ export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
       const wanted = new Set(reply.needUpload);
       const files = manifest.filter((f) => wanted.delete(f.sha256));
       const incoming = reply.incoming as string;
-      await time('upload', () => runner.upload(files.map((f) => ({ path: `${incoming}/${f.sha256}`, localPath: source.localPath(f.path), mode: 0o600 }))));
+      await time('upload', async () => stageRepoFiles(runner, t, incoming, await Promise.all(files.map(async (f) => {
+        const localPath = source.localPath(f.path);
+        return { sha256: f.sha256, localPath, size: (await stat(localPath)).size };
+      }))));
       reply = await time('server', () => askRepo(runner, t, 'up', { ...request, manifest }, true));
       serverTimings(reply);
       if (reply.refused === 'compose' && t.isNew) {

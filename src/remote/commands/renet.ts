@@ -10,10 +10,6 @@ export function renetPath(rootPrefix: string): string {
   return onServer(rootPrefix, SERVER_PATHS.renet);
 }
 
-export function stagingDir(rootPrefix: string): string {
-  return onServer(rootPrefix, 'opt/rediacc/infra/staging');
-}
-
 /**
  * `renet infra <verb>` with the request on stdin, run only if the installed renet has the expected
  * sha256, all in one exec: a push with nothing to do costs a single round trip.
@@ -32,6 +28,28 @@ export function renetRepo(verb: 'create' | 'up' | 'plan' | 'down' | 'status' | '
   return renetChecked(['repo', verb], rootPrefix, renetSha256, request);
 }
 
+/**
+ * `renet stage`: uploads for every SSH user. The contents go on stdin (a JSON header line, then the
+ * bytes back to back) and renet, as root, writes each into a root-only staging dir once its sha256
+ * matches: nothing waits where a user could read or swap it, and no secret lands in a user's file.
+ */
+export function renetStage(rootPrefix: string, renetSha256: string, into: { infra: string } | { incoming: string }, files: StageFile[]): RemoteCommand {
+  const header = JSON.stringify({ rootPrefix, into, files: files.map((f) => ({ sha256: f.sha256, size: 'content' in f ? f.content.length : f.size })) });
+  const cmd = renetChecked(['stage'], rootPrefix, renetSha256, undefined);
+  const inline = files.every((f) => 'content' in f);
+  // Given bytes travel inline; local files are streamed by the runner after the header line.
+  return inline
+    ? { ...cmd, title: `upload ${files.length} file(s)`, stdin: Buffer.concat([Buffer.from(`${header}\n`), ...files.map((f) => (f as { content: Buffer }).content)]) }
+    : { ...cmd, title: `upload ${files.length} file(s)`, stdin: `${header}\n`, stdinFiles: files.map((f) => ('content' in f ? unreachable() : f.localPath)) };
+}
+
+/** A file for `renet stage`: bytes at hand, or a local file (its size as hashed; renet checks the bytes). */
+export type StageFile = { sha256: string } & ({ content: Buffer } | { localPath: string; size: number });
+
+function unreachable(): never {
+  throw new Error('renetStage: mix of inline and local files');
+}
+
 function renetChecked(args: string[], rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
   const renet = shellQuote(renetPath(rootPrefix));
   const script = [
@@ -39,15 +57,24 @@ function renetChecked(args: string[], rootPrefix: string, renetSha256: string, r
     `then exec node ${renet} ${args.map(shellQuote).join(' ')}`,
     `else echo ${RENET_MISMATCH}; fi`,
   ].join('; ');
-  return command(`renet ${args.join(' ')}`, ['sh', '-c', script], { stdin: JSON.stringify(request) });
+  return command(`renet ${args.join(' ')}`, ['sh', '-c', script], { stdin: JSON.stringify(request), root: true });
 }
 
-/** Moves an uploaded renet into place atomically (rename within one directory). */
-export function installRenet(rootPrefix: string, uploaded: string): RemoteCommand {
-  const target = renetPath(rootPrefix);
-  const tmp = `${target}.new`;
-  const script = `mkdir -p ${shellQuote(posix.dirname(target))} && mv -f ${shellQuote(uploaded)} ${shellQuote(tmp)} && chmod 0755 ${shellQuote(tmp)} && mv -f ${shellQuote(tmp)} ${shellQuote(target)}`;
-  return command('install renet', ['sh', '-c', script]);
+/**
+ * Installs renet as root from stdin: written by root into its own root-owned directory, its sha256
+ * checked on that file, and only then renamed into place. What runs as root was never a file any
+ * user could write, and no upload dir is needed (the SSH user may not write under /opt).
+ */
+export function installRenet(rootPrefix: string, renet: Buffer, renetSha256: string): RemoteCommand {
+  const target = shellQuote(renetPath(rootPrefix));
+  // A name of its own per push ($$, the shell's pid): two first pushes at once do not write one file.
+  const tmp = `${shellQuote(`${renetPath(rootPrefix)}.new.`)}$$`;
+  const script = [
+    `umask 077; mkdir -p ${shellQuote(posix.dirname(renetPath(rootPrefix)))} && cat > ${tmp} && chmod 0755 ${tmp} || { rm -f ${tmp}; exit 1; }`,
+    `if [ "$(sha256sum ${tmp} | cut -d' ' -f1)" = ${shellQuote(renetSha256)} ]; then mv -f ${tmp} ${target}`,
+    `else rm -f ${tmp}; echo 'renet arrived damaged (sha256 differs); push again' >&2; exit 1; fi`,
+  ].join('; ');
+  return command('install renet', ['sh', '-c', script], { stdin: renet, root: true });
 }
 
 /**

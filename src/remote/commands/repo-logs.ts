@@ -18,5 +18,5 @@ export function repoLogs(socket: string, service: string | undefined, opts: { fo
     : [daemonUp, `ids=$(${docker} ps -aq --filter label=rediacc.network_id)`,
       `if [ -z "$ids" ]; then echo "this repo has no containers" >&2; exit ${LOGS_EXIT.noContainer}; fi`,
       `for id in $ids; do echo "==> $(${docker} inspect --format '{{index .Config.Labels "rediacc.service_name"}}' "$id")"; ${logs} "$id" 2>&1; done`].join('; ');
-  return command(`logs${service ? ` of ${service}` : ''}`, ['sh', '-c', script]);
+  return command(`logs${service ? ` of ${service}` : ''}`, ['sh', '-c', script], { root: true });
 }

@@ -22,16 +22,17 @@ export function probeServer(rootPrefix: string): RemoteCommand {
     'echo "uid=$(id -u)"; echo "apt=$(command -v apt-get)"',
     'if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi',
   ].join('; ');
-  return command('probe the server', ['sh', '-c', script]);
+  // As root, like the install: a non-root user would not see docker's socket (docker group or not).
+  return command('probe the server', ['sh', '-c', script], { root: true });
 }
 
-/** Installs Debian packages non-interactively (sudo -n when not root). */
-export function aptInstall(packages: string[], sudo: boolean): RemoteCommand {
-  const s = sudo ? 'sudo -n ' : '';
-  const script = `${s}env DEBIAN_FRONTEND=noninteractive apt-get update -qq && ${s}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages.map(shellQuote).join(' ')}`;
-  return command(`install ${packages.join(', ')}`, ['sh', '-c', script]);
+/** Installs Debian packages non-interactively, as root. */
+export function aptInstall(packages: string[]): RemoteCommand {
+  const apt = 'env DEBIAN_FRONTEND=noninteractive apt-get';
+  const script = `${apt} update -qq && ${apt} install -y -qq --no-install-recommends ${packages.map(shellQuote).join(' ')}`;
+  return command(`install ${packages.join(', ')}`, ['sh', '-c', script], { root: true });
 }
 
-export function makeDirs(paths: string[], sudo: boolean): RemoteCommand {
-  return command('create the server directories', [...(sudo ? ['sudo', '-n'] : []), 'mkdir', '-p', ...paths]);
+export function makeDirs(paths: string[]): RemoteCommand {
+  return command('create the server directories', ['mkdir', '-p', ...paths], { root: true });
 }

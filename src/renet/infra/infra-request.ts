@@ -3,12 +3,14 @@ import type { DesiredFile } from '../../plan/file-plan.js';
 /** What rdc sends `renet infra status|apply` on stdin (JSON). */
 export interface InfraRequest {
   rootPrefix: string;
-  /** Every file of the rendered tree, by hash; content travels separately (SFTP to staging). */
+  /** Every file of the rendered tree, by hash; content travels separately (stdin of `renet stage`). */
   files: DesiredFile[];
   routerPort: number;
   /** True when rdc just installed a different renet: the route server must restart on it. */
   renetChanged?: boolean;
   lockTimeoutMs?: number;
+  /** This push's own staging dir (renet stage wrote the contents there); see infraBatchDir. */
+  batch?: string;
 }
 
 export function parseInfraRequest(text: string): InfraRequest {
@@ -19,6 +21,7 @@ export function parseInfraRequest(text: string): InfraRequest {
     if (typeof f.path !== 'string' || f.path.startsWith('/') || f.path.split('/').includes('..')) throw new Error(`infra request: bad path ${JSON.stringify(f.path)}`);
     if (!/^[0-9a-f]{64}$/.test(f.sha256) || !Number.isInteger(f.mode)) throw new Error(`infra request: bad hash or mode for ${f.path}`);
   }
+  if (req.batch !== undefined && !/^[0-9a-f]{8,64}$/.test(req.batch)) throw new Error('infra request: batch must be 8 to 64 hex digits');
   if (!Number.isInteger(req.routerPort)) throw new Error('infra request: routerPort must be a port');
   return req;
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onServer, repoSocket, SERVER_PATHS } from '../../infra/server-layout.js';
 import { dockerdArgs, repoDaemonUnit } from '../../repo/dockerd-args.js';
@@ -93,7 +93,9 @@ export function removeDaemonFiles(t: DaemonTarget): void {
 }
 
 /** dockerd can leave its netns mount, and its data-root bound on itself, behind after exiting (testbed-notes pitfall 11). */
-export function unmountUnder(dir: string): void {
+export function unmountUnder(path: string): void {
+  // mountinfo names real paths: on Debian /var/run is a symlink to /run.
+  const dir = existsSync(path) ? realpathSync(path) : path;
   const mounts = mountPoints().filter((m) => m === dir || m.startsWith(`${dir}/`));
   for (const m of mounts.sort().reverse()) {
     try {
