@@ -5,6 +5,8 @@ export interface MachineStatus {
   certResolver: string | null;
   baseDomain: string | null;
   backends: { service: string; backend: string; accepts: boolean }[];
+  /** Every repo on the machine (renet reads its datastore); absent from an older renet. */
+  repos?: { name: string; networkId: number; volume: string; mounted: boolean; daemon: boolean; state: 'running' | 'locked' | 'unmounted' | 'down' }[];
 }
 
 export interface RouterHealth {
@@ -12,7 +14,7 @@ export interface RouterHealth {
   routers: number;
   services: number;
   autoRoutes: number;
-  daemons: { networkId: number; ok: boolean; containers: number; error: string | null }[];
+  daemons: { networkId: number; ok: boolean; containers: number; error: string | null; downSince?: string | null }[];
   conflicts: { kind: string; value: string; owner: number; loser: number; router: string; container: string }[];
   errors: { networkId: number; container: string; errors: string[] }[];
 }
@@ -27,12 +29,48 @@ export function diagnose(s: MachineStatus, machine: string): string[] {
   if (s.router.httpStatus === 0) found.push(`The route server does not answer: Traefik keeps its last routes but learns no new ones. Run rdc context push-infra ${machine}.`);
   else if (s.router.httpStatus === 503) found.push('The route server is still discovering containers (503); try again in a moment.');
   const h = s.router.health;
-  for (const d of h?.daemons ?? []) if (!d.ok) found.push(`The Docker daemon of repo ${d.networkId} is down (${d.error ?? 'no answer'}); its last routes are kept for a while. Start the repo again.`);
+  found.push(...repoFindings(s, machine));
   for (const c of h?.conflicts ?? []) found.push(`${c.kind === 'host' ? `Host ${c.value}` : `Entrypoint ${c.value}`} is claimed by repo ${c.owner} and repo ${c.loser}; ${c.container}'s router ${c.router} is not routed. Use another name in one of them.`);
   for (const e of h?.errors ?? []) found.push(`Container ${e.container} (repo ${e.networkId}) has bad labels and is not routed: ${e.errors.join('; ')}`);
   for (const b of s.backends) {
     if (!b.accepts) found.push(`Service ${b.service} → ${b.backend} refuses connections: requests get 502 Bad Gateway. Make the app listen on its {SERVICE}_IP and the port its labels declare.`);
   }
   if (!s.certResolver) found.push('No certificate resolver: routes are plain HTTP. Set --cert-email and --cf-dns-token with rdc context set-infra, then push-infra.');
+  return found;
+}
+
+/**
+ * Repos that serve nothing: locked (encrypted, closed since a reboot), not mounted, or a daemon
+ * that is down — since when, why, and whether the route server already dropped its routes.
+ */
+function repoFindings(s: MachineStatus, machine: string): string[] {
+  const found: string[] = [];
+  const repos = s.repos ?? [];
+  const label = (id: number) => {
+    const r = repos.find((x) => x.networkId === id);
+    return r ? `repo ${r.name} (network ${id})` : `repo ${id}`;
+  };
+  const fix = (id: number, mount: boolean) => {
+    const r = repos.find((x) => x.networkId === id);
+    return r ? `rdc repo up ${r.name}${mount ? ' --mount' : ''} -m ${machine}` : `rdc repo up NAME -m ${machine}`;
+  };
+  for (const r of repos) {
+    if (r.state === 'locked') {
+      found.push(`Repo ${r.name} (network ${r.networkId}) is locked: its encrypted volume is closed (the credential never stays on the server, so a reboot locks it) and it serves nothing. Run ${fix(r.networkId, true)}, or rdc repo up --all -m ${machine} for every repo.`);
+    } else if (r.state === 'unmounted') {
+      found.push(`Repo ${r.name} (network ${r.networkId}) is not mounted (${r.volume} volume) and serves nothing. Run ${fix(r.networkId, true)}, or rdc repo up --all -m ${machine}.`);
+    }
+  }
+  const watched = new Set<number>();
+  for (const d of s.router.health?.daemons ?? []) {
+    watched.add(d.networkId);
+    if (d.ok) continue;
+    const since = d.downSince ? ` since ${d.downSince}` : '';
+    const routes = d.containers === 0 ? 'its routes were dropped after the grace period (nothing of it is served)' : `the last routes of its ${d.containers} container(s) are kept until the grace period ends`;
+    found.push(`The Docker daemon of ${label(d.networkId)} is down${since} (${d.error ?? 'no answer'}): ${routes}. Run ${fix(d.networkId, false)}.`);
+  }
+  for (const r of repos) {
+    if (r.state === 'down' && !watched.has(r.networkId)) found.push(`Repo ${r.name} (network ${r.networkId}) is mounted but its Docker daemon is not running: it has no routes. Run ${fix(r.networkId, false)}.`);
+  }
   return found;
 }

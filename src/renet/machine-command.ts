@@ -4,10 +4,13 @@ import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
 import { supervisorPid, usesSystemd } from './infra/router-service.js';
+import { repoStates } from './repo/repo-states.js';
 
 interface MachineRequest {
   rootPrefix: string;
   routerPort: number;
+  /** Where the repos' volumes live: status lists each repo and whether it is running or locked. */
+  datastore?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -27,7 +30,8 @@ export async function machineCommand(args: string[], stdin: string): Promise<unk
 }
 
 async function status(req: MachineRequest) {
-  const [proxy, health, routes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek')]);
+  const [proxy, health, routes, repos] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek'),
+    typeof req.datastore === 'string' ? repoStates(req.rootPrefix, req.datastore) : []]);
   let settings: Obj = {};
   try {
     settings = JSON.parse(readFileSync(onServer(req.rootPrefix, SERVER_PATHS.routerConfig), 'utf8')) as Obj;
@@ -43,6 +47,7 @@ async function status(req: MachineRequest) {
     },
     certResolver: settings.certResolver ?? null,
     baseDomain: settings.baseDomain ?? null,
+    repos,
     backends: routes.status === 200 ? await probeBackends(routes.body as Obj) : [],
   };
 }

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onServer, repoSocket, SERVER_PATHS } from '../../infra/server-layout.js';
-import { dockerdArgs, repoDaemonUnit } from '../../repo/dockerd-args.js';
+import { dockerdArgs, repoDaemonUnit, type UnitVolume } from '../../repo/dockerd-args.js';
 import { hostExec } from '../infra/host-exec.js';
 import { usesSystemd } from '../infra/router-service.js';
 import { localGet, mountPoints, pidFromFile } from '../local.js';
@@ -13,6 +13,8 @@ export interface DaemonTarget {
   /** Inside the repo's mount, so images and containers live with the repo's data. */
   dataRoot: string;
   name?: string;
+  /** Lets the systemd unit mount (image) or wait for (LUKS) the volume after a reboot. */
+  volume?: UnitVolume;
 }
 
 export function daemonPaths(t: DaemonTarget) {
@@ -45,7 +47,7 @@ export async function startDaemon(t: DaemonTarget): Promise<'running' | 'started
   if (!existsSync(p.config)) writeFileSync(p.config, '{}\n');
   const args = dockerdArgs(p);
   if (usesSystemd(t.rootPrefix)) {
-    writeFileSync(`/etc/systemd/system/${p.unit}.service`, repoDaemonUnit(t.networkId, t.name ?? String(t.networkId), args));
+    writeFileSync(`/etc/systemd/system/${p.unit}.service`, repoDaemonUnit(t.networkId, t.name ?? String(t.networkId), args, t.volume));
     await hostExec('systemctl', ['daemon-reload']);
     const r = await hostExec('systemctl', ['enable', '--now', p.unit]);
     if (r.code !== 0) throw new Error(`systemctl enable --now ${p.unit} failed: ${r.stderr.trim()}`);
