@@ -33,7 +33,7 @@ export interface RealSession {
 }
 
 /** A booted host plus an rdc config of its own: what each real-server suite starts in `before`. */
-export async function startRealSession(label: string, opts: { variant?: Variant } = {}): Promise<RealSession> {
+export async function startRealSession(label: string, opts: { variant?: Variant; aptProxy?: boolean } = {}): Promise<RealSession> {
   const host = await bootHost(opts);
   const dir = mkdtempSync(join(tmpdir(), `rdc-real-${label}-`));
   const env = { RDC_CONFIG: join(dir, 'config.yaml'), HOME: '/nonexistent-home' };
