@@ -54,6 +54,9 @@ describe('a reboot brings back every repo that opens without a credential', () =
   });
 
   test('after a reboot, with no rdc command, the unencrypted app serves again; its daemon started by itself', async () => {
+    // A short grace for the route server, used further down: a drop-in, as an operator would set it
+    // (written before the reboot so the route server starts with it, and is never restarted by hand).
+    await s.host.sh('mkdir -p /etc/systemd/system/rediacc-router.service.d && printf "[Service]\\nEnvironment=RENET_ROUTER_GRACE_MS=3000\\n" > /etc/systemd/system/rediacc-router.service.d/grace.conf');
     await s.host.reboot({ until: 'ssh' });
     assert.match((await s.answering(`web-${APP}.${domain}`, 120_000)).body, /Hello from rdc's example app/);
     assert.equal((await s.answering(`app.${domain}`)).status, 200);
@@ -70,8 +73,7 @@ describe('a reboot brings back every repo that opens without a credential', () =
   });
 
   test('a daemon kept down past the grace period has its routes dropped, and status says since when and why', async () => {
-    // A short grace for this host's route server: a drop-in, as an operator would set it.
-    await s.host.sh('mkdir -p /etc/systemd/system/rediacc-router.service.d && printf "[Service]\\nEnvironment=RENET_ROUTER_GRACE_MS=3000\\n" > /etc/systemd/system/rediacc-router.service.d/grace.conf && systemctl daemon-reload && systemctl restart rediacc-router');
+    assert.equal((await s.host.sh('systemctl show -p Environment --value rediacc-router')).trim(), 'RENET_ROUTER_GRACE_MS=3000', 'the route server booted with the short grace');
     await s.answering(`web-${APP}.${domain}`);
     // dockerd dies (its socket stays behind, as after a crash) and systemd is told not to restart it.
     await s.host.sh(`systemctl kill -s KILL --kill-whom=main rediacc-repo-${APP}; systemctl stop rediacc-repo-${APP}; test -S /var/run/rediacc/docker-${APP}.sock`);
@@ -101,5 +103,24 @@ describe('a reboot brings back every repo that opens without a credential', () =
     assert.match((await s.answering(`web-${APP}.${domain}`)).body, /Hello from rdc's example app/);
     assert.equal((await s.host.sh(`systemctl is-active rediacc-repo-${APP}`)).trim(), 'active');
     assert.deepEqual((await status()).repos.map((x) => [x.name, x.state]), [['my-app', 'running'], ['vault', 'locked']]);
+  });
+
+  test('a repo taken down stays down after a reboot; with no repo running, the route server and Traefik still come back', async () => {
+    await s.ok(['repo', 'down', 'my-app']);
+    assert.equal((await s.host.ssh('root', `systemctl is-enabled rediacc-repo-${APP}`)).stdout.trim(), 'disabled');
+    await s.host.reboot({ until: 'ssh' });
+    let last = '';
+    const st = await waitFor('the route server to answer after the reboot', async () => {
+      const r = await s.rdc(['--json', 'machine', 'status', 'srv']);
+      last = `${r.stdout}\n${r.stderr}`;
+      const x = r.code === 0 ? JSON.parse(r.stdout) as Status & { traefik: { running: boolean }; router: { httpStatus: number } } : undefined;
+      return x?.router.httpStatus === 200 && x.traefik.running ? x : undefined;
+    }, 60_000, 500).catch(async (err: Error) => {
+      const why = await s.host.ssh('root', 'systemctl --no-pager status rediacc-router docker; journalctl -b -q --no-pager -o cat -u rediacc-router | tail -30; ls -la /run/rediacc');
+      throw new Error(`${err.message}\nlast status: ${last}\n${why.stdout}\n${why.stderr}`);
+    });
+    assert.deepEqual(st.repos.map((r) => [r.name, r.state]), [['my-app', 'down'], ['vault', 'locked']]);
+    assert.equal((await s.host.ssh('root', `systemctl is-active rediacc-repo-${APP}`)).stdout.trim(), 'inactive');
+    assert.equal((await s.host.sh('systemctl is-active rediacc-router')).trim(), 'active');
   });
 });

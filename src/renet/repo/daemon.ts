@@ -67,7 +67,8 @@ export async function stopDaemon(t: DaemonTarget, removeUnit = false): Promise<'
   let was = false;
   if (usesSystemd(t.rootPrefix) && existsSync(`/etc/systemd/system/${p.unit}.service`)) {
     was = (await hostExec('systemctl', ['is-active', '--quiet', p.unit])).code === 0;
-    await hostExec('systemctl', [removeUnit ? 'disable' : 'stop', ...(removeUnit ? ['--now'] : []), p.unit]);
+    // Disabled as well as stopped: a repo taken down stays down after a reboot (repo up enables it again).
+    await hostExec('systemctl', ['disable', '--now', p.unit]);
     if (removeUnit) rmSync(`/etc/systemd/system/${p.unit}.service`, { force: true });
   }
   const pid = pidFromFile(p.supervisor, 'supervise');
