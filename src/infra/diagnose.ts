@@ -5,8 +5,8 @@ export interface MachineStatus {
   certResolver: string | null;
   baseDomain: string | null;
   backends: { service: string; backend: string; accepts: boolean }[];
-  /** Every repo on the machine (renet reads its datastore); absent from an older renet. */
-  repos?: { name: string; networkId: number; volume: string; mounted: boolean; daemon: boolean; state: 'running' | 'locked' | 'unmounted' | 'down' }[];
+  /** Every repo's volume and daemon, from renet's datastore (running/locked/unmounted/down); absent from an older renet. */
+  repoVolumes?: { name: string; networkId: number; volume: string; mounted: boolean; daemon: boolean; state: 'running' | 'locked' | 'unmounted' | 'down' }[];
 }
 
 export interface RouterHealth {
@@ -45,7 +45,7 @@ export function diagnose(s: MachineStatus, machine: string): string[] {
  */
 function repoFindings(s: MachineStatus, machine: string): string[] {
   const found: string[] = [];
-  const repos = s.repos ?? [];
+  const repos = s.repoVolumes ?? [];
   const label = (id: number) => {
     const r = repos.find((x) => x.networkId === id);
     return r ? `repo ${r.name} (network ${id})` : `repo ${id}`;

@@ -30,7 +30,7 @@ export async function machineCommand(args: string[], stdin: string): Promise<unk
 }
 
 async function status(req: MachineRequest) {
-  const [proxy, health, routes, repos] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek'),
+  const [proxy, health, routes, repoVolumes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek'),
     typeof req.datastore === 'string' ? repoStates(req.rootPrefix, req.datastore) : []]);
   let settings: Obj = {};
   try {
@@ -47,7 +47,7 @@ async function status(req: MachineRequest) {
     },
     certResolver: settings.certResolver ?? null,
     baseDomain: settings.baseDomain ?? null,
-    repos,
+    repoVolumes,
     backends: routes.status === 200 ? await probeBackends(routes.body as Obj) : [],
   };
 }

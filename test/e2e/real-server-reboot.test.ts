@@ -7,7 +7,7 @@ import { httpGet } from '../helpers/testbed/http.js';
 import { startRealSession, type RealSession } from '../helpers/real-server/index.js';
 
 interface Status {
-  repos: { name: string; networkId: number; volume: string; mounted: boolean; daemon: boolean; state: string }[];
+  repoVolumes: { name: string; networkId: number; volume: string; mounted: boolean; daemon: boolean; state: string }[];
   router: { health: { daemons: { networkId: number; ok: boolean; containers: number; error: string | null; downSince: string | null }[] } | null };
   findings: string[];
 }
@@ -65,7 +65,7 @@ describe('a reboot brings back every repo that opens without a credential', () =
 
   test('machine status names the locked repo with the fix; the app is running', async () => {
     const st = await status();
-    assert.deepEqual(st.repos.map((r) => [r.name, r.networkId, r.volume, r.state]), [['my-app', APP, 'directory', 'running'], ['vault', VAULT, 'luks', 'locked']]);
+    assert.deepEqual(st.repoVolumes.map((r) => [r.name, r.networkId, r.volume, r.state]), [['my-app', APP, 'directory', 'running'], ['vault', VAULT, 'luks', 'locked']]);
     const text = (await s.ok(['machine', 'status', 'srv'])).stdout;
     assert.match(text, /vault +2880 +luks +locked/);
     assert.match(text, /Repo vault \(network 2880\) is locked: its encrypted volume is closed .* Run rdc repo up vault --mount -m srv, or rdc repo up --all -m srv for every repo\./);
@@ -87,7 +87,7 @@ describe('a reboot brings back every repo that opens without a credential', () =
     const finding = st.x.findings.find((f) => f.includes('my-app')) ?? '';
     assert.match(finding, new RegExp(`^The Docker daemon of repo my-app \\(network ${APP}\\) is down since ${st.d.downSince?.replace(/\./g, '\\.')} \\(.+\\): its routes were dropped after the grace period`));
     assert.match(finding, /Run rdc repo up my-app -m srv\.$/);
-    assert.deepEqual(st.x.repos.map((r) => [r.name, r.state]), [['my-app', 'down'], ['vault', 'locked']]);
+    assert.deepEqual(st.x.repoVolumes.map((r) => [r.name, r.state]), [['my-app', 'down'], ['vault', 'locked']]);
     // Dropped by the grace period, not because the socket went away (that drops at once).
     const log = await s.host.sh('journalctl -q -u rediacc-router --no-pager -o cat');
     assert.match(log, new RegExp(`daemon ${APP}: down for \\d+ s, dropping its \\d+ container\\(s\\)`));
@@ -102,7 +102,7 @@ describe('a reboot brings back every repo that opens without a credential', () =
     assert.match(r.stderr, /repo up --all: 1 of 2 repo\(s\) failed on srv: vault\./);
     assert.match((await s.answering(`web-${APP}.${domain}`)).body, /Hello from rdc's example app/);
     assert.equal((await s.host.sh(`systemctl is-active rediacc-repo-${APP}`)).trim(), 'active');
-    assert.deepEqual((await status()).repos.map((x) => [x.name, x.state]), [['my-app', 'running'], ['vault', 'locked']]);
+    assert.deepEqual((await status()).repoVolumes.map((x) => [x.name, x.state]), [['my-app', 'running'], ['vault', 'locked']]);
   });
 
   test('a repo taken down stays down after a reboot; with no repo running, the route server and Traefik still come back', async () => {
@@ -119,7 +119,7 @@ describe('a reboot brings back every repo that opens without a credential', () =
       const why = await s.host.ssh('root', 'systemctl --no-pager status rediacc-router docker; journalctl -b -q --no-pager -o cat -u rediacc-router | tail -30; ls -la /run/rediacc');
       throw new Error(`${err.message}\nlast status: ${last}\n${why.stdout}\n${why.stderr}`);
     });
-    assert.deepEqual(st.repos.map((r) => [r.name, r.state]), [['my-app', 'down'], ['vault', 'locked']]);
+    assert.deepEqual(st.repoVolumes.map((r) => [r.name, r.state]), [['my-app', 'down'], ['vault', 'locked']]);
     assert.equal((await s.host.ssh('root', `systemctl is-active rediacc-repo-${APP}`)).stdout.trim(), 'inactive');
     assert.equal((await s.host.sh('systemctl is-active rediacc-router')).trim(), 'active');
   });

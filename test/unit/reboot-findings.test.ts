@@ -10,7 +10,7 @@ const base = (over: Partial<MachineStatus>, daemons: NonNullable<MachineStatus['
 });
 
 test('status names a locked repo with both fixes, and an unmounted one with its own', () => {
-  const f = diagnose(base({ repos: [
+  const f = diagnose(base({ repoVolumes: [
     { name: 'vault', networkId: 2880, volume: 'luks', mounted: false, daemon: false, state: 'locked' },
     { name: 'files', networkId: 2944, volume: 'image', mounted: false, daemon: false, state: 'unmounted' },
     { name: 'app', networkId: 2816, volume: 'directory', mounted: true, daemon: true, state: 'running' },
@@ -21,12 +21,12 @@ test('status names a locked repo with both fixes, and an unmounted one with its 
 });
 
 test('a daemon that is down says since when, why, and whether its routes were dropped', () => {
-  const repos: MachineStatus['repos'] = [{ name: 'app', networkId: 2816, volume: 'directory', mounted: true, daemon: false, state: 'down' }];
-  const kept = diagnose(base({ repos }, [{ networkId: 2816, ok: false, containers: 2, error: 'connect ECONNREFUSED', downSince: '2026-12-02T00:00:00.000Z' }]), 'srv');
+  const repoVolumes: MachineStatus['repoVolumes'] = [{ name: 'app', networkId: 2816, volume: 'directory', mounted: true, daemon: false, state: 'down' }];
+  const kept = diagnose(base({ repoVolumes }, [{ networkId: 2816, ok: false, containers: 2, error: 'connect ECONNREFUSED', downSince: '2026-12-02T00:00:00.000Z' }]), 'srv');
   assert.deepEqual(kept, ['The Docker daemon of repo app (network 2816) is down since 2026-12-02T00:00:00.000Z (connect ECONNREFUSED): the last routes of its 2 container(s) are kept until the grace period ends. Run rdc repo up app -m srv.']);
-  const dropped = diagnose(base({ repos }, [{ networkId: 2816, ok: false, containers: 0, error: 'connect ECONNREFUSED', downSince: '2026-12-02T00:00:00.000Z' }]), 'srv');
+  const dropped = diagnose(base({ repoVolumes }, [{ networkId: 2816, ok: false, containers: 0, error: 'connect ECONNREFUSED', downSince: '2026-12-02T00:00:00.000Z' }]), 'srv');
   assert.match(dropped[0] ?? '', /its routes were dropped after the grace period/);
-  const noSocket = diagnose(base({ repos }), 'srv');
+  const noSocket = diagnose(base({ repoVolumes }), 'srv');
   assert.match(noSocket[0] ?? '', /^Repo app \(network 2816\) is mounted but its Docker daemon is not running/);
 });
 
