@@ -5,6 +5,8 @@ export interface MachineStatus {
   certResolver: string | null;
   baseDomain: string | null;
   backends: { service: string; backend: string; accepts: boolean }[];
+  /** Every repo's volume and daemon, from renet's datastore (running/locked/unmounted/down); absent from an older renet. */
+  repoVolumes?: { name: string; networkId: number; volume: string; mounted: boolean; daemon: boolean; state: 'running' | 'locked' | 'unmounted' | 'down' }[];
   /** Each repo daemon's containers as the daemon itself sees them (absent from an older renet). */
   repos?: RepoServiceState[];
 }
@@ -23,7 +25,7 @@ export interface RouterHealth {
   routers: number;
   services: number;
   autoRoutes: number;
-  daemons: { networkId: number; ok: boolean; containers: number; error: string | null }[];
+  daemons: { networkId: number; ok: boolean; containers: number; error: string | null; downSince?: string | null }[];
   conflicts: { kind: string; value: string; owner: number; loser: number; router: string; container: string }[];
   errors: { networkId: number; container: string; errors: string[] }[];
   /** Traefik's own view (its API) of the routes file the route server writes. */
@@ -44,7 +46,7 @@ export function diagnose(s: MachineStatus, machine: string, repoNames: Record<nu
     const logged = s.traefik.fileErrors?.length ? ` Traefik logged: ${s.traefik.fileErrors.at(-1)}` : '';
     found.push(`Traefik is not serving what the route server published: ${h.proxy.cause}.${logged} New routes on this machine are not live until this is fixed; the route server log names a container whose labels it skipped, if any.`);
   }
-  for (const d of h?.daemons ?? []) if (!d.ok) found.push(`The Docker daemon of repo ${d.networkId} is down (${d.error ?? 'no answer'}); its last routes are kept for a while. Start the repo again.`);
+  found.push(...repoFindings(s, machine));
   for (const c of h?.conflicts ?? []) found.push(`${c.kind === 'host' ? `Host ${c.value}` : `Entrypoint ${c.value}`} is claimed by repo ${c.owner} and repo ${c.loser}; ${c.container}'s router ${c.router} is not routed. Use another name in one of them.`);
   for (const e of h?.errors ?? []) found.push(`Container ${e.container} (repo ${e.networkId}) has bad labels and is not routed: ${e.errors.join('; ')}`);
   for (const r of s.repos ?? []) {
@@ -68,4 +70,40 @@ export function stoppedServices(repo: string | undefined, networkId: number, sto
   const list = stopped.map((c) => `${c.service} (${c.status})`).join(', ');
   return `Repo ${repo ?? `of network ${networkId}`} runs ${declared - stopped.length} of its ${declared} containers; not running: ${list}. `
     + `Start them again with rdc repo up ${name}; rdc repo logs ${name} SERVICE shows why they stopped.`;
+}
+
+/**
+ * Repos that serve nothing: locked (encrypted, closed since a reboot), not mounted, or a daemon
+ * that is down — since when, why, and whether the route server already dropped its routes.
+ */
+function repoFindings(s: MachineStatus, machine: string): string[] {
+  const found: string[] = [];
+  const repos = s.repoVolumes ?? [];
+  const label = (id: number) => {
+    const r = repos.find((x) => x.networkId === id);
+    return r ? `repo ${r.name} (network ${id})` : `repo ${id}`;
+  };
+  const fix = (id: number, mount: boolean) => {
+    const r = repos.find((x) => x.networkId === id);
+    return r ? `rdc repo up ${r.name}${mount ? ' --mount' : ''} -m ${machine}` : `rdc repo up NAME -m ${machine}`;
+  };
+  for (const r of repos) {
+    if (r.state === 'locked') {
+      found.push(`Repo ${r.name} (network ${r.networkId}) is locked: its encrypted volume is closed (the credential never stays on the server, so a reboot locks it) and it serves nothing. Run ${fix(r.networkId, true)}, or rdc repo up --all -m ${machine} for every repo.`);
+    } else if (r.state === 'unmounted') {
+      found.push(`Repo ${r.name} (network ${r.networkId}) is not mounted (${r.volume} volume) and serves nothing. Run ${fix(r.networkId, true)}, or rdc repo up --all -m ${machine}.`);
+    }
+  }
+  const watched = new Set<number>();
+  for (const d of s.router.health?.daemons ?? []) {
+    watched.add(d.networkId);
+    if (d.ok) continue;
+    const since = d.downSince ? ` since ${d.downSince}` : '';
+    const routes = d.containers === 0 ? 'its routes were dropped after the grace period (nothing of it is served)' : `the last routes of its ${d.containers} container(s) are kept until the grace period ends`;
+    found.push(`The Docker daemon of ${label(d.networkId)} is down${since} (${d.error ?? 'no answer'}): ${routes}. Run ${fix(d.networkId, false)}.`);
+  }
+  for (const r of repos) {
+    if (r.state === 'down' && !watched.has(r.networkId)) found.push(`Repo ${r.name} (network ${r.networkId}) is mounted but its Docker daemon is not running: it has no routes. Run ${fix(r.networkId, false)}.`);
+  }
+  return found;
 }

@@ -5,10 +5,13 @@ import { proxyFileErrors, proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
 import { repoServiceStates } from './repo/service-states.js';
 import { supervisorPid, usesSystemd } from './infra/router-service.js';
+import { repoStates } from './repo/repo-states.js';
 
 interface MachineRequest {
   rootPrefix: string;
   routerPort: number;
+  /** Where the repos' volumes live: status lists each repo and whether it is running or locked. */
+  datastore?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -28,7 +31,8 @@ export async function machineCommand(args: string[], stdin: string): Promise<unk
 }
 
 async function status(req: MachineRequest) {
-  const [proxy, health, routes, repos] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek'), repoServiceStates(req.rootPrefix)]);
+  const [proxy, health, routes, repos, repoVolumes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek'),
+    repoServiceStates(req.rootPrefix), typeof req.datastore === 'string' ? repoStates(req.rootPrefix, req.datastore) : []]);
   let settings: Obj = {};
   try {
     settings = JSON.parse(readFileSync(onServer(req.rootPrefix, SERVER_PATHS.routerConfig), 'utf8')) as Obj;
@@ -45,6 +49,7 @@ async function status(req: MachineRequest) {
     },
     certResolver: settings.certResolver ?? null,
     baseDomain: settings.baseDomain ?? null,
+    repoVolumes,
     backends: routes.status === 200 ? await probeBackends(routes.body as Obj) : [],
     repos,
   };

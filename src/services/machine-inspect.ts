@@ -17,7 +17,7 @@ async function askMachine(deps: Deps, name: string, verb: 'status' | 'routes' | 
 /** The same question over a connection the caller already holds (push-infra reuses its own). */
 async function askOver(runner: Runner, name: string, machine: Machine, verb: 'status' | 'routes' | 'ports'): Promise<unknown> {
   const { sha256 } = await localRenet();
-  const r = await runner.run(renetMachine(verb, machine.rootPrefix, sha256, { rootPrefix: machine.rootPrefix, routerPort: machine.infra.routeServerPort }));
+  const r = await runner.run(renetMachine(verb, machine.rootPrefix, sha256, { rootPrefix: machine.rootPrefix, routerPort: machine.infra.routeServerPort, datastore: machine.datastore }));
   const reply = parseRenetReply<unknown>(r.stdout);
   if (reply === undefined) throw new UserError(`${name} does not run this version of renet (or none yet).`, { hint: `Push the infra first: rdc context push-infra ${name}` });
   return reply;

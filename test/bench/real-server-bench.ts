@@ -60,6 +60,13 @@ export async function realServerBench(): Promise<void> {
       await allAnswer(checks, 120_000);
       reboots.push({ down: r.downMs, ssh: r.bootToSshMs, apps: performance.now() - t });
     }
+    // After the reboots every repo is up: what `repo up --all` costs when there is nothing to bring back.
+    const upAll: number[] = [];
+    for (let i = 0; i < Math.min(RUNS, 3); i++) {
+      const t = performance.now();
+      await session.ok(['repo', 'up', '--all', '-m', 'srv']);
+      upAll.push(performance.now() - t);
+    }
     const med = (k: 'down' | 'ssh' | 'apps') => percentile(reboots.map((r) => r[k]), 50);
     console.log(`\nReal server (Debian 12, systemd-nspawn, docker ${(await host.sh('docker version --format "{{.Server.Version}}"')).trim()}, compose v2; as root; in-process rdc)`);
     console.log(`  host boot (unpack the disk, boot, sshd, docker, images)  ${fmt(bootMs)}`);
@@ -68,6 +75,7 @@ export async function realServerBench(): Promise<void> {
     console.log(`  no-op repo up                             median ${fmt(percentile(noopUp, 50))}  p90 ${fmt(percentile(noopUp, 90))}  (${RUNS} runs)`);
     console.log(`  bare ssh2 connect + exec true             median ${fmt(percentile(bare, 50))}`);
     console.log(`  no-op push-infra                          median ${fmt(percentile(noopPush, 50))}   ratio ${(percentile(noopPush, 50) / percentile(bare, 50)).toFixed(2)}x of bare ssh`);
+    console.log(`  repo up --all (1 repo, already up)        median ${fmt(percentile(upAll, 50))}`);
     const apps = med('apps');
     console.log(`  reboot (${REBOOTS}x, medians): poweroff ${fmt(med('down'))}, boot → sshd ${fmt(med('ssh'))}, sshd → every app answering ${fmt(apps)} (goal ≤ 20 s)${apps <= 20_000 ? '  ok' : '  OVER TARGET'}`);
   } finally {

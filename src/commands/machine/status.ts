@@ -18,6 +18,7 @@ export function machineStatusCommand(env: CommandEnv): Command {
         ['certificates', s.certResolver ? `${s.certResolver} (Let's Encrypt, DNS-01)` : 'none (plain HTTP)'],
         ['base domain', s.baseDomain ?? '-'],
       ]);
+      if (s.repoVolumes?.length) deps.out.table(['REPO', 'NETWORK', 'VOLUME', 'STATE'], s.repoVolumes.map((r) => [r.name, String(r.networkId), r.volume, r.state]));
       if (h?.daemons.length) deps.out.table(['REPO', 'DAEMON', 'CONTAINERS'], h.daemons.map((d) => [String(d.networkId), d.ok ? 'up' : `DOWN: ${d.error ?? ''}`, String(d.containers)]));
       if (s.findings.length) {
         deps.out.result();

@@ -1,12 +1,15 @@
 import { Command } from 'commander';
+import { RdcError, ValidationError } from '../../errors.js';
+import type { Deps } from '../../services/deps.js';
 import type { RepoUpOptions } from '../../services/repo-up-service.js';
 import { runWith, type CommandEnv } from '../run.js';
 import { printClaims, printTimings, printUrls, volumeLine, withCreationOptions } from './print.js';
 
 export function repoUpCommand(env: CommandEnv): Command {
-  return withCreationOptions(new Command('up')
+  const cmd: Command = withCreationOptions(new Command('up')
     .description('sync the source dir, mount the volume, start the repo\'s daemon, run prep() then up() of every Rediaccfile, print the URLs')
-    .argument('<name>', 'repo name (created on first up)')
+    .argument('[name]', 'repo name (created on first up)')
+    .option('--all', 'every repo of the machine (-m, else the default machine) from the config: mount, daemon, Rediaccfiles, 4 at a time')
     .option('-m, --machine <machine>', 'machine (default: where the repo lives, else the context\'s default machine)')
     .option('--path <dir>', 'local source directory (remembered; default: the current directory when it holds a Rediaccfile)')
     .option('--mount', 'mount the repo\'s volume if it is not mounted')
@@ -14,7 +17,9 @@ export function repoUpCommand(env: CommandEnv): Command {
     .option('--timings', 'print how long each phase took')
     .option('--unsafe', 'trust this repo with the host: its compose files may use privileged, host paths, capabilities… (the compose policy is not applied)'))
     .option('--dry-run', 'print what would change and change nothing')
-    .action(runWith<RepoUpOptions & { timings?: boolean }>(env, async ({ deps, args, opts }) => {
+    .action(runWith<RepoUpOptions & { timings?: boolean; all?: boolean }>(env, async ({ deps, args, opts }) => {
+      checkAllFlags(cmd, args[0], Boolean(opts.all));
+      if (opts.all) return upAll(deps, opts);
       const { repoUp } = await import('../../services/repo-up-service.js');
       const r = await repoUp(deps, args[0] as string, opts);
       if (deps.out.json) return deps.out.data(r);
@@ -49,4 +54,31 @@ export function repoUpCommand(env: CommandEnv): Command {
       if (r.dns?.error) deps.out.warn(`DNS sync failed, the app is up: ${r.dns.error} (retry with rdc dns sync ${r.machine})`);
       printTimings(deps.out, r.timings, Boolean(opts.timings));
     }));
+  return cmd;
+}
+
+/** A name or --all, never both; --all takes none of the flags that belong to one repo. Exit 2, nothing done. */
+function checkAllFlags(cmd: Command, name: string | undefined, all: boolean): void {
+  if (!all) {
+    if (name === undefined) throw new ValidationError([{ where: '<name>', message: 'which repo? Give its name, or --all for every repo of a machine' }], { hint: 'rdc repo up NAME, or rdc repo up --all -m MACHINE' });
+    return;
+  }
+  if (name !== undefined) throw new ValidationError([{ where: '--all', message: `give a repo name (${name}) or --all, not both` }], { hint: `rdc repo up ${name}, or rdc repo up --all -m MACHINE` });
+  const oneRepo = ['path', 'prepOnly', 'dryRun', 'networkId', 'volume', 'size'].filter((k) => cmd.getOptionValueSource(k) === 'cli');
+  if (oneRepo.length) {
+    throw new ValidationError(oneRepo.map((k) => ({ where: `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, message: 'applies to one repo; --all brings up the repos the config already has, each with its own settings' })));
+  }
+}
+
+async function upAll(deps: Deps, opts: RepoUpOptions): Promise<void> {
+  const { repoUpAll } = await import('../../services/repo-up-all.js');
+  const r = await repoUpAll(deps, opts.machine, { unsafe: opts.unsafe });
+  if (deps.out.json) deps.out.data(r);
+  else if (!r.rows.length) return deps.out.done(`No repo of the config lives on ${r.machine}: nothing to bring up.`);
+  else {
+    deps.out.heading(`Repos on ${r.machine}:`);
+    deps.out.table(['REPO', 'NETWORK', 'RESULT', 'DETAIL'], r.rows.map((x) => [x.repo, String(x.networkId), x.ok ? 'up' : 'FAILED', x.detail]));
+  }
+  if (r.failed.length) throw new RdcError(`repo up --all: ${r.failed.length} of ${r.rows.length} repo(s) failed on ${r.machine}: ${r.failed.join(', ')}.`, { hint: `rdc repo up NAME -m ${r.machine} --mount shows one in full` });
+  deps.out.done(`All ${r.rows.length} repo(s) are up on ${r.machine}.`);
 }

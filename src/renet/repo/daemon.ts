@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onServer, repoSocket, SERVER_PATHS } from '../../infra/server-layout.js';
-import { dockerdArgs, repoDaemonUnit } from '../../repo/dockerd-args.js';
+import { dockerdArgs, repoDaemonUnit, type UnitVolume } from '../../repo/dockerd-args.js';
 import { hostExec } from '../infra/host-exec.js';
 import { usesSystemd } from '../infra/router-service.js';
 import { localGet, mountPoints, pidFromFile } from '../local.js';
@@ -13,6 +13,8 @@ export interface DaemonTarget {
   /** Inside the repo's mount, so images and containers live with the repo's data. */
   dataRoot: string;
   name?: string;
+  /** Lets the systemd unit mount (image) or wait for (LUKS) the volume after a reboot. */
+  volume?: UnitVolume;
 }
 
 export function daemonPaths(t: DaemonTarget) {
@@ -49,7 +51,7 @@ export async function startDaemon(t: DaemonTarget): Promise<'running' | 'started
   if (usesSystemd(t.rootPrefix)) {
     const renet = [process.execPath, process.argv[1] as string, 'repo-daemon'];
     const hooks = { capture: [...renet, 'capture', '--data-root', t.dataRoot, '--file', p.restoreList], restore: [...renet, 'restore', '--socket', p.socket, '--file', p.restoreList] };
-    writeFileSync(`/etc/systemd/system/${p.unit}.service`, repoDaemonUnit(t.networkId, t.name ?? String(t.networkId), args, hooks));
+    writeFileSync(`/etc/systemd/system/${p.unit}.service`, repoDaemonUnit(t.networkId, t.name ?? String(t.networkId), args, hooks, t.volume));
     await hostExec('systemctl', ['daemon-reload']);
     const r = await hostExec('systemctl', ['enable', '--now', p.unit]);
     if (r.code !== 0) throw new Error(`systemctl enable --now ${p.unit} failed: ${r.stderr.trim()}`);
@@ -71,7 +73,8 @@ export async function stopDaemon(t: DaemonTarget, removeUnit = false): Promise<'
   let was = false;
   if (usesSystemd(t.rootPrefix) && existsSync(`/etc/systemd/system/${p.unit}.service`)) {
     was = (await hostExec('systemctl', ['is-active', '--quiet', p.unit])).code === 0;
-    await hostExec('systemctl', [removeUnit ? 'disable' : 'stop', ...(removeUnit ? ['--now'] : []), p.unit]);
+    // Disabled as well as stopped: a repo taken down stays down after a reboot (repo up enables it again).
+    await hostExec('systemctl', ['disable', '--now', p.unit]);
     if (removeUnit) rmSync(`/etc/systemd/system/${p.unit}.service`, { force: true });
   }
   const pid = pidFromFile(p.supervisor, 'supervise');

@@ -54,7 +54,7 @@ export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply>
   }
   let daemon: RepoReply['daemon'];
   try {
-    daemon = await time('daemon', () => startDaemon(daemonTarget(req, p)));
+    daemon = await time('daemon', () => startDaemon({ ...daemonTarget(req, p), volume: { kind: meta.kind, mount: p.mount, image: p.image } }));
   } catch (err) {
     tx.rollback();
     throw err;

@@ -38,6 +38,6 @@ test('the route server unit with a root prefix holding %, $ and spaces', async (
   if (process.env.UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, unit);
   assert.equal(unit, readFileSync(golden, 'utf8'));
   assert.match(unit, /^ExecStart=\/usr\/bin\/env node "\/srv\/100%%h\/\$\$USER\/my dir\/opt\/rediacc\/bin\/renet.cjs" route-server --config "\/srv\/100%%h\/\$\$USER\/my dir\/etc\/rediacc\/router.json"$/m);
-  assert.match(unit, /^ReadWritePaths="\/srv\/100%%h\/\$USER\/my dir\/var\/lib\/rediacc\/router" "\/srv\/100%%h\/\$USER\/my dir\/var\/run\/rediacc" "\/srv\/100%%h\/\$USER\/my dir\/opt\/rediacc\/proxy\/traefik"$/m);
+  assert.match(unit, /^ReadWritePaths="\/srv\/100%%h\/\$USER\/my dir\/var\/lib\/rediacc\/router" -"\/srv\/100%%h\/\$USER\/my dir\/var\/run\/rediacc" "\/srv\/100%%h\/\$USER\/my dir\/opt\/rediacc\/proxy\/traefik"$/m);
   assert.doesNotMatch(unit.replace(/%%/g, ''), /%/, 'no single % is left for systemd to expand');
 });
