@@ -9,6 +9,8 @@ export const SERVER_PATHS = {
   proxyCompose: 'opt/rediacc/proxy/docker-compose.yml',
   proxyEnv: 'opt/rediacc/proxy/config.env',
   traefikStatic: 'opt/rediacc/proxy/traefik/traefik.yml',
+  /** --acme-ca-root's PEM, mounted at /etc/traefik/acme-ca.pem in the Traefik container. */
+  acmeCaRoot: 'opt/rediacc/proxy/traefik/acme-ca.pem',
   traefikDynamicDefaults: 'opt/rediacc/proxy/traefik/dynamic/rediacc-defaults.yml',
   acmeDir: 'opt/rediacc/proxy/letsencrypt',
   routerConfig: 'etc/rediacc/router.json',
