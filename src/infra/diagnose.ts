@@ -1,8 +1,12 @@
+import { certificateFindings, type AcmeState } from './certificates.js';
+
 /** What `renet machine status` reports (the parts the diagnosis reads). */
 export interface MachineStatus {
   traefik: { running: boolean; container: string | null; image: string | null };
   router: { supervisedBy: string | null; httpStatus: number; health: RouterHealth | null };
   certResolver: string | null;
+  /** Certificates and ACME errors (absent from an older renet). */
+  acme?: AcmeState;
   baseDomain: string | null;
   backends: { service: string; backend: string; accepts: boolean }[];
 }
@@ -21,7 +25,7 @@ export interface RouterHealth {
  * Names the likely cause of what users hit (seed 002, "Problèmes courants"), from a status report.
  * Pure: each finding says what is wrong and what to do.
  */
-export function diagnose(s: MachineStatus, machine: string): string[] {
+export function diagnose(s: MachineStatus, machine: string, now = new Date()): string[] {
   const found: string[] = [];
   if (!s.traefik.running) found.push(`Traefik is not running: nothing is served. Run rdc context push-infra ${machine} (it starts the proxy), or look at its container's logs.`);
   if (s.router.httpStatus === 0) found.push(`The route server does not answer: Traefik keeps its last routes but learns no new ones. Run rdc context push-infra ${machine}.`);
@@ -33,6 +37,7 @@ export function diagnose(s: MachineStatus, machine: string): string[] {
   for (const b of s.backends) {
     if (!b.accepts) found.push(`Service ${b.service} → ${b.backend} refuses connections: requests get 502 Bad Gateway. Make the app listen on its {SERVICE}_IP and the port its labels declare.`);
   }
-  if (!s.certResolver) found.push('No certificate resolver: routes are plain HTTP. Set --cert-email and --cf-dns-token with rdc context set-infra, then push-infra.');
+  if (!s.certResolver) found.push('No certificate resolver: routes are plain HTTP (websecure ones get a self-signed certificate). Set --cert-email with rdc context set-infra, then push-infra.');
+  found.push(...certificateFindings(s.acme, machine, now));
   return found;
 }

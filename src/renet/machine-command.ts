@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { proxyStatus } from './infra/proxy.js';
+import { acmeState } from './infra/acme-state.js';
 import { localGet } from './local.js';
 import { supervisorPid, usesSystemd } from './infra/router-service.js';
 
@@ -42,6 +43,7 @@ async function status(req: MachineRequest) {
       health: health.status === 200 ? health.body : null,
     },
     certResolver: settings.certResolver ?? null,
+    acme: await acmeState(req.rootPrefix, proxy.container),
     baseDomain: settings.baseDomain ?? null,
     backends: routes.status === 200 ? await probeBackends(routes.body as Obj) : [],
   };

@@ -55,11 +55,12 @@ export async function startChallTestSrv(fallbackIPv4 = '127.0.0.2'): Promise<Cha
     const res = await fetch(`http://127.0.0.1:${management}${path}`, { method: 'POST', body: JSON.stringify(body) });
     if (res.status !== 200) throw new Error(`challtestsrv ${path}: HTTP ${res.status} ${await res.text()}`);
   };
-  await waitFor(`pebble-challtestsrv on 127.0.0.1:${management} (output: ${proc.output().slice(-300)})`, async () => {
+  await stopOnFailure(proc, waitFor(`pebble-challtestsrv on 127.0.0.1:${management}`, async () => {
     if (proc.child.exitCode !== null) throw new Error(`pebble-challtestsrv exited: ${proc.output().slice(-800)}`);
-    await post('/clear-request-history', { type: 'DNS' });
+    // Any management call answers once it is up; this one changes nothing the tests look at.
+    await post('/clear-request-history', { host: 'ready.invalid', type: 'dns' });
     return true;
-  });
+  }, 30_000));
   return {
     dns: `127.0.0.1:${dnsPort}`,
     management,
@@ -99,10 +100,13 @@ export async function startPebble(dir: string, opts: { dnsServer: string; httpPo
   const proc = startProcess(PEBBLE_BIN, ['-config', join(dir, 'pebble-config.json'), '-dnsserver', opts.dnsServer], env);
   const ca = readFileSync(join(CERTS, 'pebble.minica.pem'));
   const get = (p: number, path: string) => httpsGet(`https://127.0.0.1:${p}${path}`, ca);
-  await waitFor(`Pebble on 127.0.0.1:${port} (output: ${proc.output().slice(-300)})`, async () => {
+  await stopOnFailure(proc, waitFor(`Pebble on 127.0.0.1:${port}`, async () => {
     if (proc.child.exitCode !== null) throw new Error(`Pebble exited: ${proc.output().slice(-800)}`);
-    return (await get(port, '/dir')).status === 200 ? true : undefined;
-  });
+    const dir = await get(port, '/dir');
+    if (dir.status !== 200) throw new Error(`GET /dir: ${dir.status} ${dir.body.slice(0, 200)}`);
+    return true;
+    // It generates its CA keys first, which takes a while on a busy machine.
+  }, 60_000, 100));
   return {
     directory: `https://127.0.0.1:${port}/dir`,
     caRootFile: join(CERTS, 'pebble.minica.pem'),
@@ -112,9 +116,20 @@ export async function startPebble(dir: string, opts: { dnsServer: string; httpPo
   };
 }
 
+/** A process that did not come up is stopped (by its own handle) before the error goes on, never left behind. */
+async function stopOnFailure<T>(proc: Proc, started: Promise<T>): Promise<T> {
+  try {
+    return await started;
+  } catch (err) {
+    await proc.stop('SIGKILL');
+    throw new Error(`${(err as Error).message} (output: ${proc.output().slice(-800)})`);
+  }
+}
+
 function httpsGet(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca, timeout: 3000 }, (res) => {
+    // Pebble, like any ACME server, refuses requests without a User-Agent.
+    const req = request(url, { ca, timeout: 3000, headers: { 'user-agent': 'rdc-tests' } }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, type PeerCertificate } from 'node:tls';
+import { after, before, describe, test } from 'node:test';
+import { startChallTestSrv, startPebble, type ChallTestSrv, type Pebble } from '../helpers/pebble.js';
+import { startRepoBed, type RepoBed } from '../helpers/repo-bed.js';
+import { httpGet } from '../helpers/testbed/http.js';
+import { freePort, waitFor } from '../helpers/testbed/ports.js';
+
+interface Handshake {
+  authorized: boolean;
+  error: string | undefined;
+  protocol: string | null;
+  cert: PeerCertificate;
+}
+
+/** A TLS handshake with `servername`, verified against `ca` only (Pebble's issuing root). */
+function handshake(host: string, port: number, servername: string, ca: string, opts: { maxVersion?: 'TLSv1.2' } = {}): Promise<Handshake> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, servername, ca, rejectUnauthorized: false, ...opts }, () => {
+      const result = { authorized: socket.authorized, error: socket.authorizationError?.message, protocol: socket.getProtocol(), cert: socket.getPeerCertificate() };
+      socket.end();
+      resolve(result);
+    });
+    socket.setTimeout(5000, () => socket.destroy(new Error(`TLS ${host}:${port} (${servername}): no handshake`)));
+    socket.on('error', reject);
+  });
+}
+
+/** An HTTPS GET verified against `ca`, with the Host header and SNI of `servername`. */
+function httpsGet(host: string, port: number, servername: string, ca: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, servername, ca }, () => socket.write(`GET / HTTP/1.1\r\nHost: ${servername}\r\nConnection: close\r\n\r\n`));
+    let raw = '';
+    socket.on('data', (d: Buffer) => (raw += d.toString()));
+    socket.on('end', () => {
+      const [head = '', body = ''] = raw.split('\r\n\r\n');
+      const [status = '', ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(status.split(' ')[1]), headers, body });
+    });
+    socket.setTimeout(5000, () => socket.destroy(new Error(`HTTPS ${host}:${port}: no answer`)));
+    socket.on('error', reject);
+  });
+}
+
+/**
+ * Certificates for real: Pebble (Let's Encrypt's ACME test server) issues them to the real Traefik
+ * of a loopback test server by TLS-ALPN-01, with only `--cert-email` (no Cloudflare) set.
+ * pebble-challtestsrv is Pebble's DNS: the app's domain resolves to Traefik's listen address, and
+ * Pebble validates on the https port the test's websecure entrypoint uses.
+ */
+describe('HTTPS with certificates from a real ACME server (Pebble, TLS-ALPN-01)', () => {
+  let bed: RepoBed;
+  let dns: ChallTestSrv;
+  let pebble: Pebble;
+  let issuerRoot: string;
+  let appHost: string;
+  const acmeJson = () => join(bed.server.rootPrefix, 'opt/rediacc/proxy/letsencrypt/acme.json');
+  const orders = () => (pebble.proc.output().match(/POST \/order-plz/g) ?? []).length;
+
+  before(async () => {
+    dns = await startChallTestSrv();
+    bed = await startRepoBed('https');
+    pebble = await startPebble(join(bed.dir, 'pebble'), { dnsServer: dns.dns, httpPort: bed.ports.http, tlsPort: bed.ports.https });
+    issuerRoot = await pebble.issuerRoot();
+    appHost = `app.${bed.domain}`;
+    await dns.addA(appHost, bed.listen);
+  });
+
+  after(async () => {
+    await Promise.allSettled([bed?.stop(), pebble?.stop(), dns?.stop()]);
+  });
+
+  test('set-infra --cert-email alone, with the test CA: a TLS-ALPN-01 resolver trusted through LEGO_CA_CERTIFICATES', async () => {
+    const s = await bed.rdc(['context', 'set-infra', 's1', '--cert-email', 'ops@example.com', '--acme-ca-server', pebble.directory, '--acme-ca-root', pebble.caRootFile]);
+    assert.equal(s.code, 0, s.stderr);
+    const show = await bed.rdc(['context', 'show-infra', 's1', '--json']);
+    const infra = (JSON.parse(show.stdout) as { infra: Record<string, unknown> }).infra;
+    assert.equal(infra.tls, true);
+    assert.equal(infra.acmeChallenge, 'tls');
+    assert.equal(infra.acmeCaServer, pebble.directory);
+    assert.match(String(infra.acmeCaRoot), /minica root ca/);
+    const p = await bed.rdc(['context', 'push-infra', 's1']);
+    assert.equal(p.code, 0, `${p.stdout}\n${p.stderr}`);
+    const proxy = join(bed.server.rootPrefix, 'opt/rediacc/proxy');
+    assert.equal(readFileSync(join(proxy, 'traefik/acme-ca.pem'), 'utf8'), readFileSync(pebble.caRootFile, 'utf8').trim() + '\n');
+    assert.match(readFileSync(join(proxy, 'config.env'), 'utf8'), /^LEGO_CA_CERTIFICATES=\/etc\/traefik\/acme-ca\.pem$/m);
+    assert.match(readFileSync(join(proxy, 'traefik/traefik.yml'), 'utf8'), /tlsChallenge: \{\}/);
+    assert.match(readFileSync(join(proxy, 'traefik/dynamic/rediacc-defaults.yml'), 'utf8'), /sniStrict: true/);
+  });
+
+  test('repo up of a Host() rule: Pebble issues the certificate, Traefik serves it (verified, right name, TLS >= 1.2, HSTS)', async () => {
+    const src = bed.exampleSource('web', appHost);
+    const r = await bed.rdc(['repo', 'up', 'web', '-m', 's1', '--network-id', String(bed.networkId()), '--size', '256M', '--path', src, '--mount']);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.ok(r.stdout.includes(`https://${appHost}:${bed.ports.https}/`), r.stdout);
+    assert.doesNotMatch(r.stdout, /self-signed/);
+
+    const served = await waitFor(`a certificate for ${appHost} from Pebble (Pebble: ${pebble.proc.output().slice(-600)})`, async () => {
+      const h = await handshake(bed.listen, bed.ports.https, appHost, issuerRoot);
+      return h.authorized ? h : undefined;
+    }, 120_000, 500);
+    assert.equal(served.error, undefined);
+    assert.match(served.cert.subjectaltname ?? '', new RegExp(`DNS:${appHost.replace(/\./g, '\\.')}`));
+    assert.match(String(served.cert.issuer.CN), /Pebble Intermediate/);
+    assert.ok(['TLSv1.2', 'TLSv1.3'].includes(served.protocol ?? ''), `protocol ${served.protocol}`);
+    const tls12 = await handshake(bed.listen, bed.ports.https, appHost, issuerRoot, { maxVersion: 'TLSv1.2' });
+    assert.equal(tls12.protocol, 'TLSv1.2');
+    assert.equal(tls12.authorized, true);
+
+    const page = await httpsGet(bed.listen, bed.ports.https, appHost, issuerRoot);
+    assert.equal(page.status, 200);
+    assert.match(String(page.headers['strict-transport-security']), /max-age=15768000; includeSubDomains/);
+
+    // acme.json: Traefik's storage, private to root, holding the certificate it serves.
+    assert.equal(statSync(acmeJson()).mode & 0o777, 0o600);
+    const stored = JSON.parse(readFileSync(acmeJson(), 'utf8')) as { letsencrypt: { Certificates: { domain: { main: string }; certificate: string }[] } };
+    const entry = stored.letsencrypt.Certificates.find((c) => c.domain.main === appHost);
+    assert.ok(entry, 'acme.json holds the certificate of the domain');
+    const leaf = new X509Certificate(Buffer.from(entry.certificate, 'base64').toString('utf8'));
+    assert.equal(leaf.serialNumber.toUpperCase(), served.cert.serialNumber.toUpperCase());
+  });
+
+  test('http:// redirects to https:// on the websecure port', async () => {
+    const r = await httpGet(bed.listen, bed.ports.http, '/', appHost);
+    assert.ok([301, 308].includes(r.status), `status ${r.status}`);
+    assert.equal(r.headers.location, `https://${appHost}:${bed.ports.https}/`);
+  });
+
+  test('a second push (repo up, and push-infra recreating Traefik) keeps the certificate: acme.json unchanged, no new order', async () => {
+    const before_ = createHash('sha256').update(readFileSync(acmeJson())).digest('hex');
+    const ordersBefore = orders();
+    assert.ok(ordersBefore >= 1, 'Pebble saw the first order');
+    const up = await bed.rdc(['repo', 'up', 'web']);
+    assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
+    // A changed static config (the API turned on) recreates the Traefik container.
+    const s = await bed.rdc(['context', 'set-infra', 's1', '--api-port', String(await freePort())]);
+    assert.equal(s.code, 0, s.stderr);
+    const push = await bed.rdc(['context', 'push-infra', 's1']);
+    assert.equal(push.code, 0, `${push.stdout}\n${push.stderr}`);
+    const h = await waitFor('the certificate served again after Traefik\'s restart', async () => {
+      const r = await handshake(bed.listen, bed.ports.https, appHost, issuerRoot);
+      return r.authorized ? r : undefined;
+    }, 60_000, 250);
+    assert.equal(h.authorized, true, h.error);
+    assert.ok(existsSync(acmeJson()));
+    assert.equal(createHash('sha256').update(readFileSync(acmeJson())).digest('hex'), before_);
+    assert.equal(orders(), ordersBefore);
+  });
+});
