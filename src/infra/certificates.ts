@@ -79,7 +79,7 @@ export function explainAcmeError(error: string): { cause: string; fix: string } 
   if (/error:dns|nxdomain|no valid a records|no a records|servfail|dns problem|could not resolve/.test(e)) {
     return { cause: 'the domain does not resolve in public DNS', fix: 'create an A (and AAAA) record pointing at this machine\'s public address (rdc dns sync with a Cloudflare token)' };
   }
-  if (/error:connection|connection refused|timeout during connect|no route to host|i\/o timeout|connection reset/.test(e)) {
+  if (/error:connection|failed to connect|connection refused|timeout during connect|no route to host|i\/o timeout|connection reset/.test(e)) {
     return { cause: 'the CA could not connect to this machine for the challenge: the domain\'s DNS points elsewhere, or a firewall blocks port 443 (TLS-ALPN-01) / 80 (HTTP-01)', fix: 'point the domain at this machine\'s public address and open the challenge port, or use --acme-challenge dns with a Cloudflare token' };
   }
   if (/error:unauthorized|error:incorrectresponse|incorrect validation|invalid response|wrong|unauthorized/.test(e)) {

@@ -26,6 +26,8 @@ export interface ChallTestSrv {
   management: number;
   /** Answers A queries for `host` with `address` (its `/add-a` API). */
   addA(host: string, address: string): Promise<void>;
+  /** How many DNS queries it answered for `host` (Pebble asks on every validation and CAA check). */
+  dnsQueries(host: string): Promise<number>;
   /** Sets a TXT record (its `/set-txt` API), for DNS-01. */
   setTxt(host: string, value: string): Promise<void>;
   proc: Proc;
@@ -65,6 +67,14 @@ export async function startChallTestSrv(fallbackIPv4 = '127.0.0.2'): Promise<Cha
     dns: `127.0.0.1:${dnsPort}`,
     management,
     addA: (host, address) => post('/add-a', { host, addresses: [address] }),
+    async dnsQueries(host) {
+      let n = 0;
+      for (const name of [host, `${host}.`]) {
+        const res = await fetch(`http://127.0.0.1:${management}/dns-request-history`, { method: 'POST', body: JSON.stringify({ host: name }) });
+        n += ((await res.json()) as unknown[] | null)?.length ?? 0;
+      }
+      return n;
+    },
     setTxt: (host, value) => post('/set-txt', { host: host.endsWith('.') ? host : `${host}.`, value }),
     proc,
     stop: () => proc.stop(),
@@ -74,7 +84,8 @@ export async function startChallTestSrv(fallbackIPv4 = '127.0.0.2'): Promise<Cha
 /**
  * Pebble with its own config in `dir`: listening on free loopback ports, validating HTTP-01 on
  * `httpPort` and TLS-ALPN-01 on `tlsPort` (the ports Traefik's entrypoints use in the test),
- * resolving through `dnsServer`, without its random validation sleeps or nonce rejections.
+ * resolving through `dnsServer`, without its random validation sleeps or nonce rejections, and
+ * (by default) validating every order afresh, so each new order shows in the DNS server's history.
  */
 export async function startPebble(dir: string, opts: { dnsServer: string; httpPort: number; tlsPort: number; authzReuse?: number }): Promise<Pebble> {
   requirePebble();
@@ -96,7 +107,7 @@ export async function startPebble(dir: string, opts: { dnsServer: string; httpPo
     },
   };
   writeFileSync(join(dir, 'pebble-config.json'), JSON.stringify(config, null, 2));
-  const env = { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: String(opts.authzReuse ?? 100) };
+  const env = { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: String(opts.authzReuse ?? 0) };
   const proc = startProcess(PEBBLE_BIN, ['-config', join(dir, 'pebble-config.json'), '-dnsserver', opts.dnsServer], env);
   const ca = readFileSync(join(CERTS, 'pebble.minica.pem'));
   const get = (p: number, path: string) => httpsGet(`https://127.0.0.1:${p}${path}`, ca);

@@ -66,7 +66,8 @@ async function proxyLogs(rootPrefix: string, container: string): Promise<string>
  */
 export function acmeLogErrors(logs: string): AcmeLogError[] {
   const last = new Map<string, AcmeLogError>();
-  for (const line of logs.split('\n')) {
+  // Traefik colours its console log even without a terminal: the escapes go first.
+  for (const line of logs.replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
     if (!/\bERR\b|level=error/.test(line) || !/acme/i.test(line)) continue;
     const quoted = /\berror="((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
     const error = quoted !== undefined ? unescape(quoted) : line.replace(/^\S+\s+ERR\s+/, '');
