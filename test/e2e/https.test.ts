@@ -124,6 +124,7 @@ describe('HTTPS with certificates from a real ACME server (Pebble, TLS-ALPN-01)'
     const started = Date.now();
     const r = await bed.rdc(['repo', 'up', 'web', '-m', 's1', '--network-id', String(bed.networkId()), '--size', '256M', '--path', src, '--mount']);
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const upDone = Date.now();
     assert.ok(r.stdout.includes(`https://${appHost}:${bed.ports.https}/`), r.stdout);
     assert.doesNotMatch(r.stdout, /self-signed/);
 
@@ -142,7 +143,7 @@ describe('HTTPS with certificates from a real ACME server (Pebble, TLS-ALPN-01)'
     const page = await httpsGet(bed.listen, bed.ports.https, appHost, issuerRoot);
     assert.equal(page.status, 200);
     // The bench figure (reported, never asserted): repo up of a new Host() to its first valid HTTPS answer.
-    t.diagnostic(`bench: repo up of a new Host() -> first valid HTTPS response: ${Date.now() - started} ms`);
+    t.diagnostic(`bench: repo up of a new Host() -> first valid HTTPS response: ${Date.now() - started} ms (repo up itself ${upDone - started} ms)`);
     assert.match(String(page.headers['strict-transport-security']), /max-age=15768000; includeSubDomains/);
 
     // acme.json: Traefik's storage, private to root, holding the certificate it serves.
@@ -205,5 +206,49 @@ describe('HTTPS with certificates from a real ACME server (Pebble, TLS-ALPN-01)'
     assert.equal(createHash('sha256').update(readFileSync(acmeJson())).digest('hex'), before_);
     assert.equal(await dns.dnsQueries(appHost), lookupsBefore, 'no new order for the domain');
     assert.equal(issued(), issuedBefore, 'no certificate issued');
+  });
+
+  test('--acme-challenge http: a new Host() gets its certificate by HTTP-01 on web, which still redirects everything else', async () => {
+    const host = `h1.${bed.domain}`;
+    await dns.addA(host, bed.listen);
+    const s = await bed.rdc(['context', 'set-infra', 's1', '--acme-challenge', 'http']);
+    assert.equal(s.code, 0, s.stderr);
+    const p = await bed.rdc(['context', 'push-infra', 's1']);
+    assert.equal(p.code, 0, `${p.stdout}\n${p.stderr}`);
+    // The resolver's only challenge is HTTP-01: a certificate issued from here on went through web.
+    const staticConfig = readFileSync(join(bed.server.rootPrefix, 'opt/rediacc/proxy/traefik/traefik.yml'), 'utf8');
+    assert.match(staticConfig, /httpChallenge:\n\s+entryPoint: web/);
+    assert.doesNotMatch(staticConfig, /tlsChallenge|dnsChallenge/);
+    const src = bed.exampleSource('http01', host);
+    const r = await bed.rdc(['repo', 'up', 'http01', '-m', 's1', '--network-id', String(bed.networkId(2)), '--size', '256M', '--path', src, '--mount']);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const served = await waitFor(`a certificate for ${host} by HTTP-01`, async () => {
+      const h = await handshake(bed.listen, bed.ports.https, host, issuerRoot);
+      return h.authorized ? h : undefined;
+    }, 120_000, 500);
+    assert.match(served.cert.subjectaltname ?? '', new RegExp(`DNS:${host.replace(/\./g, '\\.')}`));
+    const redirect = await httpGet(bed.listen, bed.ports.http, '/', host);
+    assert.equal(redirect.headers.location, `https://${host}:${bed.ports.https}/`);
+  });
+
+  test('an unreachable ACME server: push-infra still succeeds, and status names the cause for a domain without a certificate', async () => {
+    const host = `h2.${bed.domain}`;
+    await dns.addA(host, bed.listen);
+    const s = await bed.rdc(['context', 'set-infra', 's1', '--acme-challenge', 'tls', '--acme-ca-server', 'https://127.0.0.1:1/dir']);
+    assert.equal(s.code, 0, s.stderr);
+    const p = await bed.rdc(['context', 'push-infra', 's1']);
+    assert.equal(p.code, 0, `${p.stdout}\n${p.stderr}`);
+    const src = bed.exampleSource('unreachable', host);
+    const r = await bed.rdc(['repo', 'up', 'unreachable', '-m', 's1', '--network-id', String(bed.networkId(3)), '--size', '256M', '--path', src, '--mount']);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const status = await waitFor(`status to say why ${host} has no certificate`, async () => {
+      const st = await bed.rdc(['machine', 'status', 's1', '--json']);
+      const parsed = JSON.parse(st.stdout) as { certificates: { domain: string; lastError: string | null; cause: string | null }[]; findings: string[] };
+      return parsed.certificates.find((c) => c.domain === host)?.lastError ? parsed : undefined;
+    }, 120_000, 1000);
+    const row = status.certificates.find((c) => c.domain === host);
+    assert.match(row?.lastError ?? '', /127\.0\.0\.1:1/);
+    assert.match(row?.cause ?? '', /ACME server cannot be reached/);
+    assert.match(status.findings.join('\n'), new RegExp(`No certificate for ${host.replace(/\./g, '\\.')}: the ACME server cannot be reached`));
   });
 });
