@@ -1,4 +1,4 @@
-import { certificateFindings, type AcmeState } from './certificates.js';
+import type { AcmeState } from './certificates.js';
 
 /** What `renet machine status` reports (the parts the diagnosis reads). */
 export interface MachineStatus {
@@ -25,7 +25,7 @@ export interface RouterHealth {
  * Names the likely cause of what users hit (seed 002, "Problèmes courants"), from a status report.
  * Pure: each finding says what is wrong and what to do.
  */
-export function diagnose(s: MachineStatus, machine: string, now = new Date()): string[] {
+export function diagnose(s: MachineStatus, machine: string): string[] {
   const found: string[] = [];
   if (!s.traefik.running) found.push(`Traefik is not running: nothing is served. Run rdc context push-infra ${machine} (it starts the proxy), or look at its container's logs.`);
   if (s.router.httpStatus === 0) found.push(`The route server does not answer: Traefik keeps its last routes but learns no new ones. Run rdc context push-infra ${machine}.`);
@@ -38,6 +38,5 @@ export function diagnose(s: MachineStatus, machine: string, now = new Date()): s
     if (!b.accepts) found.push(`Service ${b.service} → ${b.backend} refuses connections: requests get 502 Bad Gateway. Make the app listen on its {SERVICE}_IP and the port its labels declare.`);
   }
   if (!s.certResolver) found.push('No certificate resolver: routes are plain HTTP (websecure ones get a self-signed certificate). Set --cert-email with rdc context set-infra, then push-infra.');
-  found.push(...certificateFindings(s.acme, machine, now));
   return found;
 }

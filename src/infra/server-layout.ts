@@ -9,8 +9,6 @@ export const SERVER_PATHS = {
   proxyCompose: 'opt/rediacc/proxy/docker-compose.yml',
   proxyEnv: 'opt/rediacc/proxy/config.env',
   traefikStatic: 'opt/rediacc/proxy/traefik/traefik.yml',
-  /** --acme-ca-root's PEM, mounted at /etc/traefik/acme-ca.pem in the Traefik container. */
-  acmeCaRoot: 'opt/rediacc/proxy/traefik/acme-ca.pem',
   traefikDynamicDefaults: 'opt/rediacc/proxy/traefik/dynamic/rediacc-defaults.yml',
   acmeDir: 'opt/rediacc/proxy/letsencrypt',
   routerConfig: 'etc/rediacc/router.json',
@@ -18,6 +16,8 @@ export const SERVER_PATHS = {
   renet: 'opt/rediacc/bin/renet.cjs',
   socketDir: 'var/run/rediacc',
   routerState: 'var/lib/rediacc/router',
+  /** --acme-ca-root's PEM, mounted at /etc/traefik/acme-ca.pem in the Traefik container. */
+  acmeCaRoot: 'opt/rediacc/proxy/traefik/acme-ca.pem',
 } as const;
 
 /** The absolute path of a server path under a root prefix. */

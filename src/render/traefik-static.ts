@@ -47,7 +47,13 @@ export function renderTraefikStatic(infra: Infra): Record<string, unknown> {
     config.api = { insecure: true, dashboard: true };
     config.ping = { entryPoint: 'traefik' };
   }
-  if (tls) config.certificatesResolvers = { [CERT_RESOLVER]: { acme: renderAcme(infra) } };
+  if (tls) {
+    config.certificatesResolvers = {
+      [CERT_RESOLVER]: {
+        acme: renderAcme(infra),
+      },
+    };
+  }
   return config;
 }
 

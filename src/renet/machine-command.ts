@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { proxyStatus } from './infra/proxy.js';
-import { acmeState } from './infra/acme-state.js';
 import { localGet } from './local.js';
 import { supervisorPid, usesSystemd } from './infra/router-service.js';
+import { acmeState } from './infra/acme-state.js';
 
 interface MachineRequest {
   rootPrefix: string;

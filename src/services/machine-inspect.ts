@@ -2,7 +2,7 @@ import { UserError } from '../errors.js';
 import { diagnose, type MachineStatus } from '../infra/diagnose.js';
 import type { Machine } from '../config/model.js';
 import { routeRows, type RouteRow } from '../infra/route-rows.js';
-import { certificateRows } from '../infra/certificates.js';
+import { certificateFindings, certificateRows } from '../infra/certificates.js';
 import type { Runner } from '../remote/runner.js';
 import { parseRenetReply, renetMachine } from '../remote/commands/renet.js';
 import { loadMachine, withConnection } from './connect-machine.js';
@@ -35,7 +35,7 @@ export async function machineStatus(deps: Deps, name: string) {
   const status = (await askMachine(deps, name, 'status')) as MachineStatus;
   const now = new Date();
   const certificates = status.acme ? certificateRows(status.acme, now) : [];
-  return { machine: name, ...status, certificates, findings: diagnose(status, name, now) };
+  return { machine: name, ...status, certificates, findings: [...diagnose(status, name), ...certificateFindings(status.acme, name, now)] };
 }
 
 export async function machineRoutes(deps: Deps, name: string) {

@@ -91,13 +91,17 @@ describe('HTTPS with certificates from a real ACME server (Pebble, TLS-ALPN-01)'
     assert.equal(h.cert.subject.CN, 'TRAEFIK DEFAULT CERT');
     assert.equal(h.authorized, false);
     assert.ok(['TLSv1.2', 'TLSv1.3'].includes(h.protocol ?? ''));
-    const page = await new Promise<string>((resolve, reject) => {
-      const socket = connect({ host: bed.listen, port: bed.ports.https, servername: plainHost, rejectUnauthorized: false }, () => socket.write(`GET / HTTP/1.1\r\nHost: ${plainHost}\r\nConnection: close\r\n\r\n`));
-      let raw = '';
-      socket.on('data', (d: Buffer) => (raw += d.toString()));
-      socket.on('end', () => resolve(raw));
-      socket.on('error', reject);
-    });
+    // repo up returns once Traefik has fetched the routes; applying them can take a moment more.
+    const page = await waitFor(`${plainHost} served over HTTPS`, async () => {
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: bed.listen, port: bed.ports.https, servername: plainHost, rejectUnauthorized: false }, () => socket.write(`GET / HTTP/1.1\r\nHost: ${plainHost}\r\nConnection: close\r\n\r\n`));
+        let data = '';
+        socket.on('data', (d: Buffer) => (data += d.toString()));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+      return raw.startsWith('HTTP/1.1 200') ? raw : undefined;
+    }, 15_000, 100);
     assert.match(page, /^HTTP\/1\.1 200/);
   });
 
