@@ -1,4 +1,5 @@
 import type { Secret } from '../util/secret.js';
+import type { AcmeChallenge } from './acme-validators.js';
 import type { VolumeKind } from './validators.js';
 
 /** The whole local state (SYSTEM.md §1). Obtained only through parseConfig(). */
@@ -68,6 +69,12 @@ export interface Infra {
   routeServerPort: number;
   /** Traefik API/dashboard on 127.0.0.1:{apiPort} (off when unset). */
   apiPort: number | undefined;
+  /** The ACME challenge; unset: DNS-01 with a Cloudflare token, else TLS-ALPN-01 (see acmeChallenge()). */
+  acmeChallenge: AcmeChallenge | undefined;
+  /** Another ACME directory than Let's Encrypt's (staging, an internal CA, the test CA). */
+  acmeCaServer: string | undefined;
+  /** PEM of the root Traefik trusts for that directory's HTTPS (pushed as a file, LEGO_CA_CERTIFICATES). */
+  acmeCaRoot: string | undefined;
 }
 
 export interface Repository {
@@ -108,6 +115,9 @@ export function emptyInfra(): Infra {
     traefikImage: DEFAULTS.traefikImage,
     routeServerPort: DEFAULTS.routeServerPort,
     apiPort: undefined,
+    acmeChallenge: undefined,
+    acmeCaServer: undefined,
+    acmeCaRoot: undefined,
   };
 }
 
@@ -119,7 +129,15 @@ export function emptyContext(): Context {
   return { sshKey: undefined, defaultMachine: undefined, machines: nameMap(), repositories: nameMap() };
 }
 
-/** TLS through Let's Encrypt is on only when both the email and the DNS token are set. */
+/** The challenge Traefik uses: the one chosen, else DNS-01 with a Cloudflare token, else TLS-ALPN-01. */
+export function acmeChallenge(infra: Infra): AcmeChallenge {
+  return infra.acmeChallenge ?? (infra.cfDnsApiToken !== undefined ? 'dns' : 'tls');
+}
+
+/**
+ * A certificate resolver exists once an account email is set (DNS-01 also needs the token, which
+ * set-infra enforces; a hand-edited file without it gets no resolver rather than a broken one).
+ */
 export function tlsConfigured(infra: Infra): boolean {
-  return infra.certEmail !== undefined && infra.cfDnsApiToken !== undefined;
+  return infra.certEmail !== undefined && (acmeChallenge(infra) !== 'dns' || infra.cfDnsApiToken !== undefined);
 }

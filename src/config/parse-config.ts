@@ -5,6 +5,7 @@ import { childPath, Diagnostics } from './diagnostics.js';
 import { isObject, readField, readList, readObject, str, warnUnknownKeys } from './fields.js';
 import { DEFAULTS, emptyConfig, emptyContext, entryOf, emptyInfra, type Context, type Infra, type Machine, type RdcConfig, type Repository } from './model.js';
 import * as v from './validators.js';
+import { checkAcmeChallenge, checkCaRootPem, checkCaServer } from './acme-validators.js';
 import { checkHostKey } from '../remote/host-key.js';
 
 export interface ParsedConfig {
@@ -89,7 +90,7 @@ function parseMachine(value: unknown, path: string, d: Diagnostics): Machine {
   };
 }
 
-const INFRA_KEYS = ['publicIPv4', 'publicIPv6', 'baseDomain', 'certEmail', 'cfDnsApiToken', 'tcpPorts', 'udpPorts', 'httpPort', 'httpsPort', 'listenAddress', 'traefikImage', 'routeServerPort', 'apiPort'] as const;
+const INFRA_KEYS = ['publicIPv4', 'publicIPv6', 'baseDomain', 'certEmail', 'cfDnsApiToken', 'tcpPorts', 'udpPorts', 'httpPort', 'httpsPort', 'listenAddress', 'traefikImage', 'routeServerPort', 'apiPort', 'acmeChallenge', 'acmeCaServer', 'acmeCaRoot'] as const;
 
 function parseInfra(value: unknown, path: string, d: Diagnostics): Infra {
   const infra = emptyInfra();
@@ -111,6 +112,9 @@ function parseInfra(value: unknown, path: string, d: Diagnostics): Infra {
     traefikImage: readField(obj, 'traefikImage', path, d, str(v.checkImage)) ?? infra.traefikImage,
     routeServerPort: readField(obj, 'routeServerPort', path, d, v.checkPort) ?? infra.routeServerPort,
     apiPort: readField(obj, 'apiPort', path, d, v.checkPort),
+    acmeChallenge: readField(obj, 'acmeChallenge', path, d, str(checkAcmeChallenge)),
+    acmeCaServer: readField(obj, 'acmeCaServer', path, d, str(checkCaServer)),
+    acmeCaRoot: readField(obj, 'acmeCaRoot', path, d, str(checkCaRootPem)),
   };
   // Cross-field clashes are located on the raw list so the index matches what the user sees.
   const rawTcp = Array.isArray(obj.tcpPorts) ? obj.tcpPorts : [];

@@ -1,8 +1,12 @@
+import type { AcmeState } from './certificates.js';
+
 /** What `renet machine status` reports (the parts the diagnosis reads). */
 export interface MachineStatus {
   traefik: { running: boolean; container: string | null; image: string | null; fileErrors?: string[] };
   router: { supervisedBy: string | null; httpStatus: number; health: RouterHealth | null };
   certResolver: string | null;
+  /** Certificates and ACME errors (absent from an older renet). */
+  acme?: AcmeState;
   baseDomain: string | null;
   backends: { service: string; backend: string; accepts: boolean }[];
   /** Every repo's volume and daemon, from renet's datastore (running/locked/unmounted/down); absent from an older renet. */
@@ -56,7 +60,7 @@ export function diagnose(s: MachineStatus, machine: string, repoNames: Record<nu
   for (const b of s.backends) {
     if (!b.accepts) found.push(`Service ${b.service} → ${b.backend} refuses connections: requests get 502 Bad Gateway. Make the app listen on its {SERVICE}_IP and the port its labels declare.`);
   }
-  if (!s.certResolver) found.push('No certificate resolver: routes are plain HTTP. Set --cert-email and --cf-dns-token with rdc context set-infra, then push-infra.');
+  if (!s.certResolver) found.push('No certificate resolver: routes are plain HTTP (websecure ones get a self-signed certificate). Set --cert-email with rdc context set-infra, then push-infra.');
   return found;
 }
 

@@ -10,6 +10,8 @@ export interface RouteRow {
   backend: string;
   networkId: number | null;
   level: 1 | 2 | null;
+  /** HTTP routers with a tls section: the resolver that issues their certificate, or null (Traefik's default certificate). */
+  tls?: { certResolver: string | null };
 }
 
 type Obj = Record<string, unknown>;
@@ -28,11 +30,17 @@ export function routeRows(dynamic: Obj): RouteRow[] {
       const entryPoints = (r.entryPoints as string[] | undefined) ?? [];
       rows.push({
         kind, router, match: hosts.length ? hosts.join(', ') : entryPoints.join(', '), entryPoints,
-        backend: servers.map((s) => s.url ?? s.address).join(', '), ...owner(router),
+        backend: servers.map((s) => s.url ?? s.address).join(', '), ...owner(router), ...tlsOf(kind, r.tls),
       });
     }
   }
   return rows.sort((a, b) => a.kind.localeCompare(b.kind) || a.match.localeCompare(b.match));
+}
+
+function tlsOf(kind: 'http' | 'tcp' | 'udp', tls: unknown): Pick<RouteRow, 'tls'> {
+  if (kind !== 'http' || typeof tls !== 'object' || tls === null) return {};
+  const resolver = (tls as Obj).certResolver;
+  return { tls: { certResolver: typeof resolver === 'string' && resolver ? resolver : null } };
 }
 
 /** The hosts a rule can match (not every name it mentions: `Host(a) && !Host(b)` serves a only), for URLs and DNS. */

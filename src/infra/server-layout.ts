@@ -22,6 +22,8 @@ export const SERVER_PATHS = {
   renet: 'opt/rediacc/bin/renet.cjs',
   socketDir: 'var/run/rediacc',
   routerState: 'var/lib/rediacc/router',
+  /** --acme-ca-root's PEM, mounted at /etc/traefik/acme-ca.pem in the Traefik container. */
+  acmeCaRoot: 'opt/rediacc/proxy/traefik/acme-ca.pem',
 } as const;
 
 /** The absolute path of a server path under a root prefix. */

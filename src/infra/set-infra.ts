@@ -3,6 +3,7 @@ import { emptyInfra, type Infra } from '../config/model.js';
 import * as v from '../config/validators.js';
 import { findBindClashes, parseListenAddress, type ListenAddress } from '../traefik/address.js';
 import { Secret } from '../util/secret.js';
+import { checkAcmeChallenge, checkCaRootPem, checkCaServer } from '../config/acme-validators.js';
 import { entryPoints } from './entrypoints.js';
 import { checkInfraPorts, type FieldLocator } from './ports.js';
 
@@ -21,6 +22,10 @@ export interface InfraFlags {
   traefikImage?: string;
   routeServerPort?: string;
   apiPort?: string;
+  acmeChallenge?: string;
+  acmeCaServer?: string;
+  /** The PEM content of --acme-ca-root's file (the service reads the file). */
+  acmeCaRoot?: string;
 }
 
 const FLAG_OF: Record<keyof Infra, string> = {
@@ -37,6 +42,9 @@ const FLAG_OF: Record<keyof Infra, string> = {
   traefikImage: '--traefik-image',
   routeServerPort: '--route-server-port',
   apiPort: '--api-port',
+  acmeChallenge: '--acme-challenge',
+  acmeCaServer: '--acme-ca-server',
+  acmeCaRoot: '--acme-ca-root',
 };
 
 export interface InfraChange {
@@ -84,9 +92,24 @@ export function applyInfraFlags(current: Infra, flags: InfraFlags): InfraChange 
   take('traefikImage', flags.traefikImage, v.checkImage);
   take('routeServerPort', flags.routeServerPort, v.checkPort);
   take('apiPort', flags.apiPort, v.checkPort);
+  take('acmeChallenge', flags.acmeChallenge, checkAcmeChallenge);
+  take('acmeCaServer', flags.acmeCaServer, checkCaServer);
+  take('acmeCaRoot', flags.acmeCaRoot, checkCaRootPem);
 
   if (problems.length === 0) problems.push(...checkInfra(next, (field) => FLAG_OF[field]));
   return { infra: next, problems, changed: changedFields(current, next) };
+}
+
+/** The ACME settings that only make sense together. */
+function checkAcme(infra: Infra, where: FieldLocator): Problem[] {
+  const problems: Problem[] = [];
+  if (infra.acmeChallenge === 'dns' && !infra.cfDnsApiToken) {
+    problems.push({ where: where('acmeChallenge'), message: 'dns (DNS-01) needs a Cloudflare token; set --cf-dns-token too, or use --acme-challenge tls (or http), which need none' });
+  }
+  if (infra.acmeCaRoot && !infra.acmeCaServer) {
+    problems.push({ where: where('acmeCaRoot'), message: 'a CA root is only used for an ACME server of your own; set --acme-ca-server URL too, or clear it with --acme-ca-root ""' });
+  }
+  return problems;
 }
 
 /** Which setting puts an entrypoint where it is, to name it in a bind clash. */
@@ -106,7 +129,7 @@ function fieldOfEntryPoint(name: string, infra: Infra): keyof Infra {
  * able to bind together. A settings set that passes here renders a tree that passes the static lint.
  */
 export function checkInfra(infra: Infra, where: FieldLocator): Problem[] {
-  const problems = checkInfraPorts(infra, where);
+  const problems = [...checkAcme(infra, where), ...checkInfraPorts(infra, where)];
   if (problems.length) return problems;
   const listeners: [string, string][] = entryPoints(infra).map((e) => [e.name, e.address]);
   listeners.push(['route-server', `127.0.0.1:${infra.routeServerPort}`]);
@@ -139,6 +162,7 @@ export function checkInfra(infra: Infra, where: FieldLocator): Problem[] {
 
 export function changedFields(a: Infra, b: Infra): (keyof Infra)[] {
   return (Object.keys(FLAG_OF) as (keyof Infra)[]).filter((k) => {
+    if (k === 'acmeCaRoot') return a.acmeCaRoot !== b.acmeCaRoot;
     if (k === 'cfDnsApiToken') return a.cfDnsApiToken?.reveal() !== b.cfDnsApiToken?.reveal();
     return JSON.stringify(a[k]) !== JSON.stringify(b[k]);
   });

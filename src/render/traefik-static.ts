@@ -1,11 +1,13 @@
-import { tlsConfigured, type Infra } from '../config/model.js';
-import { CERT_RESOLVER, entryPoints, routeEntryPoints } from '../infra/entrypoints.js';
+import { acmeChallenge, tlsConfigured, type Infra } from '../config/model.js';
+import { CERT_RESOLVER, entryPoints, routeEntryPoints, secureEntryPoints } from '../infra/entrypoints.js';
 
 /** Paths inside the Traefik container (see templates/proxy/docker-compose.yml for the mounts). */
 export const TRAEFIK_PATHS = {
   staticConfig: '/etc/traefik/traefik.yml',
   dynamicDir: '/etc/traefik/dynamic',
   acmeStorage: '/letsencrypt/acme.json',
+  /** The ACME server's root (--acme-ca-root), next to the static config; lego reads LEGO_CA_CERTIFICATES. */
+  acmeCaRoot: '/etc/traefik/acme-ca.pem',
 } as const;
 
 /**
@@ -14,7 +16,8 @@ export const TRAEFIK_PATHS = {
  */
 export function renderTraefikStatic(infra: Infra): Record<string, unknown> {
   const tls = tlsConfigured(infra);
-  const redirectTo = tls ? routeEntryPoints(infra).entryPoints[0] : undefined;
+  // Redirect only where an HTTPS entrypoint exists to redirect to (never `web` to itself).
+  const redirectTo = tls && secureEntryPoints(infra).length > 0 ? routeEntryPoints(infra).entryPoints[0] : undefined;
 
   const eps: Record<string, unknown> = {};
   for (const ep of entryPoints(infra)) {
@@ -46,17 +49,30 @@ export function renderTraefikStatic(infra: Infra): Record<string, unknown> {
   if (tls) {
     config.certificatesResolvers = {
       [CERT_RESOLVER]: {
-        acme: {
-          email: infra.certEmail,
-          storage: TRAEFIK_PATHS.acmeStorage,
-          dnsChallenge: {
-            provider: 'cloudflare',
-            resolvers: ['1.1.1.1:53', '1.0.0.1:53'],
-            propagation: { delayBeforeChecks: '10s' },
-          },
-        },
+        acme: renderAcme(infra),
       },
     };
   }
   return config;
+}
+
+/** The resolver's `acme` section: account, storage, the CA (when not Let's Encrypt) and one challenge. */
+function renderAcme(infra: Infra): Record<string, unknown> {
+  const acme: Record<string, unknown> = { email: infra.certEmail, storage: TRAEFIK_PATHS.acmeStorage };
+  if (infra.acmeCaServer) acme.caServer = infra.acmeCaServer;
+  const challenge = acmeChallenge(infra);
+  if (challenge === 'dns') {
+    acme.dnsChallenge = {
+      provider: 'cloudflare',
+      resolvers: ['1.1.1.1:53', '1.0.0.1:53'],
+      propagation: { delayBeforeChecks: '10s' },
+    };
+  } else if (challenge === 'http') {
+    // The CA connects to port 80 of the domain: `web`, which answers the challenge before redirecting.
+    acme.httpChallenge = { entryPoint: 'web' };
+  } else {
+    // TLS-ALPN-01: the CA connects to port 443 of the domain (websecure answers it in the handshake).
+    acme.tlsChallenge = {};
+  }
+  return acme;
 }

@@ -6,6 +6,7 @@ import { localGet } from './local.js';
 import { repoServiceStates } from './repo/service-states.js';
 import { supervisorPid, usesSystemd } from './infra/router-service.js';
 import { repoStates } from './repo/repo-states.js';
+import { acmeState } from './infra/acme-state.js';
 
 interface MachineRequest {
   rootPrefix: string;
@@ -48,6 +49,7 @@ async function status(req: MachineRequest) {
       health: health.status === 200 ? health.body : null,
     },
     certResolver: settings.certResolver ?? null,
+    acme: await acmeState(req.rootPrefix, proxy.container),
     baseDomain: settings.baseDomain ?? null,
     repoVolumes,
     backends: routes.status === 200 ? await probeBackends(routes.body as Obj) : [],

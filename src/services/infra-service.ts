@@ -1,6 +1,8 @@
-import { tlsConfigured, type Infra, type Machine } from '../config/model.js';
+import { acmeChallenge, tlsConfigured, type Infra, type Machine } from '../config/model.js';
 import { selectContext, selectMachine } from '../config/select.js';
-import { formatProblems, UserError, ValidationError } from '../errors.js';
+import { formatProblems, UserError, ValidationError, type Problem } from '../errors.js';
+import { describeCaRoot } from '../config/acme-validators.js';
+import { readCaRootFile } from './read-ca-root.js';
 import { entryPoints, routeEntryPoints } from '../infra/entrypoints.js';
 import { applyInfraFlags, type InfraFlags } from '../infra/set-infra.js';
 import { maskSecret } from '../util/secret.js';
@@ -23,10 +25,21 @@ export async function setInfra(deps: Deps, machineName: string, flags: InfraFlag
     if (token.fromArgv) deps.out.warn('the token was given on the command line, where other local users can read it (ps, shell history); next time use --cf-dns-token - (stdin) or --cf-dns-token @FILE.');
     flags = { ...flags, cfDnsToken: token.value };
   }
+  // The CA root is given as a file; its content is what is checked and stored.
+  const readProblems: Problem[] = [];
+  if (flags.acmeCaRoot !== undefined && flags.acmeCaRoot !== '') {
+    const pem = await readCaRootFile(flags.acmeCaRoot);
+    if (pem.ok) flags = { ...flags, acmeCaRoot: pem.value };
+    else {
+      readProblems.push({ where: '--acme-ca-root', message: pem.expected });
+      flags = { ...flags, acmeCaRoot: undefined };
+    }
+  }
   return deps.store.update((config) => {
     const selected = selectContext(config, deps.flags.context);
     const machine = selectMachine(selected, machineName);
     const change = applyInfraFlags(machine.infra, flags);
+    change.problems.unshift(...readProblems);
     if (change.problems.length) {
       throw new ValidationError(change.problems, { title: `Invalid infra settings for ${machineName} (nothing was changed):\n${formatProblems(change.problems)}` });
     }
@@ -59,6 +72,9 @@ export function infraView(machine: Machine) {
     traefikImage: infra.traefikImage,
     routeServerPort: infra.routeServerPort,
     apiPort: infra.apiPort ?? null,
+    acmeChallenge: tlsConfigured(infra) ? acmeChallenge(infra) : null,
+    acmeCaServer: infra.acmeCaServer ?? null,
+    acmeCaRoot: infra.acmeCaRoot ? describeCaRoot(infra.acmeCaRoot) : null,
     tls: tlsConfigured(infra),
     routeEntryPoints: routes.entryPoints,
     entryPoints: entryPoints(infra).map((e) => ({ name: e.name, address: e.address })),

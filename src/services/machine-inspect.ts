@@ -2,6 +2,7 @@ import { UserError } from '../errors.js';
 import { diagnose, type MachineStatus } from '../infra/diagnose.js';
 import type { Machine } from '../config/model.js';
 import { routeRows, type RouteRow } from '../infra/route-rows.js';
+import { certificateFindings, certificateRows } from '../infra/certificates.js';
 import type { Runner } from '../remote/runner.js';
 import { parseRenetReply, renetMachine } from '../remote/commands/renet.js';
 import { loadMachine, withConnection } from './connect-machine.js';
@@ -35,7 +36,9 @@ export async function machineStatus(deps: Deps, name: string) {
   // Findings name repos as the user knows them, not by network ID.
   const { context } = await loadMachine(deps, name);
   const repoNames = Object.fromEntries(Object.entries(context.repositories).filter(([, r]) => r.machine === name).map(([n, r]) => [r.networkId, n]));
-  return { machine: name, ...status, findings: diagnose(status, name, repoNames) };
+  const now = new Date();
+  const certificates = status.acme ? certificateRows(status.acme, now) : [];
+  return { machine: name, ...status, certificates, findings: [...diagnose(status, name, repoNames), ...certificateFindings(status.acme, name, now)] };
 }
 
 export async function machineRoutes(deps: Deps, name: string) {

@@ -101,7 +101,7 @@ function summary(t: RepoTarget, source: LocalSource) {
 
 export function urlsOf(t: RepoTarget, reply: RepoReply) {
   const infra = t.machine.infra;
-  return repoUrls(reply.routes ?? [], t.repo.networkId, { tls: tlsConfigured(infra), httpPort: infra.httpPort, httpsPort: infra.httpsPort, publicHost: infra.publicIPv4 ?? t.machine.host });
+  return repoUrls(reply.routes ?? [], t.repo.networkId, { httpPort: infra.httpPort, httpsPort: infra.httpsPort, publicHost: infra.publicIPv4 ?? t.machine.host });
 }
 
 /** `--path`, else the remembered path, else the current directory when it holds a Rediaccfile. */

@@ -48,7 +48,19 @@ describe('bad input leaves the config byte-identical', () => {
     ['add-machine missing key file', ['context', 'add-machine', 'server-2', '--ip', '1.2.3.4', '--user', 'root', '--ssh-key', '/nonexistent/key', '--no-scan'], /--ssh-key: "\/nonexistent\/key" cannot be read as the SSH key \(ENOENT\)/],
     ['bad traefik image', ['context', 'set-infra', 'server-1', '--traefik-image', 'traefik:v3.7 --x'], /--traefik-image: .*not a Docker image/],
     ['bad context name', ['context', 'create', 'a/b'], /context name: "a\/b" is not a valid name/],
+    ['bad acme challenge', ['context', 'set-infra', 'server-1', '--acme-challenge', 'alpn'], /--acme-challenge: "alpn" is not a challenge type; expected tls .*, http .* or dns/],
+    ['acme ca over http', ['context', 'set-infra', 'server-1', '--acme-ca-server', 'http://ca.example.com/dir'], /--acme-ca-server: .*does not use https/],
+    ['acme ca not a url', ['context', 'set-infra', 'server-1', '--acme-ca-server', 'ca.example.com'], /--acme-ca-server: .*is not a URL/],
+    ['acme ca with password', ['context', 'set-infra', 'server-1', '--acme-ca-server', 'https://u:p@ca.example.com/dir'], /--acme-ca-server: .*user name or password/],
+    ['acme root missing', ['context', 'set-infra', 'server-1', '--acme-ca-server', 'https://ca.example.com/dir', '--acme-ca-root', '/nonexistent/root.pem'], /--acme-ca-root: cannot read "\/nonexistent\/root.pem" \(ENOENT\)/],
+    ['acme root not PEM', ['context', 'set-infra', 'server-1', '--acme-ca-server', 'https://ca.example.com/dir', '--acme-ca-root', join(dir, 'not-pem.txt')], /--acme-ca-root: the file holds no PEM certificate/],
+    ['acme root is a private key', ['context', 'set-infra', 'server-1', '--acme-ca-server', 'https://ca.example.com/dir', '--acme-ca-root', join(dir, 'key.pem')], /--acme-ca-root: the file holds a private key/],
+    ['acme root is a directory', ['context', 'set-infra', 'server-1', '--acme-ca-server', 'https://ca.example.com/dir', '--acme-ca-root', dir], /--acme-ca-root: .* is not a regular file/],
+    ['acme root without a server', ['context', 'set-infra', 'server-1', '--acme-ca-root', '/usr/local/share/pebble/certs/pebble.minica.pem'], /--acme-ca-root: a CA root is only used for an ACME server of your own/],
+    ['dns challenge without token', ['context', 'set-infra', 'server-1', '--cf-dns-token', '', '--acme-challenge', 'dns'], /--acme-challenge: dns \(DNS-01\) needs a Cloudflare token/],
   ];
+  writeFileSync(join(dir, 'not-pem.txt'), 'hello\n');
+  writeFileSync(join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nMIIsecret\n-----END PRIVATE KEY-----\n');
   for (const [name, args, message, stdin] of cases) {
     test(name, async () => {
       const r = await rdc(args, stdin);

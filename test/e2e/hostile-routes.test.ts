@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { parse, stringify } from 'yaml';
 import type { Machine } from '../../src/config/model.js';
 import { serviceIp } from '../../src/infra/network.js';
 import { renderRouterConfig } from '../../src/render/router-config.js';
+import { fillTemplate } from '../../src/render/fill-template.js';
 import { waitForRoutes } from '../../src/renet/repo/routes-wait.js';
 import { buildRoutes } from '../../src/renet/route-server/build-routes.js';
 import { decodeTraefikLabels } from '../../src/renet/route-server/decode-labels.js';
@@ -84,7 +85,7 @@ describe('hostile labels against the real Traefik', () => {
     [apiPort, webPort] = [await port(), await port()];
     const providerPort = await port();
     mkdirSync(join(root, 'dynamic'));
-    copyFileSync(join(ROOT, 'templates/traefik/rediacc-defaults.yml'), join(root, 'dynamic', 'rediacc-defaults.yml'));
+    writeFileSync(join(root, 'dynamic', 'rediacc-defaults.yml'), fillTemplate('rediacc-defaults.yml', readFileSync(join(ROOT, 'templates/traefik/rediacc-defaults.yml'), 'utf8'), { sniStrict: 'true' }));
     server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
     await new Promise<void>((r) => server.listen(providerPort, '127.0.0.1', r));
     const entryPoints: Record<string, { address: string }> = { traefik: { address: `127.0.0.1:${apiPort}` } };

@@ -15,7 +15,7 @@ export function printUrls(out: Output, urls: RepoUrl[]): void {
     out.result('  no routes: add rediacc.* or traefik.* labels to expose a service');
     return;
   }
-  for (const u of urls) out.result(`  ${u.url}`);
+  for (const u of urls) out.result(`  ${u.url}${u.note ? `  (${u.note})` : ''}`);
 }
 
 /** What the repo holds on the proxy, and — as warnings, with the fix — what it asked for and did not get. */

@@ -32,3 +32,29 @@ test('values are normalised and an empty value restores the default', () => {
   const back = applyInfraFlags(infra, { httpPort: '', tcpPorts: '', baseDomain: '' }).infra;
   assert.deepEqual(back, emptyInfra());
 });
+
+test('ACME: an email alone gives TLS-ALPN-01, a token DNS-01, a chosen challenge wins; a CA root is checked PEM', async () => {
+  const { acmeChallenge, tlsConfigured } = await import('../../../src/config/model.js');
+  const { readFileSync } = await import('node:fs');
+  const email = applyInfraFlags(emptyInfra(), { certEmail: 'a@example.com' });
+  assert.deepEqual(email.problems, []);
+  assert.equal(tlsConfigured(email.infra), true);
+  assert.equal(acmeChallenge(email.infra), 'tls');
+  const dns = applyInfraFlags(email.infra, { cfDnsToken: 'tok0123456789' });
+  assert.equal(acmeChallenge(dns.infra), 'dns');
+  const http = applyInfraFlags(dns.infra, { acmeChallenge: 'http' });
+  assert.equal(acmeChallenge(http.infra), 'http');
+  assert.deepEqual(http.changed, ['acmeChallenge']);
+  const root = readFileSync('/usr/local/share/pebble/certs/pebble.minica.pem', 'utf8');
+  const own = applyInfraFlags(email.infra, { acmeCaServer: 'https://127.0.0.1:14000/dir', acmeCaRoot: `\n${root}\n\n` });
+  assert.deepEqual(own.problems, []);
+  assert.equal(own.infra.acmeCaRoot, root.trim() + '\n', 'normalised to the certificate itself');
+  // A leaf certificate is no root; a server without a root is fine (a public CA), a root without a server is not.
+  const leaf = readFileSync('/usr/local/share/pebble/certs/cert.pem', 'utf8');
+  assert.match(problemsOf({ acmeCaServer: 'https://ca.example.com/dir', acmeCaRoot: leaf }).join('\n'), /--acme-ca-root: certificate 1 of the file .* is not a CA certificate/);
+  assert.match(problemsOf({ acmeCaRoot: root }).join('\n'), /--acme-ca-root: a CA root is only used/);
+  assert.match(problemsOf({ acmeChallenge: 'dns' }).join('\n'), /--acme-challenge: dns \(DNS-01\) needs a Cloudflare token/);
+  // Clearing restores the defaults.
+  const cleared = applyInfraFlags(own.infra, { acmeCaServer: '', acmeCaRoot: '' });
+  assert.deepEqual([cleared.infra.acmeCaServer, cleared.infra.acmeCaRoot], [undefined, undefined]);
+});
