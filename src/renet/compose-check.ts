@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { parse } from 'yaml';
@@ -6,6 +6,7 @@ import { checkFileRefs } from '../compose/file-refs.js';
 import { COMPOSE_FILES } from '../compose/files.js';
 import { outsideReason, type PathScope } from '../compose/host-paths.js';
 import { checkComposeModel, formatFinding, type Finding } from '../compose/policy.js';
+import { checkNestedBinds } from '../compose/nested-binds.js';
 import { rewriteCompose, type Slots } from '../compose/rewrite.js';
 import { composeTool, type Compose } from './compose-tool.js';
 
@@ -81,6 +82,7 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
       const final = await compose.config(job.project, dir, scratch, job.globals, env);
       if ('error' in final) return { ok: false, errors: [`${name} (as rewritten): ${final.error}`], warnings: [] };
       found.push(...checkComposeModel(final.model, scope), ...hostNetworking(final.model));
+      found.push(...checkNestedBinds(final.model, scope, recordedModels(dirname(job.out)), false));
     }
     const unique = dedupe(found);
     if (unique.length && !job.unsafe) return refuse(unique, name, rewritten.warnings);
@@ -105,6 +107,27 @@ function hostNetworking(model: Obj): Finding[] {
 function dedupe(found: Finding[]): Finding[] {
   const seen = new Set<string>();
   return found.filter((f) => !seen.has(`${f.setting}\n${f.problem}`) && Boolean(seen.add(`${f.setting}\n${f.problem}`)));
+}
+
+/**
+ * The models last run in this repo (every project's, this one's previous too): their containers may
+ * still run (orphans are not removed), so their writable binds count for the nested-bind check.
+ */
+function recordedModels(dir: string): Obj[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.yml'));
+  } catch {
+    return [];
+  }
+  return names.flatMap((n) => {
+    try {
+      const model = parse(readFileSync(join(dir, n), 'utf8')) as unknown;
+      return model && typeof model === 'object' ? [model as Obj] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Service names of the raw file, for `{SERVICE}_IP` before compose interpolates (best effort). */

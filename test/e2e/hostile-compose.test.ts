@@ -114,6 +114,9 @@ describe('hostile compose files are refused on the canonical model, and nothing 
   hostile('the Docker socket', '    volumes: ["/var/run/docker.sock:/var/run/docker.sock"]\n', [fix('volumes\\[0\\]', '/var/run/docker\\.sock.* is outside')]);
   hostile('a bind through a symlink pointing out', '    volumes: ["./link:/e"]\n', [fix('volumes\\[0\\]', '.*/link \\(a symlink to /etc\\) is outside')]);
   hostile('a bind of the repo root (the daemon\'s state is in it)', '    volumes: [".:/repo"]\n', [fix('volumes\\[0\\]', ".* is the repo's root")]);
+  hostile('a bind below another service\'s writable bind (it could swap a part for a symlink to /)', '    depends_on: {good: {condition: service_started}}\n    volumes: ["./data/evil/etc:/x", {type: bind, source: ./data/e2, target: /y, bind: {create_host_path: true}}]\n',
+    [fix('volumes\\[0\\]', '.*/data/evil/etc lies inside .*/data, which services\\.good\\.volumes\\[0\\] binds writable'), fix('volumes\\[1\\]', '.*/data/e2 lies inside')]);
+  hostile('a secret file below a writable bind', '    secrets: [s]\nsecrets:\n  s: {file: ./data/s}\n', [/secrets\.s\.file: .*\/data\/s lies inside .*\/data, which services\.good\.volumes\[0\] binds writable/]);
   hostile('a named volume binding / through driver_opts', '    volumes: ["root:/r"]\nvolumes:\n  root:\n    driver_opts: {o: bind, device: /, type: none}\n',
     [/compose\.yaml: volumes\.root\.driver_opts: driver options mount host paths or devices/]);
   hostile('extends from another file', '    extends: {file: base.yaml, service: b}\n', [fix('privileged', 'gives')], { 'base.yaml': `services:\n  b:\n    image: ${BUSYBOX_IMAGE}\n    privileged: true\n` });
