@@ -95,8 +95,9 @@ export function checkHost(value: string): Check<string> {
   if (long) return long;
   if (isIPv4(value)) return ok(value);
   if (isIPv6(value)) return value.includes('%') ? bad(`${show(value)} has a zone index (%…); give a global IPv6 address or a host name`) : ok(canonicalIPv6(value));
-  const last = value.split('.').pop() ?? '';
-  if (/^(?:[0-9]+|0x[0-9a-f]*)$/i.test(last)) return bad(`${show(value)} is not an IPv4 address in dotted-quad decimal (four numbers 0-255 without leading zeros, e.g. 203.0.113.50) nor a host name`);
+  // The last label before a root dot: `127.1.` and `2130706433.` are the same numeric forms.
+  const last = value.replace(/\.$/, '').split('.').pop() ?? '';
+  if (/^(?:[0-9]+|0x[0-9a-f]*)$/i.test(last)) return bad(`${show(value)} is not an IPv4 address in dotted-quad decimal (four numbers 0-255 without leading zeros, no trailing dot, e.g. 203.0.113.50) nor a host name`);
   if (/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})$/.test(value) && !value.includes('..')) return ok(value);
   return bad(`${show(value)} is not an IP address or host name; expected e.g. 203.0.113.50 or server1.example.com`);
 }

@@ -45,6 +45,9 @@ test('IPv4 in dotted-quad decimal only: octal, hex, integer and short forms are 
     refused(v.checkHost, form, /dotted-quad decimal/);
     refused(v.checkListenAddress, form, /not an IP address/);
   }
+  // The same forms (and a dotted quad) with a root dot: the last label before it decides.
+  for (const form of ['0177.0.0.1.', '2130706433.', '0x7f.1.', '127.1.', '1.2.3.4.', '1.2.3.256.']) refused(v.checkHost, form, /dotted-quad decimal/);
+  assert.deepEqual(v.checkHost('server1.example.com.'), { ok: true, value: 'server1.example.com.' });
   assert.deepEqual(v.checkHost('127.0.0.1'), { ok: true, value: '127.0.0.1' });
   assert.deepEqual(v.checkHost('server1.example.com'), { ok: true, value: 'server1.example.com' });
   refused(v.checkHost, 'fe80::1%eth0', /zone index/);
