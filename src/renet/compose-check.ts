@@ -122,7 +122,7 @@ function recordedModels(dir: string): Obj[] {
   }
   return names.flatMap((n) => {
     try {
-      const model = parse(readFileSync(join(dir, n), 'utf8')) as unknown;
+      const model = parse(readFileSync(join(dir, n), 'utf8'), { logLevel: 'error' }) as unknown;
       return model && typeof model === 'object' ? [model as Obj] : [];
     } catch {
       return [];
@@ -133,7 +133,7 @@ function recordedModels(dir: string): Obj[] {
 /** Service names of the raw file, for `{SERVICE}_IP` before compose interpolates (best effort). */
 function rawServices(file: string): string[] {
   try {
-    const model = parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: 1000 }) as Obj | null;
+    const model = parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: 1000, logLevel: 'error' }) as Obj | null;
     return Object.keys((model?.services as Obj | undefined) ?? {});
   } catch {
     return [];

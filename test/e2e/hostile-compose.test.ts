@@ -187,4 +187,15 @@ describe('hostile compose files are refused on the canonical model, and nothing 
     assert.equal(r.ok, true, JSON.stringify(r.steps));
     assert.match((await httpGet(serviceIp(id, 1), 8081, '/')).body, /hello from fine/);
   });
+
+  test('compose\'s own tags (!reset, !override) run without a YAML warning in the output', () => {
+    writeFileSync(join(repo, 'compose.yaml'), GOOD.replace('    init: true\n', '    init: true\n    cap_drop: !reset []\n    labels: !override {a: "1"}\n'));
+    try {
+      const r = lifecycle('up');
+      assert.equal(r.ok, true, JSON.stringify(r.steps));
+      assert.doesNotMatch(r.steps.map((s) => s.output).join('\n'), /YAMLWarning|TAG_RESOLVE_FAILED|Unresolved tag/);
+    } finally {
+      writeFileSync(join(repo, 'compose.yaml'), GOOD);
+    }
+  });
 });
