@@ -5,7 +5,7 @@ import { asObj } from './volume-policy.js';
 
 type Obj = Record<string, unknown>;
 
-/** A host path a compose model makes Docker resolve (a bind source, a secret file, a build context). */
+/** A host path a compose model makes Docker or compose resolve (a bind source, a secret file, a build context or Dockerfile, a watched path). */
 export interface HostPath {
   real: string;
   setting: string;
@@ -62,6 +62,10 @@ export function hostPaths(model: Obj, scope: PathScope): HostPath[] {
     });
     const build = typeof s.build === 'string' ? { context: s.build } : asObj(s.build);
     add(build.context, `services.${name}.build.context`, name, false);
+    const context = typeof build.context === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(build.context) ? posix.resolve(scope.baseDir, build.context) : scope.baseDir;
+    if (typeof build.dockerfile === 'string') add(posix.resolve(context, build.dockerfile), `services.${name}.build.dockerfile`, name, false);
+    const watch = asObj(s.develop).watch;
+    (Array.isArray(watch) ? watch : []).forEach((w, i) => add(asObj(w).path, `services.${name}.develop.watch[${i}].path`, name, false));
     for (const [k, c] of Object.entries(asObj(build.additional_contexts))) add(c, `services.${name}.build.additional_contexts.${k}`, name, false);
   }
   for (const kind of ['secrets', 'configs'] as const) {

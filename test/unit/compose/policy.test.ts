@@ -97,6 +97,8 @@ describe('compose policy: what escapes the repo is refused, naming the service, 
     refused('volumes: ["./data:/data"]\nbuild: ./data/ctx', /services\.web\.build\.context: .*lies inside/);
     refused('volumes: ["./data:/data"]\nsecrets: [s]', /secrets\.s\.file: .*app\/data\/s lies inside/, 'secrets:\n  s: {file: ./data/s}');
     refused('volumes: ["./data:/data", "../link-in/sub:/y"]'.replace('./data', '../data'), /volumes\[1\]: .*\/mnt\/rediacc\/mounts\/g1\/data\/sub lies inside \/mnt\/rediacc\/mounts\/g1\/data/);
+    refused('volumes: ["./data:/data"]\nbuild: {context: ., dockerfile: data/Dockerfile}', /services\.web\.build\.dockerfile: .*app\/data\/Dockerfile lies inside/);
+    refused('volumes: ["./data:/data"]\ndevelop: {watch: [{path: ./data/src, action: sync, target: /src}]}', /services\.web\.develop\.watch\[0\]\.path: .*app\/data\/src lies inside/);
     allowed('volumes: ["./data:/data:ro", "./data/sub:/sub"]');
     allowed('volumes: ["./data:/data", "./data:/again", "./data2:/d2"]');
   });
