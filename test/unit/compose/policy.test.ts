@@ -114,6 +114,8 @@ describe('compose policy: what escapes the repo is refused, naming the service, 
     refused('build: {context: ., additional_contexts: {root: /}}', /build\.additional_contexts\.root/);
     refused('build: {context: ., ssh: [default]}', /build\.ssh: forwards the server's SSH agent/);
     refused('build: {context: ., privileged: true}', /build\.privileged/);
+    refused('build: {context: ., some_future_key: x}', /services\.web\.build\.some_future_key: is not a build setting a repo may use/);
+    allowed('build: {context: ., dockerfile_inline: "FROM x", args: {A: "1"}, target: t, network: host, tags: [x], platforms: [linux/amd64], x-note: y}');
     refused('build: {context: ., cache_from: ["type=local,src=/root"]}', /build\.cache_from\[0\]/);
     refused('develop: {watch: [{path: /etc, action: sync, target: /e}]}', /develop\.watch\[0\]\.path/);
     allowed('build: {context: ., dockerfile: Dockerfile, additional_contexts: {img: "docker-image://alpine", git: "https://github.com/x/y.git"}}');
