@@ -157,3 +157,11 @@ describe('one option, one label', () => {
     assert.deepEqual(decodeTraefikLabels({ 'traefik.http.routers.x.rule': 'Host(`a.example.org`)', 'traefik.http.routers.X.rule': 'Host(`b.example.org`)' }).errors, []);
   });
 });
+
+test('rediacc.tcp_ports=22 says SSH holds it (set-infra refuses tcp 22, so registering it is no fix)', () => {
+  const c: ContainerInfo = { id: 's', name: 'ssh', networkId: 2816, startedAt: '2026-01-01T00:00:00Z', labels: { 'rediacc.service_name': 'git', 'rediacc.service_ip': '127.0.11.2', 'rediacc.tcp_ports': '22' } };
+  const r = buildRoutes([c], BASE_SETTINGS, emptyState());
+  const messages = r.errors.flatMap((e) => e.errors).join('\n');
+  assert.match(messages, /rediacc\.tcp_ports: port 22 is the server's SSH port and never a TCP entrypoint; forward another port/);
+  assert.doesNotMatch(messages, /set-infra --tcp-ports 22/);
+});
