@@ -82,7 +82,7 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
       const final = await compose.config(job.project, dir, scratch, job.globals, env);
       if ('error' in final) return { ok: false, errors: [`${name} (as rewritten): ${final.error}`], warnings: [] };
       found.push(...checkComposeModel(final.model, scope), ...hostNetworking(final.model));
-      found.push(...checkNestedBinds(final.model, scope, recordedModels(dirname(job.out)), false));
+      found.push(...checkNestedBinds(final.model, scope, recordedModels(job.out, final.model), false));
     }
     const unique = dedupe(found);
     if (unique.length && !job.unsafe) return refuse(unique, name, rewritten.warnings);
@@ -111,19 +111,26 @@ function dedupe(found: Finding[]): Finding[] {
 
 /**
  * The models last run in this repo (every project's, this one's previous too): their containers may
- * still run (orphans are not removed), so their writable binds count for the nested-bind check.
+ * still run (orphans are not removed), so their writable binds count for the nested-bind check. Of
+ * this project's previous model, the services the new model also has are left out: compose
+ * recreates them (the old container is stopped first) or keeps them as the new model says.
  */
-function recordedModels(dir: string): Obj[] {
+function recordedModels(out: string, next: Obj): Obj[] {
+  const dir = dirname(out);
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.yml'));
   } catch {
     return [];
   }
+  const staying = new Set(Object.keys((next.services as Obj | undefined) ?? {}));
   return names.flatMap((n) => {
     try {
       const model = parse(readFileSync(join(dir, n), 'utf8'), { logLevel: 'error' }) as unknown;
-      return model && typeof model === 'object' ? [model as Obj] : [];
+      if (!model || typeof model !== 'object') return [];
+      if (join(dir, n) !== out) return [model as Obj];
+      const services = Object.fromEntries(Object.entries(((model as Obj).services as Obj | undefined) ?? {}).filter(([name]) => !staying.has(name)));
+      return [{ ...(model as Obj), services }];
     } catch {
       return [];
     }

@@ -198,4 +198,27 @@ describe('hostile compose files are refused on the canonical model, and nothing 
       writeFileSync(join(repo, 'compose.yaml'), GOOD);
     }
   });
+  test('a bind below a writable bind of a service the repo still runs from an earlier model is refused; once it is gone, narrowing a bind works', () => {
+    const orphan = `  orphan:\n    image: ${BUSYBOX_IMAGE}\n    init: true\n    environment: { BIND: "\${ORPHAN_IP}", PORT: "8082", NAME: orphan }\n    volumes: ["./data:/data"]\n`;
+    const narrowed = GOOD.replace('./data:/data', './data/inner:/data');
+    try {
+      writeFileSync(join(repo, 'compose.yaml'), `${GOOD}${orphan}`);
+      assert.equal(lifecycle('up').ok, true);
+      writeFileSync(join(repo, 'compose.yaml'), narrowed);
+      const refused = lifecycle('up');
+      assert.equal(refused.ok, false, 'the orphan (still running, binding ./data) could swap data/inner for a symlink');
+      assert.match(refused.steps.find((s) => s.fn === 'up')?.output ?? '', /services\.good\.volumes\[0\]: .*\/data\/inner lies inside .*\/data, which services\.orphan\.volumes\[0\] \(of a model the repo runs\) binds writable/);
+      writeFileSync(join(repo, 'compose.yaml'), GOOD);
+      writeFileSync(join(repo, 'Rediaccfile'), RF.replace('renet compose -- up -d', 'renet compose -- up -d --remove-orphans'));
+      assert.equal(lifecycle('up').ok, true);
+      writeFileSync(join(repo, 'Rediaccfile'), RF);
+      writeFileSync(join(repo, 'compose.yaml'), narrowed);
+      const narrowedUp = lifecycle('up');
+      assert.equal(narrowedUp.ok, true, `good's own earlier bind of ./data does not count (compose recreates it): ${JSON.stringify(narrowedUp.steps)}`);
+    } finally {
+      writeFileSync(join(repo, 'Rediaccfile'), RF);
+      writeFileSync(join(repo, 'compose.yaml'), GOOD);
+    }
+    assert.equal(lifecycle('up').ok, true);
+  });
 });
