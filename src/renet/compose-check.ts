@@ -9,6 +9,7 @@ import { checkComposeModel, formatFinding, type Finding } from '../compose/polic
 import { checkNestedBinds } from '../compose/nested-binds.js';
 import { rewriteCompose, type Slots } from '../compose/rewrite.js';
 import { composeTool, type Compose } from './compose-tool.js';
+import { SESSION_VARIABLE } from './lifecycle-session.js';
 
 type Obj = Record<string, unknown>;
 
@@ -58,7 +59,8 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
   if (own) found.push({ setting: name, problem: own, fix: 'keep the compose file itself inside the repo' });
   else found.push(...checkFileRefs(file, { mount, realpath: realpathLoose }, readIfFile));
   if (found.length && !job.unsafe) return refuse(found, name);
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(job.env).filter(([k]) => !k.startsWith('COMPOSE_')));
+  // Nor the lifecycle session's token: compose would hand it to any container that interpolates it.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(job.env).filter(([k]) => !k.startsWith('COMPOSE_') && k !== SESSION_VARIABLE));
   Object.assign(env, ipEnv(rawServices(file), job.networkId, job.previous));
   let canonical = await compose.config(job.project, dir, file, job.globals, env);
   if ('error' in canonical) return { ok: false, errors: [`${name}: ${canonical.error}`], warnings: [] };

@@ -221,4 +221,17 @@ describe('hostile compose files are refused on the canonical model, and nothing 
     }
     assert.equal(lifecycle('up').ok, true);
   });
+  test('the lifecycle session\'s token never reaches a container (interpolated or as a secret from the environment)', async () => {
+    writeFileSync(join(repo, 'compose.yaml'), GOOD.replace('NAME: good }', 'NAME: good, TOKEN: "${RENET_LIFECYCLE_SESSION:-none}" }'));
+    try {
+      const r = lifecycle('up');
+      assert.equal(r.ok, true, JSON.stringify(r.steps));
+      const env = await daemon.docker('inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', ...(await containers()));
+      assert.match(env, /^TOKEN=none$/m);
+      assert.doesNotMatch(env, /[0-9a-f]{64}/);
+    } finally {
+      writeFileSync(join(repo, 'compose.yaml'), GOOD);
+    }
+    assert.equal(lifecycle('up').ok, true);
+  });
 });
