@@ -38,10 +38,10 @@ export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, r
     // Compose reads the .env beside each project file for interpolation: a symlink out (another repo's secrets) is refused.
     const dotEnv = outsideReason(posix.join(dir, '.env'), { ...scope, baseDir: dir }, false);
     if (dotEnv) found.push({ setting: posix.relative(scope.mount, posix.join(dir, '.env')), problem: dotEnv, fix: 'make .env a regular file of the repo' });
-    for (const doc of parseAllDocuments(text, { merge: true, prettyErrors: false }) as ReturnType<typeof parseAllDocuments> & unknown[]) {
+    for (const doc of parseAllDocuments(text, { merge: true, prettyErrors: false, logLevel: 'error' }) as ReturnType<typeof parseAllDocuments> & unknown[]) {
       if (!('errors' in doc) || doc.errors.length) {
         const first = 'errors' in doc ? doc.errors[0]?.message.split('\n')[0] : undefined;
-        found.push({ setting: via, problem: `does not parse as YAML: ${first ?? 'not a YAML stream'}`, fix: 'fix the file', notPolicy: true });
+        found.push({ setting: via, problem: `does not parse as YAML: ${yamlMessage(first ?? 'not a YAML stream')}`, fix: 'fix the file', notPolicy: true });
         continue;
       }
       // go-yaml decodes !!binary into the string a path or key would be; refuse it rather than guess.
@@ -53,7 +53,7 @@ export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, r
       try {
         model = asObj(doc.toJS({ maxAliasCount: 1000 }));
       } catch (err) {
-        const why = /alias/i.test((err as Error).message) && /count|many|excessive/i.test((err as Error).message) ? 'expands too many YAML aliases' : `does not parse as YAML: ${(err as Error).message.split('\n')[0]}`;
+        const why = /alias/i.test((err as Error).message) && /count|many|excessive/i.test((err as Error).message) ? 'expands too many YAML aliases' : `does not parse as YAML: ${yamlMessage((err as Error).message.split('\n')[0] ?? '')}`;
         found.push({ setting: via, problem: why, fix: 'fix the file', notPolicy: true });
         continue;
       }
@@ -76,6 +76,11 @@ export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, r
   };
   visit(file, '');
   return found;
+}
+
+/** A YAML parser's message, the parser's own stack overflow said plainly. */
+export function yamlMessage(message: string): string {
+  return /call stack size/i.test(message) ? 'values are nested too deeply' : message;
 }
 
 function entries(v: unknown): unknown[] {

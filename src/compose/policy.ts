@@ -1,5 +1,6 @@
 import { PLAIN_TOP_KEYS } from './allowed.js';
 import type { PathScope } from './host-paths.js';
+import { checkNestedBinds } from './nested-binds.js';
 import { checkService, type Finding } from './service-policy.js';
 import { asObj, checkTopLevel } from './volume-policy.js';
 
@@ -21,7 +22,7 @@ export function checkComposeModel(model: Record<string, unknown>, scope: PathSco
   const services = asObj(model.services);
   const info = { services: new Set(Object.keys(services)), volumes: new Set(Object.keys(asObj(model.volumes))) };
   for (const [name, raw] of Object.entries(services)) found.push(...checkService(name, asObj(raw), info, scope));
-  found.push(...checkTopLevel(model, scope));
+  found.push(...checkTopLevel(model, scope), ...checkNestedBinds(model, scope));
   return found;
 }
 

@@ -67,6 +67,7 @@ export function rewriteCompose(model: Obj, networkId: number, previous: Slots): 
       delete service.ports;
     }
     delete service.networks;
+    if (service.blkio_config !== undefined) service.blkio_config = blkioKeys(service.blkio_config);
     service.network_mode = 'host';
     service.labels = { ...labelsOf(service.labels), 'rediacc.service_name': name, 'rediacc.service_ip': env[ipVariable(name)] ?? '', 'rediacc.network_id': String(networkId) };
     out[name] = service;
@@ -75,6 +76,18 @@ export function rewriteCompose(model: Obj, networkId: number, previous: Slots): 
   // Compose would create a bridge network for these; repos have none.
   delete rewritten.networks;
   return { model: rewritten, env, slots, errors, warnings };
+}
+
+/**
+ * `docker compose config --format json` writes blkio device entries with Go's field names
+ * (`{"Path": …, "Rate": …}`), which compose's own schema then refuses when the written model is
+ * read back: the entries' keys lower-cased, as the compose file spells them.
+ */
+function blkioKeys(blkio: unknown): unknown {
+  if (!blkio || typeof blkio !== 'object' || Array.isArray(blkio)) return blkio;
+  return Object.fromEntries(Object.entries(blkio as Obj).map(([k, v]) => [k, Array.isArray(v)
+    ? v.map((d) => (d && typeof d === 'object' && !Array.isArray(d) ? Object.fromEntries(Object.entries(d as Obj).map(([dk, dv]) => [dk.toLowerCase(), dv])) : d))
+    : v]));
 }
 
 function labelsOf(labels: unknown): Record<string, string> {

@@ -92,6 +92,9 @@ function checkBuild(value: unknown, scope: PathScope): Omit<Finding, 'service'>[
     const why = typeof p === 'string' && !isRemoteContext(p) && !p.startsWith('docker-image://') ? outsideReason(p, scope, false) : undefined;
     if (why) found.push({ setting, problem: why, fix: 'build from a directory inside the repo' });
   };
+  for (const key of Object.keys(build)) {
+    if (!BUILD_KEYS.has(key) && !key.startsWith('x-')) found.push({ setting: `.${key}`, problem: 'is not a build setting a repo may use (rdc allows only what cannot reach the host)', fix: REMOVE });
+  }
   path('.context', build.context);
   const context = typeof build.context === 'string' && !isRemoteContext(build.context) ? build.context : scope.baseDir;
   if (typeof build.dockerfile === 'string') path('.dockerfile', resolveIn(context, build.dockerfile, scope));
@@ -105,6 +108,13 @@ function checkBuild(value: unknown, scope: PathScope): Omit<Finding, 'service'>[
   });
   return found;
 }
+
+/** `build` keys: deny by default like the service's own (the risky ones among them are checked above). */
+const BUILD_KEYS = new Set([
+  'context', 'dockerfile', 'dockerfile_inline', 'args', 'ssh', 'cache_from', 'cache_to', 'additional_contexts', 'entitlements',
+  'extra_hosts', 'isolation', 'privileged', 'labels', 'no_cache', 'pull', 'network', 'shm_size', 'target', 'secrets', 'tags',
+  'ulimits', 'platforms', 'provenance', 'sbom',
+]);
 
 function resolveIn(context: string, file: string, scope: PathScope): string {
   return file.startsWith('/') ? file : `${context.startsWith('/') ? context : `${scope.baseDir}/${context}`}/${file}`;

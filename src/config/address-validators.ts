@@ -1,4 +1,5 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { FIRST_NETWORK_ID } from '../infra/network.js';
 import { bad, MAX_LENGTH, ok, show, tooLong, type Check } from './check.js';
 
 /** IP address and host checks (re-exported by validators.ts, where every field check is found). */
@@ -48,6 +49,18 @@ const MULTICAST = ranges([['224.0.0.0', 4, 'ipv4'], ['ff00::', 8, 'ipv6']]);
 const RESERVED_V4 = ranges([['240.0.0.0', 4, 'ipv4'], ['0.0.0.0', 8, 'ipv4']]);
 const LINK_LOCAL_V6 = ranges([['fe80::', 10, 'ipv6']]);
 const MAPPED_V4 = ranges([['::ffff:0:0', 96, 'ipv6']]);
+/** IPv4-compatible IPv6 (`::1.2.3.4`, deprecated by RFC 4291): no interface has one, so no listener can bind it. */
+const COMPAT_V4 = ranges([['::', 96, 'ipv6']]);
+
+/**
+ * 127.0.11.0 and up is the repos' loopback space (network ID 2816 + 64·n owns a /26 there, see
+ * network.ts): a listener on such an address would take a repo's own ports (its db on :5432) and
+ * answer the traffic other repos send to that repo.
+ */
+function inRepoLoopback(ip: string): boolean {
+  const m = /^127\.([0-9]+)\.([0-9]+)\.([0-9]+)$/.exec(ip);
+  return Boolean(m && (Number(m[1]) << 16) + (Number(m[2]) << 8) + Number(m[3]) >= FIRST_NETWORK_ID);
+}
 
 /** What kind of special address `ip` is (a validated IPv4 or IPv6), or undefined for an ordinary one. */
 function specialAddress(ip: string): string | undefined {
@@ -59,6 +72,8 @@ function specialAddress(ip: string): string | undefined {
   if (family === 'ipv4' && RESERVED_V4.check(ip, 'ipv4')) return 'is in a reserved range (0.0.0.0/8 or 240.0.0.0/4)';
   if (family === 'ipv6' && LINK_LOCAL_V6.check(ip, 'ipv6')) return 'is link-local (fe80::/10): it exists only on one link and needs a zone index';
   if (family === 'ipv6' && MAPPED_V4.check(ip, 'ipv6')) return 'is an IPv4-mapped address; give the IPv4 address with --public-ipv4';
+  if (family === 'ipv6' && ip !== '::1' && COMPAT_V4.check(ip, 'ipv6')) return 'is an IPv4-compatible IPv6 address (deprecated; no interface has one)';
+  if (family === 'ipv4' && inRepoLoopback(ip)) return 'is in the repos\' loopback space (127.0.11.0 and up: each repo\'s services listen there); use 127.0.0.1 or an address of a network interface';
   return undefined;
 }
 
@@ -95,8 +110,9 @@ export function checkHost(value: string): Check<string> {
   if (long) return long;
   if (isIPv4(value)) return ok(value);
   if (isIPv6(value)) return value.includes('%') ? bad(`${show(value)} has a zone index (%…); give a global IPv6 address or a host name`) : ok(canonicalIPv6(value));
-  const last = value.split('.').pop() ?? '';
-  if (/^(?:[0-9]+|0x[0-9a-f]*)$/i.test(last)) return bad(`${show(value)} is not an IPv4 address in dotted-quad decimal (four numbers 0-255 without leading zeros, e.g. 203.0.113.50) nor a host name`);
+  // The last label before a root dot: `127.1.` and `2130706433.` are the same numeric forms.
+  const last = value.replace(/\.$/, '').split('.').pop() ?? '';
+  if (/^(?:[0-9]+|0x[0-9a-f]*)$/i.test(last)) return bad(`${show(value)} is not an IPv4 address in dotted-quad decimal (four numbers 0-255 without leading zeros, no trailing dot, e.g. 203.0.113.50) nor a host name`);
   if (/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})$/.test(value) && !value.includes('..')) return ok(value);
   return bad(`${show(value)} is not an IP address or host name; expected e.g. 203.0.113.50 or server1.example.com`);
 }

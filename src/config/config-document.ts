@@ -24,7 +24,7 @@ export interface ConfigText {
 export function parseConfigText(text: string): ConfigText {
   const doc = parseDocument(text, { uniqueKeys: false });
   // Only the first line of a message: the following ones quote the file.
-  const problems: Problem[] = doc.errors.map((e) => ({ where: lineOf(e.linePos?.[0]), message: cut((e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')) }));
+  const problems: Problem[] = doc.errors.map((e) => ({ where: lineOf(e.linePos?.[0]), message: parseMessage(e.message) }));
   if (problems.length) return { doc, data: undefined, problems };
   problems.push(...duplicateKeys(doc, text));
   if (problems.length) return { doc, data: undefined, problems };
@@ -36,10 +36,16 @@ export function parseConfigText(text: string): ConfigText {
       where: '(file)',
       message: bomb
         ? `its aliases (*name) expand to too much data (more than ${MAX_ALIASES} expansions); rdc writes no aliases: write the values out`
-        : `${cut((err as Error).message)}; rdc writes no aliases: write the values out`,
+        : /call stack size/i.test((err as Error).message) ? parseMessage((err as Error).message) : `${cut((err as Error).message)}; rdc writes no aliases: write the values out`,
     });
     return { doc, data: undefined, problems };
   }
+}
+
+/** A parser message, its first line only (the following ones quote the file); the parser's stack overflow said plainly. */
+function parseMessage(message: string): string {
+  if (/call stack size/i.test(message)) return 'values are nested too deeply to read (an rdc config is a few levels deep); remove the nesting';
+  return cut((message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''));
 }
 
 /** Every mapping key that appears twice in its mapping, with the line of the second one. */

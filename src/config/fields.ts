@@ -62,6 +62,10 @@ export function readList<T>(obj: Obj, key: string, path: string, d: Diagnostics,
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
+  // YAML tags the parser types (!!timestamp, !!binary, !!set, !!omap) are said as what they are.
+  if (value instanceof Date) return 'a date (a !!timestamp or date-like value; quote it to keep it text)';
+  if (value instanceof Uint8Array) return 'binary data (a !!binary value)';
+  if (value instanceof Set || value instanceof Map) return 'a mapping (a !!set or !!omap value)';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${show(value)}`;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { parse } from 'yaml';
@@ -6,8 +6,10 @@ import { checkFileRefs } from '../compose/file-refs.js';
 import { COMPOSE_FILES } from '../compose/files.js';
 import { outsideReason, type PathScope } from '../compose/host-paths.js';
 import { checkComposeModel, formatFinding, type Finding } from '../compose/policy.js';
+import { checkNestedBinds } from '../compose/nested-binds.js';
 import { rewriteCompose, type Slots } from '../compose/rewrite.js';
 import { composeTool, type Compose } from './compose-tool.js';
+import { SESSION_VARIABLE } from './lifecycle-session.js';
 
 type Obj = Record<string, unknown>;
 
@@ -57,7 +59,8 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
   if (own) found.push({ setting: name, problem: own, fix: 'keep the compose file itself inside the repo' });
   else found.push(...checkFileRefs(file, { mount, realpath: realpathLoose }, readIfFile));
   if (found.length && !job.unsafe) return refuse(found, name);
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(job.env).filter(([k]) => !k.startsWith('COMPOSE_')));
+  // Nor the lifecycle session's token: compose would hand it to any container that interpolates it.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(job.env).filter(([k]) => !k.startsWith('COMPOSE_') && k !== SESSION_VARIABLE));
   Object.assign(env, ipEnv(rawServices(file), job.networkId, job.previous));
   let canonical = await compose.config(job.project, dir, file, job.globals, env);
   if ('error' in canonical) return { ok: false, errors: [`${name}: ${canonical.error}`], warnings: [] };
@@ -81,6 +84,7 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
       const final = await compose.config(job.project, dir, scratch, job.globals, env);
       if ('error' in final) return { ok: false, errors: [`${name} (as rewritten): ${final.error}`], warnings: [] };
       found.push(...checkComposeModel(final.model, scope), ...hostNetworking(final.model));
+      found.push(...checkNestedBinds(final.model, scope, recordedModels(job.out, final.model), false));
     }
     const unique = dedupe(found);
     if (unique.length && !job.unsafe) return refuse(unique, name, rewritten.warnings);
@@ -107,10 +111,38 @@ function dedupe(found: Finding[]): Finding[] {
   return found.filter((f) => !seen.has(`${f.setting}\n${f.problem}`) && Boolean(seen.add(`${f.setting}\n${f.problem}`)));
 }
 
+/**
+ * The models last run in this repo (every project's, this one's previous too): their containers may
+ * still run (orphans are not removed), so their writable binds count for the nested-bind check. Of
+ * this project's previous model, the services the new model also has are left out: compose
+ * recreates them (the old container is stopped first) or keeps them as the new model says.
+ */
+function recordedModels(out: string, next: Obj): Obj[] {
+  const dir = dirname(out);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.yml'));
+  } catch {
+    return [];
+  }
+  const staying = new Set(Object.keys((next.services as Obj | undefined) ?? {}));
+  return names.flatMap((n) => {
+    try {
+      const model = parse(readFileSync(join(dir, n), 'utf8'), { logLevel: 'error' }) as unknown;
+      if (!model || typeof model !== 'object') return [];
+      if (join(dir, n) !== out) return [model as Obj];
+      const services = Object.fromEntries(Object.entries(((model as Obj).services as Obj | undefined) ?? {}).filter(([name]) => !staying.has(name)));
+      return [{ ...(model as Obj), services }];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Service names of the raw file, for `{SERVICE}_IP` before compose interpolates (best effort). */
 function rawServices(file: string): string[] {
   try {
-    const model = parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: 1000 }) as Obj | null;
+    const model = parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: 1000, logLevel: 'error' }) as Obj | null;
     return Object.keys((model?.services as Obj | undefined) ?? {});
   } catch {
     return [];

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { parseDocument } from 'yaml';
-import { checkFileRefs } from '../compose/file-refs.js';
+import { checkFileRefs, yamlMessage } from '../compose/file-refs.js';
 import { COMPOSE_FILES } from '../compose/files.js';
 import { interpolate, parseDotEnv } from '../compose/interpolate.js';
 import { checkComposeModel, formatFinding } from '../compose/policy.js';
@@ -46,17 +46,17 @@ export function checkSource(paths: string[], read: (path: string) => string, opt
       problems.push({ where: at('Rediaccfile'), message: `runs renet compose, but ${dir ? `${dir}/` : 'the root'} has no compose file (${COMPOSE_FILES.join(', ')})` });
       continue;
     }
-    const doc = parseDocument(read(composePath), { prettyErrors: false, merge: true });
+    const doc = parseDocument(read(composePath), { prettyErrors: false, merge: true, logLevel: 'error' });
     if (doc.errors.length) {
       const e = doc.errors[0];
-      problems.push({ where: composePath, message: `does not parse: ${(e?.message ?? 'invalid YAML').split('\n')[0]}` });
+      problems.push({ where: composePath, message: `does not parse: ${yamlMessage((e?.message ?? 'invalid YAML').split('\n')[0] ?? '')}` });
       continue;
     }
     let raw: unknown;
     try {
       raw = doc.toJS({ maxAliasCount: 1000 });
-    } catch {
-      problems.push({ where: composePath, message: 'expands too many YAML aliases' });
+    } catch (err) {
+      problems.push({ where: composePath, message: /call stack size/i.test((err as Error).message) ? `does not parse: ${yamlMessage((err as Error).message)}` : 'expands too many YAML aliases' });
       continue;
     }
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -100,9 +100,14 @@ function withExtends(model: Obj, readFile: (file: string) => string | undefined,
     const base = typeof ext === 'string' ? { service: ext } : ext;
     let from: Obj | undefined = services;
     if (typeof base.file === 'string') {
-      const text = readFile(base.file);
-      const other = text === undefined ? undefined : parseDocument(text, { merge: true }).toJS({ maxAliasCount: 1000 }) as Obj | undefined;
-      from = interpolateAll(other?.services, vars) as Obj | undefined;
+      from = undefined;
+      try {
+        const text = readFile(base.file);
+        const other = text === undefined ? undefined : parseDocument(text, { merge: true, logLevel: 'error' }).toJS({ maxAliasCount: 1000 }) as Obj | undefined;
+        from = interpolateAll(other?.services, vars) as Obj | undefined;
+      } catch {
+        // An alias bomb or a file nested too deeply: checkFileRefs reports the file itself.
+      }
     }
     const parent = from?.[String(base.service)];
     if (parent && typeof parent === 'object') services[name] = { ...(parent as Obj), ...(raw as Obj) };

@@ -114,6 +114,9 @@ describe('hostile compose files are refused on the canonical model, and nothing 
   hostile('the Docker socket', '    volumes: ["/var/run/docker.sock:/var/run/docker.sock"]\n', [fix('volumes\\[0\\]', '/var/run/docker\\.sock.* is outside')]);
   hostile('a bind through a symlink pointing out', '    volumes: ["./link:/e"]\n', [fix('volumes\\[0\\]', '.*/link \\(a symlink to /etc\\) is outside')]);
   hostile('a bind of the repo root (the daemon\'s state is in it)', '    volumes: [".:/repo"]\n', [fix('volumes\\[0\\]', ".* is the repo's root")]);
+  hostile('a bind below another service\'s writable bind (it could swap a part for a symlink to /)', '    depends_on: {good: {condition: service_started}}\n    volumes: ["./data/evil/etc:/x", {type: bind, source: ./data/e2, target: /y, bind: {create_host_path: true}}]\n',
+    [fix('volumes\\[0\\]', '.*/data/evil/etc lies inside .*/data, which services\\.good\\.volumes\\[0\\] binds writable'), fix('volumes\\[1\\]', '.*/data/e2 lies inside')]);
+  hostile('a secret file below a writable bind', '    secrets: [s]\nsecrets:\n  s: {file: ./data/s}\n', [/secrets\.s\.file: .*\/data\/s lies inside .*\/data, which services\.good\.volumes\[0\] binds writable/]);
   hostile('a named volume binding / through driver_opts', '    volumes: ["root:/r"]\nvolumes:\n  root:\n    driver_opts: {o: bind, device: /, type: none}\n',
     [/compose\.yaml: volumes\.root\.driver_opts: driver options mount host paths or devices/]);
   hostile('extends from another file', '    extends: {file: base.yaml, service: b}\n', [fix('privileged', 'gives')], { 'base.yaml': `services:\n  b:\n    image: ${BUSYBOX_IMAGE}\n    privileged: true\n` });
@@ -183,5 +186,52 @@ describe('hostile compose files are refused on the canonical model, and nothing 
     const r = lifecycle('up');
     assert.equal(r.ok, true, JSON.stringify(r.steps));
     assert.match((await httpGet(serviceIp(id, 1), 8081, '/')).body, /hello from fine/);
+  });
+
+  test('compose\'s own tags (!reset, !override) run without a YAML warning in the output', () => {
+    writeFileSync(join(repo, 'compose.yaml'), GOOD.replace('    init: true\n', '    init: true\n    cap_drop: !reset []\n    labels: !override {a: "1"}\n'));
+    try {
+      const r = lifecycle('up');
+      assert.equal(r.ok, true, JSON.stringify(r.steps));
+      assert.doesNotMatch(r.steps.map((s) => s.output).join('\n'), /YAMLWarning|TAG_RESOLVE_FAILED|Unresolved tag/);
+    } finally {
+      writeFileSync(join(repo, 'compose.yaml'), GOOD);
+    }
+  });
+  test('a bind below a writable bind of a service the repo still runs from an earlier model is refused; once it is gone, narrowing a bind works', () => {
+    const orphan = `  orphan:\n    image: ${BUSYBOX_IMAGE}\n    init: true\n    environment: { BIND: "\${ORPHAN_IP}", PORT: "8082", NAME: orphan }\n    volumes: ["./data:/data"]\n`;
+    const narrowed = GOOD.replace('./data:/data', './data/inner:/data');
+    try {
+      writeFileSync(join(repo, 'compose.yaml'), `${GOOD}${orphan}`);
+      assert.equal(lifecycle('up').ok, true);
+      writeFileSync(join(repo, 'compose.yaml'), narrowed);
+      const refused = lifecycle('up');
+      assert.equal(refused.ok, false, 'the orphan (still running, binding ./data) could swap data/inner for a symlink');
+      assert.match(refused.steps.find((s) => s.fn === 'up')?.output ?? '', /services\.good\.volumes\[0\]: .*\/data\/inner lies inside .*\/data, which services\.orphan\.volumes\[0\] \(of a model the repo runs\) binds writable/);
+      writeFileSync(join(repo, 'compose.yaml'), GOOD);
+      writeFileSync(join(repo, 'Rediaccfile'), RF.replace('renet compose -- up -d', 'renet compose -- up -d --remove-orphans'));
+      assert.equal(lifecycle('up').ok, true);
+      writeFileSync(join(repo, 'Rediaccfile'), RF);
+      writeFileSync(join(repo, 'compose.yaml'), narrowed);
+      const narrowedUp = lifecycle('up');
+      assert.equal(narrowedUp.ok, true, `good's own earlier bind of ./data does not count (compose recreates it): ${JSON.stringify(narrowedUp.steps)}`);
+    } finally {
+      writeFileSync(join(repo, 'Rediaccfile'), RF);
+      writeFileSync(join(repo, 'compose.yaml'), GOOD);
+    }
+    assert.equal(lifecycle('up').ok, true);
+  });
+  test('the lifecycle session\'s token never reaches a container through the compose model (compose interpolates without it)', async () => {
+    writeFileSync(join(repo, 'compose.yaml'), GOOD.replace('NAME: good }', 'NAME: good, TOKEN: "${RENET_LIFECYCLE_SESSION:-none}" }'));
+    try {
+      const r = lifecycle('up');
+      assert.equal(r.ok, true, JSON.stringify(r.steps));
+      const env = await daemon.docker('inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', ...(await containers()));
+      assert.match(env, /^TOKEN=none$/m);
+      assert.doesNotMatch(env, /[0-9a-f]{64}/);
+    } finally {
+      writeFileSync(join(repo, 'compose.yaml'), GOOD);
+    }
+    assert.equal(lifecycle('up').ok, true);
   });
 });

@@ -39,7 +39,7 @@ const IGNORED = new Set(['traefik.enable', 'traefik.docker.network', 'traefik.do
 export function decodeTraefikLabels(labels: Record<string, string>): DecodedLabels {
   const out: DecodedLabels = {
     config: { http: emptyKinds(), tcp: emptyKinds(), udp: emptyKinds() },
-    servers: { http: {}, tcp: {}, udp: {} },
+    servers: { http: names(), tcp: names(), udp: names() },
     errors: [],
   };
   const keys = Object.keys(labels).filter((k) => k.toLowerCase().startsWith('traefik.')).sort();
@@ -54,6 +54,17 @@ export function decodeTraefikLabels(labels: Record<string, string>): DecodedLabe
       const where = UNPRINTABLE.test(key) ? `${key.replace(new RegExp(UNPRINTABLE.source, 'g'), '?')}: the key` : `${key}: the value`;
       out.errors.push(`${where} holds a control character or invalid Unicode (U+${bad.toString(16).toUpperCase().padStart(4, '0')}); only printable text is allowed`);
     }
+  }
+  if (out.errors.length) return out;
+  // Keys are case-insensitive (but for the name): two spellings of one option would leave one of
+  // them silently unused, whichever sorts last.
+  const spelled = new Map<string, string>();
+  for (const key of keys) {
+    const [, section = '', kind = '', name = '', ...path] = key.split('.');
+    const option = [section.toLowerCase(), kind.toLowerCase(), name, ...path.map((p) => p.toLowerCase())].join('.');
+    const first = spelled.get(option);
+    if (first !== undefined) out.errors.push(`${key}: sets the same option as ${first} (label keys are case-insensitive); keep one`);
+    else spelled.set(option, key);
   }
   if (out.errors.length) return out;
   for (const key of keys) {
@@ -153,7 +164,7 @@ function setPath(target: Obj, node: KeyNode, path: string[], value: string): str
       return undefined;
     }
     if (typeof child !== 'object' || 'list' in child) return `"${canonical}" takes a value, not sub-options`;
-    obj = ((obj as Obj)[canonical] ??= {}) as Obj;
+    obj = ((obj as Obj)[canonical] ??= 'map' in child ? names() : {}) as Obj;
     shape = child;
   }
   return undefined;
@@ -206,5 +217,14 @@ function compact(value: unknown): unknown {
 }
 
 function emptyKinds(): Record<Kind, Record<string, Obj>> {
-  return { routers: {}, services: {}, middlewares: {} };
+  return { routers: names(), services: names(), middlewares: names() };
+}
+
+/**
+ * A map keyed by names a label chooses: no prototype, so `constructor`, `toString` or `__proto__`
+ * are names like any other (on a plain object they found Object.prototype's members: the router
+ * was dropped without a word and the label's options were written onto built-in functions).
+ */
+function names<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }

@@ -15,7 +15,13 @@ export function autoFragment(c: ContainerInfo, service: string, ip: string, s: R
   const port = portLabel === undefined ? 80 : parsePort(portLabel, LABELS.servicePort, errors);
   const tcp = portList(c.labels[LABELS.tcpPorts], LABELS.tcpPorts, errors);
   const udp = portList(c.labels[LABELS.udpPorts], LABELS.udpPorts, errors);
-  for (const p of tcp) if (!s.tcpEntryPorts.includes(p)) errors.push(`${LABELS.tcpPorts}: port ${p} has no entrypoint tcp-${p}; register it with rdc context set-infra --tcp-ports ${p} and push-infra`);
+  for (const p of tcp) {
+    if (s.tcpEntryPorts.includes(p)) continue;
+    // set-infra refuses 22 for every TCP listener (sshd is there): suggesting it would send the user in a circle.
+    errors.push(p === 22
+      ? `${LABELS.tcpPorts}: port 22 is the server's SSH port and never a TCP entrypoint; forward another port (e.g. 2222) to the service`
+      : `${LABELS.tcpPorts}: port ${p} has no entrypoint tcp-${p}; register it with rdc context set-infra --tcp-ports ${p} and push-infra`);
+  }
   for (const p of udp) if (!s.udpEntryPorts.includes(p)) errors.push(`${LABELS.udpPorts}: port ${p} has no entrypoint udp-${p}; register it with rdc context set-infra --udp-ports ${p} and push-infra`);
   if (errors.length) return { ok: false, errors };
 

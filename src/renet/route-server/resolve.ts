@@ -100,7 +100,8 @@ function owners(fragments: Fragment[], claims: (f: Fragment) => string[], prior:
   for (const f of fragments) {
     for (const value of claims(f)) {
       if (held.has(value)) continue;
-      const previous = prior[value];
+      // Own keys only: a host named `constructor` has no prior holder (Object.prototype's is no repo).
+      const previous = Object.hasOwn(prior, value) ? prior[value] : undefined;
       if (previous === f.container.networkId) held.add(value);
       if (!result.has(value) || previous === f.container.networkId) result.set(value, f.container.networkId);
     }

@@ -13,11 +13,12 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A loopback address of its own for one test file (127.X.Y.1 with X in 100-199), so that several
+ * A loopback address of its own for one test file (127.0.X.Y with X in 1-10), so that several
  * Traefiks binding the same entrypoint ports (5432, 53/udp…) never clash, even in parallel files.
+ * Below 127.0.11.0, where the repos' own addresses start: set-infra refuses a listener there.
  */
 export function privateLoopback(): string {
-  return `127.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250)}.1`;
+  return `127.0.${1 + Math.floor(Math.random() * 10)}.${1 + Math.floor(Math.random() * 254)}`;
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 25): Promise<T> {

@@ -90,6 +90,19 @@ describe('compose policy: what escapes the repo is refused, naming the service, 
     refused('volumes_from: ["container:other"]', /volumes_from\[0\]/);
   });
 
+  test('no host path lies below a writable bind (its container could swap a part of it for a symlink out)', () => {
+    const inside = /lies inside \/mnt\/rediacc\/mounts\/g1\/app\/data, which services\.\w+\.volumes\[0\] binds writable/;
+    refused('volumes: ["./data:/data", "./data/evil/etc:/x"]', new RegExp(`services\\.web\\.volumes\\[1\\]: .*${inside.source}`));
+    refused('volumes: ["./data:/data"]', /services\.b\.volumes\[0\]: .*lies inside/, '  b:\n    image: x\n    volumes: [{type: bind, source: ./data/x/y, target: /y, read_only: true}]');
+    refused('volumes: ["./data:/data"]\nbuild: ./data/ctx', /services\.web\.build\.context: .*lies inside/);
+    refused('volumes: ["./data:/data"]\nsecrets: [s]', /secrets\.s\.file: .*app\/data\/s lies inside/, 'secrets:\n  s: {file: ./data/s}');
+    refused('volumes: ["./data:/data", "../link-in/sub:/y"]'.replace('./data', '../data'), /volumes\[1\]: .*\/mnt\/rediacc\/mounts\/g1\/data\/sub lies inside \/mnt\/rediacc\/mounts\/g1\/data/);
+    refused('volumes: ["./data:/data"]\nbuild: {context: ., dockerfile: data/Dockerfile}', /services\.web\.build\.dockerfile: .*app\/data\/Dockerfile lies inside/);
+    refused('volumes: ["./data:/data"]\ndevelop: {watch: [{path: ./data/src, action: sync, target: /src}]}', /services\.web\.develop\.watch\[0\]\.path: .*app\/data\/src lies inside/);
+    allowed('volumes: ["./data:/data:ro", "./data/sub:/sub"]');
+    allowed('volumes: ["./data:/data", "./data:/again", "./data2:/d2"]');
+  });
+
   test('named volumes may not bind host paths; secrets, configs, env files, builds stay inside', () => {
     refused('volumes: ["root:/r"]', /^volumes\.root\.driver_opts: driver options mount host paths/, 'volumes:\n  root:\n    driver_opts: {o: bind, device: /, type: none}');
     refused('volumes: ["nfs:/r"]', /^volumes\.nfs\.driver:/, 'volumes:\n  nfs: {driver: some-plugin}');
@@ -101,6 +114,8 @@ describe('compose policy: what escapes the repo is refused, naming the service, 
     refused('build: {context: ., additional_contexts: {root: /}}', /build\.additional_contexts\.root/);
     refused('build: {context: ., ssh: [default]}', /build\.ssh: forwards the server's SSH agent/);
     refused('build: {context: ., privileged: true}', /build\.privileged/);
+    refused('build: {context: ., some_future_key: x}', /services\.web\.build\.some_future_key: is not a build setting a repo may use/);
+    allowed('build: {context: ., dockerfile_inline: "FROM x", args: {A: "1"}, target: t, network: host, tags: [x], platforms: [linux/amd64], x-note: y}');
     refused('build: {context: ., cache_from: ["type=local,src=/root"]}', /build\.cache_from\[0\]/);
     refused('develop: {watch: [{path: /etc, action: sync, target: /e}]}', /develop\.watch\[0\]\.path/);
     allowed('build: {context: ., dockerfile: Dockerfile, additional_contexts: {img: "docker-image://alpine", git: "https://github.com/x/y.git"}}');

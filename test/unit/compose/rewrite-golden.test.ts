@@ -27,3 +27,9 @@ describe('renet compose rewrite golden files', () => {
     });
   }
 });
+
+test('blkio device entries in compose config\'s JSON spelling (Path, Rate, Weight) are written as the schema spells them', () => {
+  const model = { services: { a: { image: 'x', blkio_config: { weight: 300, weight_device: [{ Path: '/dev/sda', Weight: 400 }], device_read_bps: [{ Path: '/dev/sda', Rate: 1048576 }] } } } };
+  const { model: out } = rewriteCompose(model, 2816, { services: {} });
+  assert.deepEqual((out.services as Record<string, Record<string, unknown>>).a?.blkio_config, { weight: 300, weight_device: [{ path: '/dev/sda', weight: 400 }], device_read_bps: [{ path: '/dev/sda', rate: 1048576 }] });
+});

@@ -69,6 +69,26 @@ test('an alias bomb is a config problem (exit 2), not a crash', async () => {
   await assert.rejects(new ConfigStore(join(dir, 'config.yaml')).read(), (e: unknown) => e instanceof ConfigFileError && e.exitCode === 2);
 });
 
+test('nesting 10,000 levels deep (flow lists, flow maps, block maps, block lists) is a config problem (exit 2) that says so', async () => {
+  const deep = [
+    `x: ${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+    `x: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}`,
+    `x:\n${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i + 1)}a:`).join('\n')}`,
+    `x:\n${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i)}-`).join('\n')}`,
+  ];
+  for (const text of deep) {
+    // Read whole (the unknown key x is only warned about) or refused as a config problem: never a crash.
+    const parsed = parseConfigText(`contexts: {}\n${text}\n`);
+    assert.doesNotMatch(JSON.stringify(parsed.problems), /call stack/i);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.yaml'), `contexts: {}\n${text}\n`);
+    const read = new ConfigStore(join(dir, 'config.yaml')).read();
+    if (parsed.problems.length) await assert.rejects(read, (e: unknown) => e instanceof ConfigFileError && e.exitCode === 2);
+    else await read;
+  }
+  assert.match(parseConfigText(`x: ${'['.repeat(10_000)}${']'.repeat(10_000)}`).problems[0]?.message ?? '', /nested too deeply/);
+});
+
 test('duplicate keys are found (linearly) and located', () => {
   const { problems } = parseConfigText('contexts:\n  a: {}\n  b: {}\n  a: {}\n');
   assert.deepEqual(problems, [{ where: 'line 4, column 3', message: 'the key "a" appears twice in the same mapping; keep one' }]);

@@ -45,6 +45,9 @@ test('IPv4 in dotted-quad decimal only: octal, hex, integer and short forms are 
     refused(v.checkHost, form, /dotted-quad decimal/);
     refused(v.checkListenAddress, form, /not an IP address/);
   }
+  // The same forms (and a dotted quad) with a root dot: the last label before it decides.
+  for (const form of ['0177.0.0.1.', '2130706433.', '0x7f.1.', '127.1.', '1.2.3.4.', '1.2.3.256.']) refused(v.checkHost, form, /dotted-quad decimal/);
+  assert.deepEqual(v.checkHost('server1.example.com.'), { ok: true, value: 'server1.example.com.' });
   assert.deepEqual(v.checkHost('127.0.0.1'), { ok: true, value: '127.0.0.1' });
   assert.deepEqual(v.checkHost('server1.example.com'), { ok: true, value: 'server1.example.com' });
   refused(v.checkHost, 'fe80::1%eth0', /zone index/);
@@ -68,6 +71,18 @@ test('public addresses are unicast addresses of the machine', () => {
   refused(v.checkPublicIPv6, '::ffff:203.0.113.5', /IPv4-mapped/);
   assert.ok(v.checkPublicIPv4('203.0.113.50').ok);
   assert.ok(v.checkPublicIPv4('127.0.0.2').ok, 'loopback stays possible (test servers, the demo)');
+  // The repos' loopback space (127.0.11.0 and up): a listener there takes a repo's own ports and traffic.
+  for (const ip of ['127.0.11.2', '127.0.11.0', '127.1.0.5', '127.255.255.254']) {
+    refused(v.checkPublicIPv4, ip, /repos' loopback space/);
+    refused(v.checkListenAddress, ip, /repos' loopback space/);
+  }
+  assert.ok(v.checkListenAddress('127.0.10.255').ok, 'below the first repo (2816 = 127.0.11.0)');
+  // IPv4-compatible IPv6 (deprecated, never on an interface), in any spelling.
+  for (const ip of ['::127.0.0.1', '::7f00:1', '::1.2.3.4', '0::0102:0304']) {
+    refused(v.checkPublicIPv6, ip, /IPv4-compatible/);
+    refused(v.checkListenAddress, ip, /IPv4-compatible/);
+  }
+  assert.ok(v.checkListenAddress('::1').ok);
   assert.ok(v.checkPublicIPv6('2001:db8::1').ok);
   refused(v.checkListenAddress, '224.0.0.1', /multicast/);
   refused(v.checkListenAddress, 'fe80::1%eth0', /zone index/);

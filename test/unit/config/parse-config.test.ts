@@ -71,3 +71,13 @@ test('wrong shapes are reported, not thrown', () => {
   }
   assert.deepEqual(parseConfig({}).errors, []);
 });
+
+test('values YAML tags type (!!timestamp, !!binary, !!set, !!omap) are named as what they are, at their path', () => {
+  for (const [tagged, said] of [['!!timestamp 2001-12-14', /found a date/], ['!!binary L21udA==', /found binary data/], ['!!set {a: null}', /found a mapping \(a !!set or !!omap value\)/], ['!!omap [a: 1]', /found a mapping \(a !!set or !!omap value\)/]] as const) {
+    const raw = parse(`contexts:\n  default:\n    machines:\n      m: {host: 203.0.113.50, user: root, datastore: ${tagged}}\n`, { logLevel: 'error' }) as unknown;
+    const { errors } = parseConfig(raw);
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.equal(errors[0]?.where, 'contexts.default.machines.m.datastore');
+    assert.match(errors[0]?.message ?? '', said);
+  }
+});

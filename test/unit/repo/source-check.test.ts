@@ -58,3 +58,26 @@ test('the 61-service limit counts the whole repo', () => {
   assert.equal(problems.length, 1);
   assert.match(problems[0]?.message ?? '', /at most 61 services/);
 });
+
+test('a file compose reads that is an alias bomb or nested too deeply is a problem of that file, never a crash', () => {
+  const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`), 'services: {b: {image: x}}'].join('\n');
+  const deep = `services:\n  b:\n    image: x\n    command: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+  for (const [name, text, expected] of [['bomb', bomb, /base\.yaml: expands too many YAML aliases/], ['deep', deep, /base\.yaml: does not parse as YAML: values are nested too deeply/]] as const) {
+    const problems = check({ Rediaccfile: RF, 'compose.yaml': 'services:\n  a:\n    extends: {file: base.yaml, service: b}\n', 'base.yaml': text }).map((p) => p.message);
+    assert.ok(problems.some((m) => expected.test(m)), `${name}: ${problems.join('\n')}`);
+  }
+  assert.deepEqual(check({ Rediaccfile: RF, 'compose.yaml': deep }).map((p) => p.message), ['does not parse: values are nested too deeply']);
+});
+
+test('compose\'s own tags (!reset, !override) are read quietly, as compose reads them', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    assert.deepEqual(check({ Rediaccfile: RF, 'compose.yaml': 'services:\n  a:\n    image: x\n    cap_drop: !reset []\n    environment: !override {A: "1"}\n' }), []);
+    await new Promise((resolve) => setImmediate(resolve)); // process warnings are emitted on a later tick
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, []);
+});

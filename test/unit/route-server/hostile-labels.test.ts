@@ -117,3 +117,51 @@ describe('host bound of a rule', () => {
     assert.deepEqual(bound('HostSNI(`*`)', 'tcp'), { any: true });
   });
 });
+
+describe('names a label chooses are names like any other', () => {
+  test('a router, service or middleware named after an Object.prototype member is routed (not dropped, nothing written onto built-ins)', () => {
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__']) {
+      const c: ContainerInfo = { id: 'p', name: 'proto', networkId: 2816, startedAt: '2026-01-01T00:00:00Z', labels: {
+        'rediacc.service_name': 'web', 'rediacc.service_ip': '127.0.11.2', 'traefik.enable': 'true',
+        [`traefik.http.routers.${name}.rule`]: 'Host(`app.example.org`)', [`traefik.http.routers.${name}.middlewares`]: name,
+        [`traefik.http.middlewares.${name}.headers.customrequestheaders.${name}`]: 'x',
+        [`traefik.http.services.${name}.loadbalancer.server.port`]: '8080',
+      } };
+      const r = buildRoutes([c], BASE_SETTINGS, emptyState());
+      assert.deepEqual(r.errors, [], name);
+      const routers = (r.dynamic.http as { routers: Record<string, { rule: string; service: string; middlewares: string[] }> }).routers;
+      assert.equal(routers[`r2816-${name}`]?.rule, 'Host(`app.example.org`)', `${name}: ${JSON.stringify(routers)}`);
+      assert.equal(routers[`r2816-${name}`]?.service, `r2816-${name}`);
+      assert.deepEqual(routers[`r2816-${name}`]?.middlewares, [`r2816-${name}`]);
+      const mw = (r.dynamic.http as { middlewares: Record<string, { headers: { customRequestHeaders: Record<string, string> } }> }).middlewares[`r2816-${name}`];
+      assert.equal(JSON.stringify(mw), JSON.stringify({ headers: { customRequestHeaders: { [name]: 'x' } } }));
+      const servers = JSON.stringify((r.dynamic.http as { services: Record<string, unknown> }).services[`r2816-${name}`]);
+      assert.match(servers, /http:\/\/127\.0\.11\.2:8080/);
+    }
+    for (const f of [Object, Object.prototype.toString, Object.prototype.valueOf]) assert.equal((f as unknown as { rule?: string }).rule, undefined, 'nothing written onto a built-in');
+  });
+});
+
+describe('one option, one label', () => {
+  test('two spellings of the same option are refused, naming both (no silent winner)', () => {
+    for (const [a, b] of [
+      ['traefik.http.routers.x.rule', 'traefik.http.routers.x.RULE'],
+      ['traefik.http.routers.x.priority', 'traefik.HTTP.Routers.x.Priority'],
+      ['traefik.http.middlewares.h.headers.customrequestheaders.X-A', 'traefik.http.middlewares.h.headers.customRequestHeaders.x-a'],
+    ] as const) {
+      const { errors } = decodeTraefikLabels({ [a]: 'Host(`a.example.org`)', [b]: 'PathPrefix(`/`)' });
+      assert.equal(errors.length, 1, JSON.stringify(errors));
+      assert.match(errors[0] ?? '', /sets the same option as .* \(label keys are case-insensitive\); keep one/);
+    }
+    // Names stay case-sensitive: routers x and X are two routers.
+    assert.deepEqual(decodeTraefikLabels({ 'traefik.http.routers.x.rule': 'Host(`a.example.org`)', 'traefik.http.routers.X.rule': 'Host(`b.example.org`)' }).errors, []);
+  });
+});
+
+test('rediacc.tcp_ports=22 says SSH holds it (set-infra refuses tcp 22, so registering it is no fix)', () => {
+  const c: ContainerInfo = { id: 's', name: 'ssh', networkId: 2816, startedAt: '2026-01-01T00:00:00Z', labels: { 'rediacc.service_name': 'git', 'rediacc.service_ip': '127.0.11.2', 'rediacc.tcp_ports': '22' } };
+  const r = buildRoutes([c], BASE_SETTINGS, emptyState());
+  const messages = r.errors.flatMap((e) => e.errors).join('\n');
+  assert.match(messages, /rediacc\.tcp_ports: port 22 is the server's SSH port and never a TCP entrypoint; forward another port/);
+  assert.doesNotMatch(messages, /set-infra --tcp-ports 22/);
+});
