@@ -123,4 +123,16 @@ describe('HTTPS by DNS-01 through Cloudflare: a wildcard certificate from Pebble
     }, 180_000, 500);
     assert.match(app.cert.subjectaltname ?? '', new RegExp(`DNS:(app|\\*)\\.${LABEL}\\.test`));
   });
+
+  test('machine status lists the wildcard certificate with its issuer, expiry and resolver', async () => {
+    const r = await bed.rdc(['machine', 'status', 's1', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const certs = (JSON.parse(r.stdout) as { certificates: { domain: string; issuer: string | null; daysLeft: number | null; resolver: string | null; lastError: string | null }[] }).certificates;
+    const wildcard = certs.find((c) => c.domain === `*.${domain}`);
+    assert.ok(wildcard, JSON.stringify(certs));
+    assert.match(wildcard.issuer ?? '', /Pebble Intermediate/);
+    assert.equal(wildcard.resolver, 'letsencrypt');
+    assert.ok((wildcard.daysLeft ?? 0) > 14, `days left: ${wildcard.daysLeft}`);
+    assert.equal(wildcard.lastError, null);
+  });
 });
