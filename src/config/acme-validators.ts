@@ -1,5 +1,6 @@
 // Validators of the ACME settings (set-infra's --acme-* flags and the config file's fields alike).
 import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import { bad, ok, show, tooLong, type Check } from './check.js';
 
 /** How Traefik proves a domain to the CA: TLS-ALPN-01 on websecure, HTTP-01 on web, DNS-01 through Cloudflare. */
@@ -68,4 +69,35 @@ export function describeCaRoot(pem: string): string {
   } catch {
     return 'unreadable';
   }
+}
+
+/** At most this many DNS-01 resolvers (lego asks them in turn). */
+export const MAX_DNS_RESOLVERS = 8;
+
+/**
+ * One DNS-01 resolver: `ip`, `ip:port` or `[ipv6]:port` (IP literals only: lego would resolve a
+ * name through the very DNS it checks). Normalised to `ip:port` / `[ipv6]:port`, port 53 by default.
+ */
+export function checkDnsResolver(value: string): Check<string> {
+  const expected = 'expected a resolver address such as 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:53';
+  const m = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(value) ?? (isIP(value) === 6 ? [value, value, undefined] : /^([^:]+)(?::(\d{1,5}))?$/.exec(value));
+  const host = m?.[1] ?? '';
+  const family = isIP(host);
+  if (!m || family === 0) return bad(`${show(value)} is not an IP address with an optional port; ${expected}`);
+  if (host === '0.0.0.0' || host === '::' || host.includes('%')) return bad(`${show(value)} is not an address a resolver answers on; ${expected}`);
+  const port = m[2] === undefined ? 53 : Number(m[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return bad(`${show(value)} has port ${m[2]}, outside 1-65535; ${expected}`);
+  return ok(family === 6 ? `[${host}]:${port}` : `${host}:${port}`);
+}
+
+/** set-infra's `--acme-dns-resolvers a,b`: each checked, duplicates dropped, order kept (lego asks the first first). */
+export function checkDnsResolverList(value: string): Check<string[]> {
+  const out: string[] = [];
+  for (const item of value.split(',').map((s) => s.trim())) {
+    const r = checkDnsResolver(item);
+    if (!r.ok) return r;
+    if (!out.includes(r.value)) out.push(r.value);
+  }
+  if (out.length > MAX_DNS_RESOLVERS) return bad(`${out.length} resolvers given, at most ${MAX_DNS_RESOLVERS}; list the ones lego should ask`);
+  return ok(out);
 }

@@ -75,6 +75,8 @@ export interface Infra {
   acmeCaServer: string | undefined;
   /** PEM of the root Traefik trusts for that directory's HTTPS (pushed as a file, LEGO_CA_CERTIFICATES). */
   acmeCaRoot: string | undefined;
+  /** DNS-01: the resolvers lego finds the zone and checks the TXT record with (`ip:port`); empty: Cloudflare's public ones. */
+  acmeDnsResolvers: string[];
 }
 
 export interface Repository {
@@ -118,6 +120,7 @@ export function emptyInfra(): Infra {
     acmeChallenge: undefined,
     acmeCaServer: undefined,
     acmeCaRoot: undefined,
+    acmeDnsResolvers: [],
   };
 }
 

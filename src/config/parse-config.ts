@@ -5,7 +5,7 @@ import { childPath, Diagnostics } from './diagnostics.js';
 import { isObject, readField, readList, readObject, str, warnUnknownKeys } from './fields.js';
 import { DEFAULTS, emptyConfig, emptyContext, entryOf, emptyInfra, type Context, type Infra, type Machine, type RdcConfig, type Repository } from './model.js';
 import * as v from './validators.js';
-import { checkAcmeChallenge, checkCaRootPem, checkCaServer } from './acme-validators.js';
+import { checkAcmeChallenge, checkCaRootPem, checkCaServer, checkDnsResolver } from './acme-validators.js';
 import { checkHostKey } from '../remote/host-key.js';
 
 export interface ParsedConfig {
@@ -90,7 +90,7 @@ function parseMachine(value: unknown, path: string, d: Diagnostics): Machine {
   };
 }
 
-const INFRA_KEYS = ['publicIPv4', 'publicIPv6', 'baseDomain', 'certEmail', 'cfDnsApiToken', 'tcpPorts', 'udpPorts', 'httpPort', 'httpsPort', 'listenAddress', 'traefikImage', 'routeServerPort', 'apiPort', 'acmeChallenge', 'acmeCaServer', 'acmeCaRoot'] as const;
+const INFRA_KEYS = ['publicIPv4', 'publicIPv6', 'baseDomain', 'certEmail', 'cfDnsApiToken', 'tcpPorts', 'udpPorts', 'httpPort', 'httpsPort', 'listenAddress', 'traefikImage', 'routeServerPort', 'apiPort', 'acmeChallenge', 'acmeCaServer', 'acmeCaRoot', 'acmeDnsResolvers'] as const;
 
 function parseInfra(value: unknown, path: string, d: Diagnostics): Infra {
   const infra = emptyInfra();
@@ -115,6 +115,7 @@ function parseInfra(value: unknown, path: string, d: Diagnostics): Infra {
     acmeChallenge: readField(obj, 'acmeChallenge', path, d, str(checkAcmeChallenge)),
     acmeCaServer: readField(obj, 'acmeCaServer', path, d, str(checkCaServer)),
     acmeCaRoot: readField(obj, 'acmeCaRoot', path, d, str(checkCaRootPem)),
+    acmeDnsResolvers: readList(obj, 'acmeDnsResolvers', path, d, str(checkDnsResolver)),
   };
   // Cross-field clashes are located on the raw list so the index matches what the user sees.
   const rawTcp = Array.isArray(obj.tcpPorts) ? obj.tcpPorts : [];

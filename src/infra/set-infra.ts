@@ -3,7 +3,8 @@ import { emptyInfra, type Infra } from '../config/model.js';
 import * as v from '../config/validators.js';
 import { findBindClashes, parseListenAddress, type ListenAddress } from '../traefik/address.js';
 import { Secret } from '../util/secret.js';
-import { checkAcmeChallenge, checkCaRootPem, checkCaServer } from '../config/acme-validators.js';
+import { checkAcmeChallenge, checkCaRootPem, checkCaServer, checkDnsResolverList } from '../config/acme-validators.js';
+import { acmeChallenge } from '../config/model.js';
 import { entryPoints } from './entrypoints.js';
 import { checkInfraPorts, type FieldLocator } from './ports.js';
 
@@ -26,6 +27,8 @@ export interface InfraFlags {
   acmeCaServer?: string;
   /** The PEM content of --acme-ca-root's file (the service reads the file). */
   acmeCaRoot?: string;
+  /** Comma-separated `ip[:port]` list. */
+  acmeDnsResolvers?: string;
 }
 
 const FLAG_OF: Record<keyof Infra, string> = {
@@ -45,6 +48,7 @@ const FLAG_OF: Record<keyof Infra, string> = {
   acmeChallenge: '--acme-challenge',
   acmeCaServer: '--acme-ca-server',
   acmeCaRoot: '--acme-ca-root',
+  acmeDnsResolvers: '--acme-dns-resolvers',
 };
 
 export interface InfraChange {
@@ -95,6 +99,7 @@ export function applyInfraFlags(current: Infra, flags: InfraFlags): InfraChange 
   take('acmeChallenge', flags.acmeChallenge, checkAcmeChallenge);
   take('acmeCaServer', flags.acmeCaServer, checkCaServer);
   take('acmeCaRoot', flags.acmeCaRoot, checkCaRootPem);
+  take('acmeDnsResolvers', flags.acmeDnsResolvers, checkDnsResolverList);
 
   if (problems.length === 0) problems.push(...checkInfra(next, (field) => FLAG_OF[field]));
   return { infra: next, problems, changed: changedFields(current, next) };
@@ -108,6 +113,9 @@ function checkAcme(infra: Infra, where: FieldLocator): Problem[] {
   }
   if (infra.acmeCaRoot && !infra.acmeCaServer) {
     problems.push({ where: where('acmeCaRoot'), message: 'a CA root is only used for an ACME server of your own; set --acme-ca-server URL too, or clear it with --acme-ca-root ""' });
+  }
+  if (infra.acmeDnsResolvers.length > 0 && acmeChallenge(infra) !== 'dns') {
+    problems.push({ where: where('acmeDnsResolvers'), message: 'DNS resolvers are only used by the DNS-01 challenge; set --cf-dns-token (and --acme-challenge dns), or clear them with --acme-dns-resolvers ""' });
   }
   return problems;
 }

@@ -1,4 +1,4 @@
-import type { Machine } from '../config/model.js';
+import { acmeChallenge, type Machine } from '../config/model.js';
 import { entryPoints, routeEntryPoints, traefikApiAddress } from '../infra/entrypoints.js';
 import { DYNAMIC_TCP_RANGE, tcpEntryPorts, udpEntryPorts } from '../infra/ports.js';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
@@ -13,6 +13,8 @@ export interface RouterConfig {
   /** Every HTTP entrypoint a level-2 router may name. */
   httpEntryPoints: string[];
   certResolver: string | null;
+  /** With DNS-01 and a base domain: auto routes ask for this one wildcard certificate (`*.{baseDomain}`) instead of one per host. */
+  certWildcard?: string;
   tcpEntryPorts: number[];
   udpEntryPorts: number[];
   dynamicTcpRange: { first: number; last: number };
@@ -36,6 +38,7 @@ export function renderRouterConfig(machineName: string, machine: Machine, fileMi
     routeEntryPoints: routes.entryPoints,
     httpEntryPoints: entryPoints(machine.infra).filter((e) => e.protocol === 'http').map((e) => e.name),
     certResolver: routes.certResolver ?? null,
+    ...(routes.certResolver && machine.infra.baseDomain && acmeChallenge(machine.infra) === 'dns' ? { certWildcard: `*.${machine.infra.baseDomain}` } : {}),
     tcpEntryPorts: tcpEntryPorts(machine.infra),
     udpEntryPorts: udpEntryPorts(machine.infra),
     dynamicTcpRange: { ...DYNAMIC_TCP_RANGE },

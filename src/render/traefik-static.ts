@@ -62,10 +62,14 @@ function renderAcme(infra: Infra): Record<string, unknown> {
   if (infra.acmeCaServer) acme.caServer = infra.acmeCaServer;
   const challenge = acmeChallenge(infra);
   if (challenge === 'dns') {
+    const own = infra.acmeDnsResolvers.length > 0;
     acme.dnsChallenge = {
       provider: 'cloudflare',
-      resolvers: ['1.1.1.1:53', '1.0.0.1:53'],
-      propagation: { delayBeforeChecks: '10s' },
+      resolvers: own ? infra.acmeDnsResolvers : ['1.1.1.1:53', '1.0.0.1:53'],
+      // With resolvers of the user's own (split-horizon or internal DNS), what they answer is the
+      // truth for this machine: lego checks the TXT record there and not on the zone's
+      // authoritative nameservers, which such networks often cannot reach on port 53.
+      propagation: own ? { disableANSChecks: true, delayBeforeChecks: '10s' } : { delayBeforeChecks: '10s' },
     };
   } else if (challenge === 'http') {
     // The CA connects to port 80 of the domain: `web`, which answers the challenge before redirecting.

@@ -75,6 +75,7 @@ export function infraView(machine: Machine) {
     acmeChallenge: tlsConfigured(infra) ? acmeChallenge(infra) : null,
     acmeCaServer: infra.acmeCaServer ?? null,
     acmeCaRoot: infra.acmeCaRoot ? describeCaRoot(infra.acmeCaRoot) : null,
+    acmeDnsResolvers: infra.acmeDnsResolvers,
     tls: tlsConfigured(infra),
     routeEntryPoints: routes.entryPoints,
     entryPoints: entryPoints(infra).map((e) => ({ name: e.name, address: e.address })),

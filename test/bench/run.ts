@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BIN } from '../helpers/paths.js';
 import { configBench } from './config-bench.js';
 import { dnsBench } from './dns-bench.js';
+import { httpsBench } from './https-bench.js';
 import { repoLargeBench } from './repo-large-bench.js';
 import { repoUpBench } from './repo-up-bench.js';
 import { providerRaceBench } from './provider-race-bench.js';
@@ -72,5 +73,6 @@ if (!only || only === 'config') await configBench();
 if (!only || only === 'repo') await repoUpBench();
 if (!only || only === 'real') await realServerBench();
 if (!only || only === 'repo-large') await repoLargeBench();
+if (!only || only === 'https') await httpsBench();
 // Keep-alive sockets of the HTTP helpers must not hold the process open.
 process.exit(0);

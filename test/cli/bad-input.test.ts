@@ -58,6 +58,8 @@ describe('bad input leaves the config byte-identical', () => {
     ['acme root is a directory', ['context', 'set-infra', 'server-1', '--acme-ca-server', 'https://ca.example.com/dir', '--acme-ca-root', dir], /--acme-ca-root: .* is not a regular file/],
     ['acme root without a server', ['context', 'set-infra', 'server-1', '--acme-ca-root', '/usr/local/share/pebble/certs/pebble.minica.pem'], /--acme-ca-root: a CA root is only used for an ACME server of your own/],
     ['dns challenge without token', ['context', 'set-infra', 'server-1', '--cf-dns-token', '', '--acme-challenge', 'dns'], /--acme-challenge: dns \(DNS-01\) needs a Cloudflare token/],
+    ['dns resolver a host name', ['context', 'set-infra', 'server-1', '--acme-dns-resolvers', '10.0.0.53,ns1.example.com'], /--acme-dns-resolvers: "ns1\.example\.com" is not an IP address/],
+    ['dns resolvers without DNS-01', ['context', 'set-infra', 'server-1', '--acme-challenge', 'tls', '--acme-dns-resolvers', '10.0.0.53'], /--acme-dns-resolvers: DNS resolvers are only used by the DNS-01 challenge/],
   ];
   writeFileSync(join(dir, 'not-pem.txt'), 'hello\n');
   writeFileSync(join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nMIIsecret\n-----END PRIVATE KEY-----\n');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
 
 /** A DNS record as the v4 API stores and returns it. */
@@ -28,6 +29,11 @@ export class CloudflareApi {
   readonly log: { method: string; path: string }[] = [];
   /** The next N requests get 429 (with Retry-After: 0), as rate limiting does. */
   rateLimitNext = 0;
+  /**
+   * Called with every TXT record created (`set`) or deleted (`delete`), before the API answers:
+   * the DNS-01 tests copy them to pebble-challtestsrv, so the CA sees what lego "published".
+   */
+  onTxt: ((event: 'set' | 'delete', record: ApiRecord) => Promise<void>) | undefined;
   #server: Server | undefined;
   url = '';
 
@@ -44,11 +50,13 @@ export class CloudflareApi {
     return record;
   }
 
-  async start(): Promise<string> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
+  /** Plain HTTP for rdc's own client; with `tls` (a certificate for 127.0.0.1) HTTPS, as lego reaches api.cloudflare.com. */
+  async start(opts: { tls?: { cert: Buffer; key: Buffer } } = {}): Promise<string> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.#handle(req, res);
+    this.#server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createServer(handler);
     await new Promise<void>((r) => this.#server?.listen(0, '127.0.0.1', () => r()));
     const { port } = this.#server.address() as { port: number };
-    this.url = `http://127.0.0.1:${port}/client/v4`;
+    this.url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}/client/v4`;
     return this.url;
   }
 
@@ -94,7 +102,9 @@ export class CloudflareApi {
     }
     if (!rights.edit) return fail(403, 10000, 'Authentication error');
     if (req.method === 'DELETE' && recordId) {
-      if (!this.records.delete(recordId)) return fail(404, 81044, 'Record does not exist.');
+      const gone = this.records.get(recordId);
+      if (!gone || !this.records.delete(recordId)) return fail(404, 81044, 'Record does not exist.');
+      if (gone.type === 'TXT') await this.onTxt?.('delete', gone);
       return send(200, { success: true, errors: [], messages: [], result: { id: recordId } });
     }
     if ((req.method === 'POST' && !recordId) || (req.method === 'PUT' && recordId)) {
@@ -107,6 +117,7 @@ export class CloudflareApi {
       const record = recordId
         ? Object.assign(this.records.get(recordId) as ApiRecord, { ...b, modified_on: new Date().toISOString() })
         : this.addRecord(zone.id, { name: b.name ?? '', type: b.type ?? '', content: b.content ?? '', comment: b.comment ?? null });
+      if (record.type === 'TXT') await this.onTxt?.('set', record);
       return send(200, { success: true, errors: [], messages: [], result: record });
     }
     return fail(405, 10000, 'Method not allowed');

@@ -7,7 +7,7 @@ import { startProcess, type Proc } from './testbed/process.js';
 /** Where .ci/setup installs Pebble, pebble-challtestsrv and the module's test certificates. */
 const PEBBLE_BIN = '/usr/local/bin/pebble';
 const CHALLTESTSRV_BIN = '/usr/local/bin/pebble-challtestsrv';
-const CERTS = '/usr/local/share/pebble/certs';
+export const CERTS = '/usr/local/share/pebble/certs';
 
 export interface Pebble {
   /** The ACME directory, `https://127.0.0.1:{port}/dir`. */
@@ -30,6 +30,8 @@ export interface ChallTestSrv {
   dnsQueries(host: string): Promise<number>;
   /** Sets a TXT record (its `/set-txt` API), for DNS-01. */
   setTxt(host: string, value: string): Promise<void>;
+  /** Removes every TXT record of `host` (its `/clear-txt` API). */
+  clearTxt(host: string): Promise<void>;
   proc: Proc;
   stop(): Promise<void>;
 }
@@ -76,6 +78,7 @@ export async function startChallTestSrv(fallbackIPv4 = '127.0.0.2'): Promise<Cha
       return n;
     },
     setTxt: (host, value) => post('/set-txt', { host: host.endsWith('.') ? host : `${host}.`, value }),
+    clearTxt: (host) => post('/clear-txt', { host: host.endsWith('.') ? host : `${host}.` }),
     proc,
     stop: () => proc.stop(),
   };

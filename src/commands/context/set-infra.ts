@@ -22,6 +22,7 @@ export function contextSetInfraCommand(env: CommandEnv): Command {
     .option('--acme-challenge <type>', 'tls (TLS-ALPN-01 on websecure), http (HTTP-01 on web) or dns (Cloudflare DNS-01, wildcards); default dns with --cf-dns-token, else tls')
     .option('--acme-ca-server <url>', 'ACME directory URL instead of Let\'s Encrypt\'s, e.g. https://acme-staging-v02.api.letsencrypt.org/directory')
     .option('--acme-ca-root <file>', 'PEM root certificate Traefik trusts for --acme-ca-server\'s HTTPS (stored and pushed as a file)')
+    .option('--acme-dns-resolvers <csv>', 'DNS-01: resolvers (ip[:port]) to find the zone and check the TXT record with, instead of 1.1.1.1/1.0.0.1 and the zone\'s own nameservers ("" clears)')
     .addHelpText('after', '\nAn empty value ("") puts a setting back to its default.\nExample:\n  rdc context set-infra server-1 --public-ipv4 203.0.113.50 --base-domain example.com \\\n    --cert-email admin@example.com --cf-dns-token - < token.txt')
     .action(runWith<InfraFlags>(env, async ({ deps, args, opts }) => {
       const { setInfra } = await import('../../services/infra-service.js');
@@ -31,6 +32,7 @@ export function contextSetInfraCommand(env: CommandEnv): Command {
         httpsPort: opts.httpsPort, listenAddress: opts.listenAddress, traefikImage: opts.traefikImage,
         routeServerPort: opts.routeServerPort, apiPort: opts.apiPort,
         acmeChallenge: opts.acmeChallenge, acmeCaServer: opts.acmeCaServer, acmeCaRoot: opts.acmeCaRoot,
+        acmeDnsResolvers: opts.acmeDnsResolvers,
       };
       const result = await setInfra(deps, args[0] as string, flags);
       if (deps.out.json) return deps.out.data(result);

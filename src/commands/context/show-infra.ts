@@ -21,6 +21,7 @@ export function contextShowInfraCommand(env: CommandEnv): Command {
         ['CF DNS token', i.cfDnsApiToken ?? '-'],
         ['TLS', i.tls ? `ACME ${({ dns: 'DNS-01 via Cloudflare', tls: 'TLS-ALPN-01', http: 'HTTP-01' } as Record<string, string>)[i.acmeChallenge ?? ''] ?? ''} (resolver letsencrypt)` : 'off (plain HTTP, or the default certificate; set --cert-email)'],
         ['ACME server', i.acmeCaServer ? `${i.acmeCaServer}${i.acmeCaRoot ? `, root ${i.acmeCaRoot}` : ''}` : 'Let\'s Encrypt'],
+        ...(i.acmeChallenge === 'dns' ? [['DNS-01 resolvers', i.acmeDnsResolvers.length ? `${i.acmeDnsResolvers.join(', ')} (the zone's own nameservers are not asked)` : '1.1.1.1, 1.0.0.1 (Cloudflare)'] as [string, string]] : []),
         ['routes attach to', i.routeEntryPoints.join(', ')],
         ['HTTP / HTTPS port', `${i.httpPort} / ${i.httpsPort}`],
         ['TCP ports', `${list(i.tcpPorts)} (+ ${PRECONFIGURED_TCP_PORTS.join(', ')}, ${DYNAMIC_TCP_RANGE.first}-${DYNAMIC_TCP_RANGE.last})`],

@@ -30,7 +30,8 @@ export function autoFragment(c: ContainerInfo, service: string, ip: string, s: R
   // A container that only declares TCP/UDP ports (a database) gets no HTTP route unless it names a service_port.
   if (s.baseDomain && (portLabel !== undefined || (!tcp.length && !udp.length))) {
     const router: Record<string, unknown> = { entryPoints: s.routeEntryPoints, rule: `Host(\`${label}.${s.baseDomain}\`)`, service: name };
-    if (s.certResolver) router.tls = { certResolver: s.certResolver };
+    // One wildcard certificate (DNS-01) covers every auto route: no order, and no CA rate limit, per new service.
+    if (s.certResolver) router.tls = s.certWildcard ? { certResolver: s.certResolver, domains: [{ main: s.certWildcard }] } : { certResolver: s.certResolver };
     fragment.config.http.routers[name] = router;
     fragment.config.http.services[name] = { loadBalancer: { servers: [{ url: `http://${ip}:${port}` }] } };
   }

@@ -13,7 +13,7 @@ export interface ContainerInfo {
 }
 
 /** What the route transform needs from router.json (the rest is where to listen and look). */
-export type RouteSettings = Pick<RouterConfig, 'baseDomain' | 'routeEntryPoints' | 'httpEntryPoints' | 'certResolver' | 'tcpEntryPorts' | 'udpEntryPorts' | 'dynamicTcpRange' | 'fileMiddlewares'>;
+export type RouteSettings = Pick<RouterConfig, 'baseDomain' | 'routeEntryPoints' | 'httpEntryPoints' | 'certResolver' | 'certWildcard' | 'tcpEntryPorts' | 'udpEntryPorts' | 'dynamicTcpRange' | 'fileMiddlewares'>;
 
 /** Kept across recomputes and restarts, so ownership never flips on its own. */
 export interface RouteState {

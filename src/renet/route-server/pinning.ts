@@ -23,6 +23,8 @@ export function pinRouters(f: Fragment, s: RouteSettings): string[] {
   const namespace = s.baseDomain ? `-${id}.${s.baseDomain}` : undefined;
   const owned = new Set<string>();
   const regexpBound = new Set<string>();
+  // The machine's shared wildcard (DNS-01) is asked for by the auto routes rdc itself writes, never by labels.
+  const wildcard = f.level === 1 ? s.certWildcard : undefined;
   for (const section of ['http', 'tcp'] as const) {
     for (const [name, router] of Object.entries(f.config[section].routers)) {
       const where = `${section}.routers.${name}`;
@@ -40,7 +42,7 @@ export function pinRouters(f: Fragment, s: RouteSettings): string[] {
         const onShared = entryPoints.filter((e) => shared.has(e));
         if (section === 'http') fail(`the rule "${rule}" can match any host, including other repos'; pin it to your names: Host(\`app.example.com\`) && …`);
         else if (onShared.length) fail(`the rule "${rule}" on the shared entrypoint ${onShared.join(', ')} would take every repo's TLS traffic; pin it with HostSNI(\`name\`) or use a tcp-PORT entrypoint`);
-        checkDomains(router, new Set(), false, namespace, fail);
+        checkDomains(router, new Set(), false, namespace, wildcard, fail);
         continue;
       }
       for (const host of bound.hosts) {
@@ -56,7 +58,7 @@ export function pinRouters(f: Fragment, s: RouteSettings): string[] {
       }
       if (bound.regexps.length) regexpBound.add(`${section}/${name}`);
       f.hosts[`${section}/${name}`] = [...new Set(bound.hosts)];
-      checkDomains(router, new Set(bound.hosts), bound.regexps.length > 0, namespace, fail);
+      checkDomains(router, new Set(bound.hosts), bound.regexps.length > 0, namespace, wildcard, fail);
     }
   }
   for (const [name, service] of Object.entries(f.config.http.services)) {
@@ -97,13 +99,13 @@ function checkPriority(router: Obj, fail: (m: string) => void): void {
 }
 
 /** tls.domains asks the ACME resolver for certificates: only for names the router itself claims. */
-function checkDomains(router: Obj, hosts: Set<string>, inNamespace: boolean, namespace: string | undefined, fail: (m: string) => void): void {
+function checkDomains(router: Obj, hosts: Set<string>, inNamespace: boolean, namespace: string | undefined, wildcard: string | undefined, fail: (m: string) => void): void {
   const domains = ((router.tls as Obj | undefined)?.domains as Obj[] | undefined) ?? [];
   for (const d of domains) {
     for (const name of [d.main, ...((d.sans as unknown[]) ?? [])]) {
       if (typeof name !== 'string') continue;
       const n = name.toLowerCase();
-      const ok = hosts.has(n) || (inNamespace && namespace !== undefined && n.endsWith(namespace) && !n.includes('*'));
+      const ok = hosts.has(n) || n === wildcard || (inNamespace && namespace !== undefined && n.endsWith(namespace) && !n.includes('*'));
       if (!ok) fail(`tls.domains "${name}" is not a name this router's rule claims; certificates are only for the router's own hosts`);
     }
   }

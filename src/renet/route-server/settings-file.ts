@@ -13,6 +13,7 @@ export function parseRouterConfig(raw: unknown): RouterConfig {
   const cfg = c as RouterConfig;
   need(typeof cfg.listen?.host === 'string' && Number.isInteger(cfg.listen?.port), 'listen');
   need(cfg.baseDomain === null || typeof cfg.baseDomain === 'string', 'baseDomain');
+  need(cfg.certWildcard === undefined || typeof cfg.certWildcard === 'string', 'certWildcard');
   for (const f of ['routeEntryPoints', 'httpEntryPoints', 'tcpEntryPorts', 'udpEntryPorts', 'fileMiddlewares'] as const) need(Array.isArray(cfg[f]), f);
   need(typeof cfg.socketDir === 'string' && typeof cfg.stateDir === 'string', 'socketDir/stateDir');
   need(typeof cfg.dynamicFile === 'string' && typeof cfg.dynamicTempDir === 'string', 'dynamicFile/dynamicTempDir');

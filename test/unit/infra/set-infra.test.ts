@@ -58,3 +58,18 @@ test('ACME: an email alone gives TLS-ALPN-01, a token DNS-01, a chosen challenge
   const cleared = applyInfraFlags(own.infra, { acmeCaServer: '', acmeCaRoot: '' });
   assert.deepEqual([cleared.infra.acmeCaServer, cleared.infra.acmeCaRoot], [undefined, undefined]);
 });
+
+test('--acme-dns-resolvers: IP literals with an optional port, normalised; only with DNS-01; "" clears', () => {
+  const dns = { cfDnsToken: 'tok-0123456789', certEmail: 'a@example.com' };
+  const set = applyInfraFlags(emptyInfra(), { ...dns, acmeDnsResolvers: '10.0.0.53, 10.0.0.54:5353,[2001:db8::53]:53,2001:db8::54,10.0.0.53:53' });
+  assert.deepEqual(set.problems, []);
+  assert.deepEqual(set.infra.acmeDnsResolvers, ['10.0.0.53:53', '10.0.0.54:5353', '[2001:db8::53]:53', '[2001:db8::54]:53']);
+  for (const bad of ['ns1.example.com', '10.0.0.53:0', '10.0.0.53:70000', '0.0.0.0', '[::]:53', '127.1', 'fe80::1%eth0', '10.0.0.1,', '1.2.3.4;rm']) {
+    assert.match(problemsOf({ ...dns, acmeDnsResolvers: bad }).join('\n'), /^--acme-dns-resolvers: /, bad);
+  }
+  const nine = Array.from({ length: 9 }, (_, i) => `10.0.0.${i + 1}`).join(',');
+  assert.match(problemsOf({ ...dns, acmeDnsResolvers: nine }).join('\n'), /--acme-dns-resolvers: 9 resolvers given, at most 8/);
+  assert.match(problemsOf({ certEmail: 'a@example.com', acmeDnsResolvers: '10.0.0.53' }).join('\n'), /--acme-dns-resolvers: DNS resolvers are only used by the DNS-01 challenge/);
+  assert.match(problemsOf({ acmeChallenge: 'tls' }, set.infra).join('\n'), /--acme-dns-resolvers: DNS resolvers are only used by the DNS-01 challenge/);
+  assert.deepEqual(applyInfraFlags(set.infra, { acmeDnsResolvers: '' }).infra.acmeDnsResolvers, []);
+});
