@@ -32,7 +32,7 @@ async function dispatch(verb: string, req: RepoRequest, p: RepoPaths): Promise<R
   switch (verb) {
     case 'create': {
       const { meta: made, created } = await createVolume(req, p);
-      return { ok: true, exists: true, created, volume: made.kind, mounted: isMounted(p, made) };
+      return { ok: true, exists: true, created, volume: made.kind, ...(made.fallback ? { volumeFallback: made.fallback } : {}), mounted: isMounted(p, made) };
     }
     case 'up':
       return repoUp(req, p);

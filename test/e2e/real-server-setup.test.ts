@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { importImagesCommand } from '../helpers/real-server/images.js';
 import { startRealSession, type RealSession } from '../helpers/real-server/index.js';
 
 interface SetupJson {
@@ -83,5 +84,22 @@ describe('machine setup on a bare server, as deploy', () => {
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout + r.stderr, /bare is ready \(nothing installed\)/);
     assert.equal(await installedState(), state);
+  });
+
+  test('push-infra and renet run on what it installed; a repo made there falls back to a directory, and status says why', async () => {
+    // Images are never pulled in the test bed: Traefik's comes from the tar bound into every host.
+    await s.host.sh(importImagesCommand());
+    await s.ok(['context', 'set-infra', 'bare', '--public-ipv4', s.host.address, '--base-domain', 'bare.test']);
+    await s.ok(['context', 'push-infra', 'bare']);
+    assert.equal((await s.host.sh('systemctl is-active rediacc-router')).trim(), 'active', 'the route server runs on the installed Node.js');
+    // This host has no loop devices passed in (and no device-mapper or cryptsetup): auto can make neither kind of image.
+    const created = (await s.ok(['repo', 'create', 'plain', '-m', 'bare', '--size', '64M'])).stdout;
+    const text = (await s.ok(['repo', 'status', 'plain'])).stdout;
+    assert.match(text, /volume +directory \(NOT encrypted\)/);
+    const why = /^ *why +(auto fell back to directory: no LUKS \(.*(no device-mapper in this kernel|cryptsetup is not installed).*\); no loop image \(no loop devices \(no \/dev\/loop-control\)\))$/m.exec(text);
+    assert.ok(why, text);
+    const json = JSON.parse((await s.ok(['--json', 'repo', 'status', 'plain'])).stdout) as { volume: string; volumeFallback?: string };
+    assert.deepEqual([json.volume, json.volumeFallback], ['directory', why[1]]);
+    assert.ok(created.split('\n').some((l) => /^ *why +/.test(l) && l.trim().endsWith(why[1] ?? '-')), `repo create says it too:\n${created}`);
   });
 });

@@ -45,7 +45,7 @@ describe('loop image volumes on a real server', () => {
     const src = join(s.dir, 'src', 'auto');
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, 'Rediaccfile'), 'up() { :; }\n');
-    await s.ok(['repo', 'up', 'auto', '-m', 'srv', '--path', src, '--mount', '--size', '64M', '--network-id', String(AUTO)]);
+    const up = (await s.ok(['repo', 'up', 'auto', '-m', 'srv', '--path', src, '--mount', '--size', '64M', '--network-id', String(AUTO)])).stdout;
     // What this kernel and this server lack, asked of them directly (the full image has no cryptsetup).
     const dm = (await s.host.sh('grep -c device-mapper /proc/misc || true')).trim() !== '0';
     const cryptsetup = (await s.host.ssh('root', 'command -v cryptsetup')).code === 0;
@@ -56,6 +56,7 @@ describe('loop image volumes on a real server', () => {
     assert.ok(text.split('\n').some((l) => /^ *why +/.test(l) && l.trim().endsWith(why)), text);
     const json = JSON.parse((await s.ok(['--json', 'repo', 'status', 'auto'])).stdout) as { volume: string; volumeFallback?: string };
     assert.deepEqual([json.volume, json.volumeFallback], ['image', why]);
+    assert.ok(up.split('\n').some((l) => /^ *why +/.test(l) && l.trim().endsWith(why)), `repo up says it too:\n${up}`);
     assert.match(await mountOf(AUTO), /^\/dev\/loop\d+ ext4$/);
   });
 
