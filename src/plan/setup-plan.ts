@@ -63,3 +63,24 @@ export function planSetup(f: ServerFacts): SetupPlan {
   }
   return { steps, install: refusal ? [] : install, refusal };
 }
+
+/**
+ * What went wrong in an apt run, in apt's own words (pure): its `E:` lines, and which of the
+ * packages asked for they name — "Unable to locate package X", "Package 'X' has no installation
+ * candidate", " X : Depends: …" — so the user knows which package to look at.
+ */
+export function aptFailure(step: 'update' | 'install', packages: string[], output: string): { packages: string[]; message: string } {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const errors = lines.filter((l) => /^E: /.test(l)).map((l) => l.slice(3));
+  const named = packages.filter((p) => lines.some((l) => (/^E: |^\S+ : Depends: /.test(l)) && mentions(l, p)));
+  const unmet = lines.filter((l) => /^\S+ : Depends: /.test(l));
+  const said = [...unmet, ...errors].join('; ') || lines.slice(-3).join('; ') || 'no output';
+  const message = step === 'update'
+    ? `apt-get update failed, nothing was installed: ${said}`
+    : `apt could not install ${named.length ? named.join(', ') : packages.join(', ')}${named.length && named.length < packages.length ? ` (asked for ${packages.join(', ')}; nothing was installed)` : ''}: ${said}`;
+  return { packages: named, message };
+}
+
+function mentions(line: string, pkg: string): boolean {
+  return new RegExp(`(^|[\\s'"])${pkg.replace(/[.+]/g, '\\$&')}([\\s'":]|$)`).test(line);
+}

@@ -10,7 +10,7 @@ import { repoUp } from './repo/repo-up.js';
 import { checkRequest, daemonTarget, repoPaths, type RepoPaths, type RepoRequest } from './repo/request.js';
 import { repoRows, repoContainers, waitForRoutes } from './repo/routes-wait.js';
 import { observeAndPlan } from './repo/sync.js';
-import { availableKinds, checkCredential, chooseKind, createVolume, destroyVolume, isMounted, readMeta, unmountVolume, type VolumeMeta } from './repo/volume.js';
+import { availableKinds, checkCredential, chooseKind, chooseVolume, createVolume, destroyVolume, isMounted, readMeta, unmountVolume, type VolumeMeta } from './repo/volume.js';
 
 /**
  * `renet repo create|up|plan|down|status|delete|check-key` with a RepoRequest on stdin; one JSON
@@ -32,7 +32,7 @@ async function dispatch(verb: string, req: RepoRequest, p: RepoPaths): Promise<R
   switch (verb) {
     case 'create': {
       const { meta: made, created } = await createVolume(req, p);
-      return { ok: true, exists: true, created, volume: made.kind, mounted: isMounted(p, made) };
+      return { ok: true, exists: true, created, volume: made.kind, ...(made.fallback ? { volumeFallback: made.fallback } : {}), mounted: isMounted(p, made) };
     }
     case 'up':
       return repoUp(req, p);
@@ -58,10 +58,11 @@ async function dispatch(verb: string, req: RepoRequest, p: RepoPaths): Promise<R
 
 async function plan(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefined): Promise<RepoReply> {
   const available = availableKinds();
+  const fallback = meta ? meta.fallback : chooseVolume(req.volume).fallback;
   const mounted = meta ? isMounted(p, meta) : false;
   const sync = mounted && req.manifest ? observeAndPlan(p, req.manifest) : undefined;
   return {
-    ok: true, exists: Boolean(meta), volume: meta?.kind ?? chooseKind(req.volume), available, mounted,
+    ok: true, exists: Boolean(meta), volume: meta?.kind ?? chooseKind(req.volume), ...(fallback ? { volumeFallback: fallback } : {}), available, mounted,
     daemon: (await daemonRunning(daemonTarget(req, p))) ? 'running' : 'not running',
     sync: sync && syncCounts(sync),
   };
@@ -70,7 +71,7 @@ async function plan(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefined
 async function status(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefined): Promise<RepoReply> {
   const running = await daemonRunning(daemonTarget(req, p));
   return {
-    ok: true, exists: Boolean(meta), volume: meta?.kind, mounted: meta ? isMounted(p, meta) : false, daemon: running ? 'running' : 'not running',
+    ok: true, exists: Boolean(meta), volume: meta?.kind, ...(meta?.fallback ? { volumeFallback: meta.fallback } : {}), mounted: meta ? isMounted(p, meta) : false, daemon: running ? 'running' : 'not running',
     containers: running ? ((await repoContainers(p.socket)) ?? []) : [], routes: await repoRows(req.routerPort, req.networkId),
   };
 }

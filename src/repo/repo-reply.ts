@@ -47,6 +47,8 @@ export interface RepoReply {
   message?: string;
   exists: boolean;
   volume?: VolumeKind;
+  /** Why `--volume auto` made this kind and not LUKS, e.g. "no device-mapper in this kernel". */
+  volumeFallback?: string;
   /** Volumes this server can make (what `auto` would pick is the first true of luks, image, directory). */
   available?: Record<VolumeKind, boolean>;
   created?: boolean;

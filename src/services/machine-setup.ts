@@ -1,10 +1,11 @@
 import { posix } from 'node:path';
 import { RdcError } from '../errors.js';
 import { onServer } from '../infra/server-layout.js';
-import { parseFacts, planSetup, type SetupStep } from '../plan/setup-plan.js';
-import { aptInstall, makeDirs, probeServer, SERVER_DIRS } from '../remote/commands/setup.js';
+import { aptFailure, parseFacts, planSetup, type SetupStep } from '../plan/setup-plan.js';
+import { aptInstall, aptUpdate, makeDirs, probeServer, SERVER_DIRS } from '../remote/commands/setup.js';
 import { loadMachine, withConnection } from './connect-machine.js';
 import type { Deps } from './deps.js';
+import type { Runner } from '../remote/runner.js';
 
 /**
  * `rdc machine setup`: probe, plan, act. Installs what is missing on Debian/Ubuntu (docker engine,
@@ -16,14 +17,16 @@ export async function machineSetup(deps: Deps, name: string, dryRun: boolean) {
   return withConnection(deps, name, machine, context, async (runner) => {
     const before = planSetup(parseFacts((await runner.run(probeServer(machine.rootPrefix))).stdout));
     const dirs = [...SERVER_DIRS.map((d) => onServer(machine.rootPrefix, d)), posix.normalize(onServer(machine.rootPrefix, machine.datastore))];
-    if (dryRun) return { machine: name, dryRun, installed: [], wouldInstall: before.install, refusal: before.refusal ?? null, steps: withStatus(before.steps, []), directories: dirs };
+    if (dryRun) return { machine: name, dryRun, installed: [], wouldInstall: before.install, refusal: before.refusal ?? null, steps: withStatus(before.steps, before.steps), directories: dirs };
     if (before.refusal) throw new RdcError(`Cannot set up ${name}: ${before.refusal}`);
     if (before.install.length) {
       const spinner = await deps.out.spinner(`Installing ${before.install.join(', ')} on ${name}`);
-      await runner.run(aptInstall(before.install)).catch((err: Error) => {
+      try {
+        await installPackages(runner, before.install);
+      } catch (err) {
         spinner.fail(`Installing on ${name} failed`);
         throw err;
-      });
+      }
       spinner.succeed(`Installed ${before.install.join(', ')} on ${name}`);
     }
     await runner.run(makeDirs(dirs));
@@ -34,11 +37,24 @@ export async function machineSetup(deps: Deps, name: string, dryRun: boolean) {
         hint: 'Install it by hand (for Node.js >= 18 on an older release, see nodejs.org or NodeSource), then run rdc machine setup again.',
       });
     }
-    return { machine: name, dryRun, installed: before.install, wouldInstall: [], refusal: null, steps: withStatus(after.steps, before.install), directories: dirs };
+    return { machine: name, dryRun, installed: before.install, wouldInstall: [], refusal: null, steps: withStatus(after.steps, before.steps), directories: dirs };
   });
 }
 
-/** Each component as present, installed (by this run) or missing. */
-function withStatus(steps: SetupStep[], installed: string[]) {
-  return steps.map((s) => ({ ...s, status: !s.present ? 'missing' : installed.some((p) => s.packages.includes(p)) ? 'installed' : 'present' }));
+/** apt-get update, then one apt-get install: a failure names the package and says what apt said. */
+async function installPackages(runner: Runner, packages: string[]): Promise<void> {
+  for (const [step, cmd] of [['update', aptUpdate()], ['install', aptInstall(packages)]] as const) {
+    const r = await runner.exec(cmd);
+    if (r.code === 0) continue;
+    const failure = aptFailure(step, packages, `${r.stdout}\n${r.stderr}`);
+    throw new RdcError(failure.message, {
+      hint: step === 'update' ? 'Check the server\'s apt sources and its network (or proxy), then run rdc machine setup again.'
+        : `Make ${failure.packages.join(', ') || 'them'} installable on the server (apt sources, pins, held packages), or install by hand; then run rdc machine setup again.`,
+    });
+  }
+}
+
+/** Each component as present, installed (missing before this run, present now) or missing. */
+function withStatus(steps: SetupStep[], before: SetupStep[]) {
+  return steps.map((s) => ({ ...s, status: !s.present ? 'missing' : before.find((b) => b.component === s.component)?.present === false ? 'installed' : 'present' }));
 }

@@ -63,6 +63,7 @@ export async function repoStatus(deps: Deps, name: string, opts: { machine?: str
 function statusOf(t: RepoTarget, reply: RepoReply) {
   return {
     repo: t.name, machine: t.machineName, networkId: t.repo.networkId, guid: t.repo.guid, exists: reply.exists, volume: reply.volume ?? null,
+    ...(reply.volumeFallback ? { volumeFallback: reply.volumeFallback } : {}),
     mounted: Boolean(reply.mounted), daemon: reply.daemon ?? 'not running', socket: repoSocket(t.machine.rootPrefix, t.repo.networkId),
     containers: reply.containers ?? [], urls: urlsOf(t, reply),
     findings: [stoppedServices(t.name, t.repo.networkId, (reply.containers ?? []).filter((c) => c.state !== 'running').map((c) => ({ service: c.service || c.name || c.id, status: c.status ?? c.state })), reply.containers?.length ?? 0)].filter((f): f is string => Boolean(f)),

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { VolumeChoice } from '../../services/repo-target.js';
 import { runWith, type CommandEnv } from '../run.js';
-import { volumeLine, withCreationOptions } from './print.js';
+import { fallbackField, volumeLine, withCreationOptions } from './print.js';
 
 export function repoCreateCommand(env: CommandEnv): Command {
   return withCreationOptions(new Command('create')
@@ -16,6 +16,6 @@ export function repoCreateCommand(env: CommandEnv): Command {
       if (deps.out.json) return deps.out.data(r);
       const verb = r.dryRun ? 'Would create' : r.reply.created ? 'Created' : 'Already exists:';
       deps.out.done(`${verb} repo ${r.repo} on ${r.machine} (network ${r.networkId}).`);
-      deps.out.fields([['volume', volumeLine(r.reply.volume, r.reply.mounted)]]);
+      deps.out.fields([['volume', volumeLine(r.reply.volume, r.reply.mounted)], ...fallbackField(r.reply.volumeFallback)]);
     }));
 }

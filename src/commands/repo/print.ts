@@ -10,6 +10,11 @@ export function volumeLine(kind: VolumeKind | undefined | null, mounted: boolean
   return `${what}, ${mounted ? 'mounted' : 'not mounted'}`;
 }
 
+/** Why the volume is not LUKS when `auto` chose it: a field line only when it fell back. */
+export function fallbackField(fallback: string | undefined): [string, string][] {
+  return fallback ? [['why', fallback]] : [];
+}
+
 export function printUrls(out: Output, urls: RepoUrl[]): void {
   if (!urls.length) {
     out.result('  no routes: add rediacc.* or traefik.* labels to expose a service');

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { runWith, type CommandEnv } from '../run.js';
-import { printUrls, volumeLine } from './print.js';
+import { fallbackField, printUrls, volumeLine } from './print.js';
 
 export function repoStatusCommand(env: CommandEnv): Command {
   return new Command('status')
@@ -12,7 +12,7 @@ export function repoStatusCommand(env: CommandEnv): Command {
       const s = await repoStatus(deps, args[0] as string, opts);
       if (deps.out.json) return deps.out.data(s);
       deps.out.heading(`Repo ${s.repo} on ${s.machine} (network ${s.networkId})`);
-      deps.out.fields([['volume', s.exists ? volumeLine(s.volume, s.mounted) : 'not created on the machine'], ['daemon', `${s.daemon} (${s.socket})`]]);
+      deps.out.fields([['volume', s.exists ? volumeLine(s.volume, s.mounted) : 'not created on the machine'], ...fallbackField(s.volumeFallback), ['daemon', `${s.daemon} (${s.socket})`]]);
       if (s.containers.length) deps.out.table(['SERVICE', 'IP', 'STATE', 'IMAGE', 'ID'], s.containers.map((c) => [c.service || '-', c.ip || '-', c.state, c.image, c.id]));
       deps.out.heading('URLs:');
       printUrls(deps.out, s.urls);

@@ -3,7 +3,7 @@ import { RdcError, ValidationError } from '../../errors.js';
 import type { Deps } from '../../services/deps.js';
 import type { RepoUpOptions } from '../../services/repo-up-service.js';
 import { runWith, type CommandEnv } from '../run.js';
-import { printClaims, printTimings, printUrls, volumeLine, withCreationOptions } from './print.js';
+import { fallbackField, printClaims, printTimings, printUrls, volumeLine, withCreationOptions } from './print.js';
 
 export function repoUpCommand(env: CommandEnv): Command {
   const cmd: Command = withCreationOptions(new Command('up')
@@ -39,6 +39,7 @@ export function repoUpCommand(env: CommandEnv): Command {
       deps.out.done(`Repo ${r.repo} is up on ${r.machine} (network ${r.networkId}).`);
       deps.out.fields([
         ['volume', `${volumeLine(r.reply.volume, true)}${r.reply.created ? ' (created)' : ''}`],
+        ...fallbackField(r.reply.volumeFallback),
         ['files', s ? `${s.placed} updated, ${s.deleted} deleted, ${s.kept} unchanged` : '-'],
         ['daemon', r.reply.daemon ?? '-'],
         ['Rediaccfiles', (r.reply.steps ?? []).filter((x) => x.status !== 'absent').map((x) => `${x.dir || '.'}:${x.fn} ${x.status}`).join(', ') || 'none ran'],

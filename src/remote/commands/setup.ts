@@ -26,11 +26,14 @@ export function probeServer(rootPrefix: string): RemoteCommand {
   return command('probe the server', ['sh', '-c', script], { root: true });
 }
 
-/** Installs Debian packages non-interactively, as root. */
+/** Refreshes apt's package lists, as root. */
+export function aptUpdate(): RemoteCommand {
+  return command('refresh the package lists', ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'update', '-q'], { root: true });
+}
+
+/** Installs Debian packages non-interactively, as root (apt resolves the whole set before it installs any). */
 export function aptInstall(packages: string[]): RemoteCommand {
-  const apt = 'env DEBIAN_FRONTEND=noninteractive apt-get';
-  const script = `${apt} update -qq && ${apt} install -y -qq --no-install-recommends ${packages.map(shellQuote).join(' ')}`;
-  return command(`install ${packages.join(', ')}`, ['sh', '-c', script], { root: true });
+  return command(`install ${packages.join(', ')}`, ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '-q', '--no-install-recommends', ...packages], { root: true });
 }
 
 export function makeDirs(paths: string[]): RemoteCommand {

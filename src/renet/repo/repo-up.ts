@@ -39,7 +39,7 @@ export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply>
   if (plan.upload.length) return { ok: true, exists: true, volume: meta.kind, created, mounted: true, mountAction, needUpload: plan.upload, incoming: incomingDir(p), timings };
   const tx = await time('sync', () => applySync(p, req.manifest ?? [], plan));
   const sync = syncCounts(plan);
-  const base = { exists: true, volume: meta.kind, created, mounted: true, mountAction, sync, timings };
+  const base = { exists: true, volume: meta.kind, ...(meta.fallback ? { volumeFallback: meta.fallback } : {}), created, mounted: true, mountAction, sync, timings };
   if (!req.unsafe) {
     const refusals = await time('check', () => precheckCompose(p.mount, req.name, req.networkId, p.socket));
     if (refusals.length) {

@@ -4,6 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { hostExec } from '../infra/host-exec.js';
 import { mountPoints } from '../local.js';
 import type { RepoPaths, RepoRequest, VolumeKind } from './request.js';
+import { pickVolume, volumeLacks } from './volume-choice.js';
 
 /** Kept beside the image: what renet needs to know to open the volume again (never the credential). */
 export interface VolumeMeta {
@@ -13,6 +14,8 @@ export interface VolumeMeta {
   sizeBytes: number;
   /** LUKS: the mapped device got its filesystem (done on first open, since formatting needs the mapping). */
   formatted: boolean;
+  /** Why `auto` did not make a LUKS volume here (kept so `repo status` can say it later). */
+  fallback?: string;
 }
 
 export function readMeta(p: RepoPaths): VolumeMeta | undefined {
@@ -30,24 +33,28 @@ function writeMeta(p: RepoPaths, meta: VolumeMeta): void {
 
 /** What this server can offer: LUKS needs device-mapper and cryptsetup; a plain image needs loop devices. */
 export function availableKinds(): Record<VolumeKind, boolean> {
-  return {
-    luks: deviceMapper() && onPath('cryptsetup'),
-    image: existsSync('/dev/loop-control') && onPath('mkfs.ext4'),
-    directory: true,
-  };
+  const lacks = serverLacks();
+  return { luks: !lacks.luks.length, image: !lacks.image.length, directory: true };
 }
 
 export function chooseKind(wanted: RepoRequest['volume']): VolumeKind {
-  if (wanted !== 'auto') return wanted;
-  const can = availableKinds();
-  return can.luks ? 'luks' : can.image ? 'image' : 'directory';
+  return chooseVolume(wanted).kind;
+}
+
+/** The kind to make, and why `auto` fell back from LUKS when it did. */
+export function chooseVolume(wanted: RepoRequest['volume']): { kind: VolumeKind; fallback?: string } {
+  return pickVolume(wanted, wanted === 'auto' ? serverLacks() : { luks: [], image: [], directory: [] });
+}
+
+function serverLacks() {
+  return volumeLacks({ deviceMapper: deviceMapper(), cryptsetup: onPath('cryptsetup'), loopControl: existsSync('/dev/loop-control'), mkfsExt4: onPath('mkfs.ext4') });
 }
 
 /** Creates the volume once; an existing one is left alone (its kind is what the meta says). */
 export async function createVolume(req: RepoRequest, p: RepoPaths): Promise<{ meta: VolumeMeta; created: boolean }> {
   const existing = readMeta(p);
   if (existing) return { meta: existing, created: false };
-  const kind = chooseKind(req.volume);
+  const { kind, fallback } = chooseVolume(req.volume);
   mkdirSync(dirname(p.image), { recursive: true, mode: 0o700 });
   if (kind !== 'directory') {
     const fd = openSync(p.image, 'w', 0o600);
@@ -62,7 +69,7 @@ export async function createVolume(req: RepoRequest, p: RepoPaths): Promise<{ me
     }
   }
   mkdirSync(p.mount, { recursive: true, mode: 0o700 });
-  const meta: VolumeMeta = { kind, name: req.name, networkId: req.networkId, sizeBytes: req.sizeBytes, formatted: kind !== 'luks' };
+  const meta: VolumeMeta = { kind, name: req.name, networkId: req.networkId, sizeBytes: req.sizeBytes, formatted: kind !== 'luks', ...(fallback ? { fallback } : {}) };
   writeMeta(p, meta);
   return { meta, created: true };
 }

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { command, toShell, type RemoteCommand } from '../../../src/remote/command.js';
 import { installRenet, renetInfra, renetMachine, renetPath, renetRepo, renetStage } from '../../../src/remote/commands/renet.js';
 import { repoLogs } from '../../../src/remote/commands/repo-logs.js';
-import { aptInstall, makeDirs, probeServer } from '../../../src/remote/commands/setup.js';
+import { aptInstall, aptUpdate, makeDirs, probeServer } from '../../../src/remote/commands/setup.js';
 import { needsSudo, sudoRefusal } from '../../../src/remote/sudo.js';
 import { stageCommand } from '../../../src/renet/infra/stage.js';
 import { ExitCode } from '../../../src/errors.js';
@@ -31,7 +31,7 @@ test('every command that touches the server\'s state needs root; secrets travel 
     renetInfra('status', '/', SHA, request), renetInfra('apply', '/', SHA, request), renetMachine('routes', '/', SHA, request),
     renetRepo('up', '/', SHA, request), renetStage('/', SHA, { infra: 'ab12cd34' }, [{ sha256: hash(SECRET), content: Buffer.from(`CF_DNS_API_TOKEN=${SECRET}\n`) }]),
     installRenet('/', Buffer.from('renet'), SHA), repoLogs('/var/run/rediacc/docker-2816.sock', 'web', { follow: false, tail: 10 }),
-    probeServer('/'), aptInstall(['docker.io']), makeDirs(['/opt/rediacc/bin']),
+    probeServer('/'), aptUpdate(), aptInstall(['docker.io']), makeDirs(['/opt/rediacc/bin']),
   ];
   for (const cmd of all) {
     assert.equal(cmd.root, true, cmd.title);
