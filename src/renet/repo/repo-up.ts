@@ -9,6 +9,7 @@ import { daemonTarget, type RepoPaths, type RepoRequest } from './request.js';
 import { waitForRoutes } from './routes-wait.js';
 import { applySync, incomingDir, observeAndPlan } from './sync.js';
 import { precheckCompose } from './compose-precheck.js';
+import { precheckKey, precheckPassed, recordPrecheck } from './precheck-cache.js';
 import { createVolume, destroyVolume, isMounted, mountVolume, readMeta, unmountVolume } from './volume.js';
 import { phaseTimer } from '../../util/phase-timer.js';
 
@@ -40,8 +41,10 @@ export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply>
   const tx = await time('sync', () => applySync(p, req.manifest ?? [], plan));
   const sync = syncCounts(plan);
   const base = { exists: true, volume: meta.kind, ...(meta.fallback ? { volumeFallback: meta.fallback } : {}), created, mounted: true, mountAction, sync, timings };
-  if (!req.unsafe) {
+  const checkKey = precheckKey(req.manifest ?? [], req.networkId);
+  if (!req.unsafe && !precheckPassed(p.mount, checkKey)) {
     const refusals = await time('check', () => precheckCompose(p.mount, req.name, req.networkId, p.socket));
+    recordPrecheck(p.mount, refusals.length ? undefined : checkKey);
     if (refusals.length) {
       tx.rollback();
       // A repo this call created goes again: a refusal changes nothing.
