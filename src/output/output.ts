@@ -111,7 +111,8 @@ export class Output {
 
   error(line: string, hint?: string): void {
     // A safety net under the validators' own cutting: no error line floods the terminal with a value.
-    const cut = line.split('\n').map((l) => (l.length > MAX_ERROR_LINE ? `${l.slice(0, MAX_ERROR_LINE)}… (cut: ${l.length} characters)` : l)).join('\n');
+    // Redacted first: a cut through a secret would leave a part the exact-match redactor misses.
+    const cut = this.redact(line).split('\n').map((l) => (l.length > MAX_ERROR_LINE ? `${l.slice(0, MAX_ERROR_LINE)}… (cut: ${l.length} characters)` : l)).join('\n');
     this.#write(this.#io.stderr, `${this.#err.red('error:')} ${cut}`);
     if (hint) this.#write(this.#io.stderr, `${this.#err.dim('hint:')} ${hint}`);
   }
