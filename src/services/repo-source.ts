@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import ignore from 'ignore';
@@ -17,7 +17,7 @@ export interface LocalSource {
   /** Symlinks and special files are not synced; named so the user knows. */
   skipped: string[];
   /** The whole file: only for the small files the local check reads (Rediaccfiles, compose files). */
-  read(path: string): Promise<Buffer>;
+  readText(path: string): string;
   /** Where a file of the manifest is on disk: uploads stream from it. */
   localPath(path: string): string;
 }
@@ -58,16 +58,16 @@ export async function readSource(cwd: string, dir: string): Promise<LocalSource>
     const st = statSync(full);
     files.push({ path, sha256: st.size <= SMALL_FILE ? hashFileSync(full) : await hashFile(full), mode: st.mode & 0o111 ? 0o755 : 0o644 });
   }
-  return { dir: root, files, skipped, read: (path) => readSmall(join(root, path)), localPath: (path) => join(root, path) };
+  return { dir: root, files, skipped, readText: (path) => readSmall(join(root, path)), localPath: (path) => join(root, path) };
 }
 
 /** What the local check reads whole is text a person wrote: anything this big is a mistake, said plainly. */
 const MAX_READ = 16 << 20;
 
-async function readSmall(path: string): Promise<Buffer> {
-  const { size } = await stat(path);
+function readSmall(path: string): string {
+  const { size } = statSync(path);
   if (size > MAX_READ) throw new UserError(`${path} is ${size} bytes: too big for a Rediaccfile or compose file (at most ${MAX_READ}); nothing was sent to the server.`, { hint: 'Rename the file, or list it in .rediaccignore if it is not meant to be synced.' });
-  return readFile(path);
+  return readFileSync(path, 'utf8');
 }
 
 /** Absent is fine; unreadable is not: syncing what the user meant to keep local could leak secrets. */

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tlsConfigured } from '../config/model.js';
 import { RdcError, UserError, ValidationError } from '../errors.js';
@@ -110,7 +110,7 @@ async function checkedSource(deps: Deps, t: RepoTarget, pathFlag: string | undef
   if (dir === undefined) throw new ValidationError([{ where: '--path', message: `no source directory: the current directory has no Rediaccfile; give --path DIR` }]);
   const source = await readSource(deps.io.cwd, dir);
   // Read on demand (only what the check asks for: Rediaccfiles, compose files, their .env and the files they extend or include).
-  const problems = checkSource(source.files.map((f) => f.path), (p) => readFileSync(join(source.dir, p), 'utf8'), { root: source.dir, unsafe });
+  const problems = checkSource(source.files.map((f) => f.path), (p) => source.readText(p), { root: source.dir, unsafe });
   if (problems.length) {
     throw new ValidationError(problems.map((p) => ({ where: `${resolve(source.dir, p.where)}`, message: p.message })), { hint: 'Nothing was sent to the server. Fix the source and run repo up again.' });
   }

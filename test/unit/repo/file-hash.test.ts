@@ -45,6 +45,6 @@ test('the local check reads Rediaccfiles and compose files whole only when they 
   writeFileSync(join(src, 'Rediaccfile'), 'up() { :; }\n');
   execFileSync('truncate', ['-s', '17M', join(src, 'compose.yaml')]);
   const source = await readSource(dir, 'src-big-compose');
-  assert.equal((await source.read('Rediaccfile')).toString(), 'up() { :; }\n');
-  await assert.rejects(source.read('compose.yaml'), (e: unknown) => e instanceof UserError && /compose\.yaml is 17825792 bytes: too big for a Rediaccfile or compose file/.test(e.message));
+  assert.equal(source.readText('Rediaccfile'), 'up() { :; }\n');
+  assert.throws(() => source.readText('compose.yaml'), (e: unknown) => e instanceof UserError && /compose\.yaml is 17825792 bytes: too big for a Rediaccfile or compose file/.test(e.message));
 });
