@@ -60,7 +60,7 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
   else found.push(...checkFileRefs(file, { mount, realpath: realpathLoose }, readIfFile));
   if (found.length && !job.unsafe) return refuse(found, name);
   // Nor the lifecycle session's token: compose would hand it to any container that interpolates it.
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(job.env).filter(([k]) => !k.startsWith('COMPOSE_') && k !== SESSION_VARIABLE));
+  const env = composeEnv(job.env);
   Object.assign(env, ipEnv(rawServices(file), job.networkId, job.previous));
   let canonical = await compose.config(job.project, dir, file, job.globals, env);
   if ('error' in canonical) return { ok: false, errors: [`${name}: ${canonical.error}`], warnings: [] };
@@ -169,4 +169,13 @@ function readIfFile(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The environment compose runs with: no COMPOSE_* (a variable must not pick other files or a
+ * project), and not the lifecycle session's token (compose would hand it to any container that
+ * interpolates it). Every compose call goes through this, checked or not.
+ */
+export function composeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('COMPOSE_') && k !== SESSION_VARIABLE));
 }

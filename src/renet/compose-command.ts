@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { checkComposeArgs } from '../compose/compose-args.js';
-import type { Slots } from '../compose/rewrite.js';
-import { prepareCompose } from './compose-check.js';
+import { composeEnv, prepareCompose } from './compose-check.js';
 import { composeTool } from './compose-tool.js';
 import { readSession } from './lifecycle-session.js';
+import { readSlots, slotsPath } from './repo/slots-file.js';
 
 /**
  * `renet compose -- <compose args>`, run from a Rediaccfile: the compose model of the current
@@ -38,8 +38,8 @@ export async function composeCommand(args: string[], log: (line: string) => void
     return 2;
   }
   const cwd = process.cwd();
-  const slotsFile = join(repoPath, '.rediacc.json');
-  const previous: Slots = existsSync(slotsFile) ? (JSON.parse(readFileSync(slotsFile, 'utf8')) as Slots) : { services: {} };
+  const slotsFile = slotsPath(repoPath);
+  const previous = readSlots(repoPath).slots;
   const globals = composeArgs.slice(0, parsed.subcommand === undefined ? composeArgs.length : composeArgs.indexOf(parsed.subcommand));
   const project = projectName(session.name, repoPath, cwd);
   // In the repo's own state directory, which no container may bind: nothing can swap it between check and run.
@@ -50,7 +50,7 @@ export async function composeCommand(args: string[], log: (line: string) => void
     // down, stop, logs…: the model last checked and run is still there to act on (an --unsafe repo's too).
     for (const e of prepared.errors) log(`warning: ${e}`);
     log(`renet compose: ${parsed.subcommand ?? 'compose'} runs on the model last checked (${out})`);
-    return (await composeTool(env)).run(project, cwd, out, composeArgs, Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('COMPOSE_'))));
+    return (await composeTool(env)).run(project, cwd, out, composeArgs, composeEnv(env));
   }
   if (!prepared.ok) {
     for (const e of prepared.errors) log(e);
