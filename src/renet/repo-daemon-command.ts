@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { isNetworkId } from '../infra/network.js';
 import { restartContainers, runningAtCrash } from './repo/restore.js';
 import { daemonPaths, daemonRunning, startDaemon, stopDaemon, type DaemonTarget } from './repo/daemon.js';
@@ -36,13 +37,26 @@ async function restoreHook(args: string[]): Promise<unknown> {
   const file = flag('--file');
   if (args[0] === 'capture') {
     // A list not restored yet (the daemon crashed again first) is kept.
-    const ids = [...new Set([...(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as string[]) : []), ...runningAtCrash(flag('--data-root'))])];
-    writeFileSync(file, JSON.stringify(ids));
+    const ids = [...new Set([...readList(file), ...runningAtCrash(flag('--data-root'))])];
+    // Atomic: a list cut short by a crash would otherwise stop every later restore.
+    writeFileAtomic.sync(file, JSON.stringify(ids));
     return { captured: ids };
   }
   const socket = flag('--socket');
-  if (!existsSync(file)) return { started: [], running: [], failed: [] };
-  const ids = JSON.parse(readFileSync(file, 'utf8')) as string[];
+  const ids = readList(file);
   rmSync(file, { force: true });
   return restartContainers(socket, ids);
+}
+
+/** The containers to bring back: none when the list is missing or unreadable (said on stderr, never fatal to the daemon). */
+function readList(file: string): string[] {
+  if (!existsSync(file)) return [];
+  try {
+    const ids: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (Array.isArray(ids) && ids.every((id) => typeof id === 'string')) return ids;
+  } catch {
+    // reported below
+  }
+  process.stderr.write(`renet: restore list ${file} is unreadable; ignored\n`);
+  return [];
 }
