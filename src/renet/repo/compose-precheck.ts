@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Slots } from '../../compose/rewrite.js';
 import { projectName } from '../compose-command.js';
 import { prepareCompose } from '../compose-check.js';
 import { repoRediaccDirs } from './lifecycle.js';
+import { readSlots } from './slots-file.js';
 
 /**
  * Before `renet repo up` starts anything: every compose file a Rediaccfile runs `renet compose` on
@@ -14,8 +15,7 @@ import { repoRediaccDirs } from './lifecycle.js';
  */
 export async function precheckCompose(mount: string, name: string, networkId: number, socket: string): Promise<string[]> {
   const errors: string[] = [];
-  const slotsFile = join(mount, '.rediacc.json');
-  let previous: Slots = existsSync(slotsFile) ? (JSON.parse(readFileSync(slotsFile, 'utf8')) as Slots) : { services: {} };
+  let previous: Slots = readSlots(mount).slots;
   const env = { ...process.env, REPOSITORY_PATH: mount, REPOSITORY_NAME: name, REPOSITORY_NETWORK_ID: String(networkId), DOCKER_HOST: `unix://${socket}` };
   for (const dir of repoRediaccDirs(mount)) {
     const cwd = join(mount, dir);

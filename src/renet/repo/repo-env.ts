@@ -6,6 +6,7 @@ import { COMPOSE_FILES } from '../../compose/files.js';
 import { ipVariable, rewriteCompose, type Slots } from '../../compose/rewrite.js';
 import { serviceIp } from '../../infra/network.js';
 import { repoRediaccDirs } from './lifecycle.js';
+import { readSlots, slotsPath } from './slots-file.js';
 
 /**
  * The environment every Rediaccfile function gets (SYSTEM.md §4). Slots for the services of every
@@ -13,9 +14,9 @@ import { repoRediaccDirs } from './lifecycle.js';
  * that does not parse is left for `renet compose` to report.
  */
 export function repoEnv(repoPath: string, name: string, networkId: number, socket: string): Record<string, string> {
-  const slotsFile = join(repoPath, '.rediacc.json');
-  const before = existsSync(slotsFile) ? readFileSync(slotsFile, 'utf8') : '';
-  let slots: Slots = before ? (JSON.parse(before) as Slots) : { services: {} };
+  const slotsFile = slotsPath(repoPath);
+  const { text: before, slots: stored } = readSlots(repoPath);
+  let slots: Slots = stored;
   for (const dir of repoRediaccDirs(repoPath)) {
     const file = COMPOSE_FILES.map((f) => join(repoPath, dir, f)).find((f) => existsSync(f));
     if (!file) continue;

@@ -1,0 +1,22 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Slots } from '../../compose/rewrite.js';
+
+/** `.rediacc.json` at the repo root: each service's slot, kept across runs (never renumbered). */
+export function slotsPath(repoPath: string): string {
+  return join(repoPath, '.rediacc.json');
+}
+
+/** The slots file's text ('' when absent) and its slots; a damaged file is named with the fix. */
+export function readSlots(repoPath: string): { text: string; slots: Slots } {
+  const file = slotsPath(repoPath);
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (!text) return { text, slots: { services: {} } };
+  try {
+    const slots = JSON.parse(text) as Slots;
+    if (slots && typeof slots === 'object' && slots.services && typeof slots.services === 'object') return { text, slots };
+  } catch {
+    // reported below
+  }
+  throw new Error(`${file} is not a valid slots file; remove it (services get new slots, so their {SERVICE}_IP may change)`);
+}
