@@ -1,3 +1,4 @@
+import { mapLimit } from '../util/map-limit.js';
 import { selectContext, selectMachine } from '../config/select.js';
 import { ValidationError, type RdcError } from '../errors.js';
 import { readConfig, type Deps } from './deps.js';
@@ -30,7 +31,7 @@ export async function repoUpAll(deps: Deps, machineFlag: string | undefined, opt
   }
   selectMachine(selected, machineName);
   const names = Object.entries(selected.context.repositories).filter(([, r]) => r.machine === machineName).map(([n]) => n).sort();
-  const rows = await pool(names, UP_ALL_PARALLEL, async (name): Promise<RepoUpAllRow> => {
+  const rows = await mapLimit(names, UP_ALL_PARALLEL, async (name): Promise<RepoUpAllRow> => {
     const networkId = selected.context.repositories[name]?.networkId ?? 0;
     deps.out.progress(`repo up ${name}…`);
     try {
@@ -43,18 +44,4 @@ export async function repoUpAll(deps: Deps, machineFlag: string | undefined, opt
     }
   });
   return { machine: machineName, rows, failed: rows.filter((r) => !r.ok).map((r) => r.repo) };
-}
-
-/** Runs `work` over `items`, at most `limit` at once, results in the items' order. */
-async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
