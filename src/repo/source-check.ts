@@ -4,7 +4,7 @@ import { checkFileRefs, yamlMessage } from '../compose/file-refs.js';
 import { COMPOSE_FILES } from '../compose/files.js';
 import { interpolate, parseDotEnv } from '../compose/interpolate.js';
 import { checkComposeModel, formatFinding } from '../compose/policy.js';
-import { rewriteCompose, type Slots } from '../compose/rewrite.js';
+import { ipVariable, rewriteCompose, type Slots } from '../compose/rewrite.js';
 import type { Problem } from '../errors.js';
 import { FIRST_NETWORK_ID } from '../infra/network.js';
 import { rediaccDirs } from './lifecycle-plan.js';
@@ -81,7 +81,7 @@ export function checkSource(paths: string[], read: (path: string) => string, opt
 /** Every `{SERVICE}_IP` set to some address, as renet sets them, so they interpolate as on the server. */
 function ipVars(model: Obj): Record<string, string> {
   const services = Object.keys((model.services as Obj | undefined) ?? {});
-  return Object.fromEntries(services.map((s) => [`${s.toUpperCase().replace(/[-.]/g, '_')}_IP`, '127.0.11.2']));
+  return Object.fromEntries(services.map((s) => [ipVariable(s), '127.0.11.2']));
 }
 
 function interpolateAll(v: unknown, vars: Record<string, string>): unknown {
