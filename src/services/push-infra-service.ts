@@ -1,9 +1,8 @@
 import { selectContext, selectMachine } from '../config/select.js';
-import type { Machine } from '../config/model.js';
+import { tlsConfigured, type Machine } from '../config/model.js';
 import { UserError } from '../errors.js';
 import { bindAddress } from '../infra/entrypoints.js';
 import { octal, planSummary } from '../plan/file-plan.js';
-import type { RenderedFile } from '../render/rendered-file.js';
 import { renderCheckedInfra } from './render-infra.js';
 import { readConfig, type Deps } from './deps.js';
 import { writeTree } from './write-tree.js';
@@ -37,14 +36,13 @@ export async function pushInfra(deps: Deps, machineName: string, opts: PushInfra
     dryRun: Boolean(opts.dryRun),
     plan: plan.map(({ op, file, cause }) => ({ op, path: file.path, mode: octal(file.mode), sha256: file.sha256, cause })),
     summary: planSummary(plan),
-    warnings: infraWarnings(files, machine),
+    warnings: infraWarnings(machine),
   };
 }
 
 /** Things that render fine but will surprise the user at runtime. */
-function infraWarnings(files: RenderedFile[], machine: Machine): string[] {
-  const env = files.find((f) => f.path.endsWith('config.env'));
-  const warnings = env && !env.content.includes('CF_DNS_API_TOKEN=') ? ['TLS is off: without --cert-email and --cf-dns-token routes are served over plain HTTP on the web entrypoint.'] : [];
+function infraWarnings(machine: Machine): string[] {
+  const warnings = !tlsConfigured(machine.infra) ? ['TLS is off: without --cert-email routes are served over plain HTTP on the web entrypoint.'] : [];
   if (bindAddress(machine.infra) === undefined) {
     warnings.push('No address is set: web, tcp-* and udp-* bind every address here, and a repo service on its own IP with the same port (a db on 5432) cannot start beside them. '
       + 'Set --public-ipv4 or --listen-address (push-infra over SSH detects the server\'s primary address instead).');
