@@ -73,7 +73,7 @@ function specialAddress(ip: string): string | undefined {
   if (family === 'ipv6' && LINK_LOCAL_V6.check(ip, 'ipv6')) return 'is link-local (fe80::/10): it exists only on one link and needs a zone index';
   if (family === 'ipv6' && MAPPED_V4.check(ip, 'ipv6')) return 'is an IPv4-mapped address; give the IPv4 address with --public-ipv4';
   if (family === 'ipv6' && ip !== '::1' && COMPAT_V4.check(ip, 'ipv6')) return 'is an IPv4-compatible IPv6 address (deprecated; no interface has one)';
-  if (family === 'ipv4' && inRepoLoopback(ip)) return 'is in the repos\' loopback space (127.0.11.0 and up: each repo\'s services listen there); use 127.0.0.1 or an address of a network interface';
+  if (family === 'ipv4' && inRepoLoopback(ip)) return 'is in the repos\' loopback space (127.0.11.0 and up: each repo\'s services listen there)';
   return undefined;
 }
 
@@ -82,7 +82,7 @@ export function checkPublicIPv4(value: string): Check<string> {
   const ip = checkIPv4(value);
   if (!ip.ok) return ip;
   const special = specialAddress(ip.value);
-  return special ? bad(`${show(value)} ${special}; give the machine's public IPv4, e.g. 203.0.113.50 (leave --listen-address unset to listen everywhere)`) : ip;
+  return special ? bad(`${show(value)} ${special}; give the machine's public IPv4, e.g. 203.0.113.50`) : ip;
 }
 
 export function checkPublicIPv6(value: string): Check<string> {
@@ -97,7 +97,7 @@ export function checkListenAddress(value: string): Check<string> {
   const ip = checkIP(value);
   if (!ip.ok || ip.value === '0.0.0.0' || ip.value === '::') return ip;
   const special = specialAddress(ip.value);
-  return special ? bad(`${show(value)} ${special}; give an address of this machine (e.g. 10.0.0.5 or 127.0.0.1), or "" to listen on every interface`) : ip;
+  return special ? bad(`${show(value)} ${special}; give an address of this machine (e.g. 10.0.0.5 or 127.0.0.1), or 0.0.0.0 to listen on every interface`) : ip;
 }
 
 /**
