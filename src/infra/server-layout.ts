@@ -22,6 +22,8 @@ export const SERVER_PATHS = {
   renet: 'opt/rediacc/bin/renet.cjs',
   socketDir: 'var/run/rediacc',
   routerState: 'var/lib/rediacc/router',
+  /** renet's rollout pins, one file per repo, watched by the route server (src/repo/rollout-pins.ts). */
+  routerPins: 'var/lib/rediacc/router/pins',
   /** --acme-ca-root's PEM, mounted at /etc/traefik/acme-ca.pem in the Traefik container. */
   acmeCaRoot: 'opt/rediacc/proxy/traefik/acme-ca.pem',
 } as const;
