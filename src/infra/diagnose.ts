@@ -1,40 +1,7 @@
-import type { AcmeState } from './certificates.js';
+import type { MachineStatusReply } from '../protocol/machine.js';
 
-/** What `renet machine status` reports (the parts the diagnosis reads). */
-export interface MachineStatus {
-  traefik: { running: boolean; container: string | null; image: string | null; fileErrors?: string[] };
-  router: { supervisedBy: string | null; httpStatus: number; health: RouterHealth | null };
-  certResolver: string | null;
-  /** Certificates and ACME errors (absent from an older renet). */
-  acme?: AcmeState;
-  baseDomain: string | null;
-  backends: { service: string; backend: string; accepts: boolean }[];
-  /** Every repo's volume and daemon, from renet's datastore (running/locked/unmounted/down); absent from an older renet. */
-  repoVolumes?: { name: string; networkId: number; volume: string; mounted: boolean; daemon: boolean; state: 'running' | 'locked' | 'unmounted' | 'down' }[];
-  /** Each repo daemon's containers as the daemon itself sees them (absent from an older renet). */
-  repos?: RepoServiceState[];
-}
-
-/** A repo daemon's containers: how many exist (compose created them: what the repo declares), run, and which do not. */
-export interface RepoServiceState {
-  networkId: number;
-  ok: boolean;
-  running: number;
-  declared: number;
-  stopped: { service: string; status: string }[];
-}
-
-export interface RouterHealth {
-  status: string;
-  routers: number;
-  services: number;
-  autoRoutes: number;
-  daemons: { networkId: number; ok: boolean; containers: number; error: string | null; downSince?: string | null }[];
-  conflicts: { kind: string; value: string; owner: number; loser: number; router: string; container: string }[];
-  errors: { networkId: number; container: string; errors: string[] }[];
-  /** Traefik's own view (its API) of the routes file the route server writes. */
-  proxy?: { file: string; writtenAt: string | null; loadedAt: string | null; synced: boolean; cause: string | null };
-}
+/** What `renet machine status` reports (the parts the diagnosis reads; the protocol's one check). */
+export type MachineStatus = MachineStatusReply;
 
 /**
  * Names the likely cause of what users hit (seed 002, "Problèmes courants"), from a status report.

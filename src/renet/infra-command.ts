@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { planFiles, type FileOperation } from '../plan/file-plan.js';
-import { parseInfraRequest, type InfraRequest } from './infra/infra-request.js';
+import { parseInfraRequest, type FileSummary, type InfraApplyReply, type InfraRequest, type InfraStatusReply } from '../protocol/infra.js';
 import { dropBatches, finishSwap, infraDirs, observeFiles, readStaged, swapIn } from './infra/live-files.js';
 import { withLock } from './infra/lock.js';
 import { proxyStatus, proxyUp } from './infra/proxy.js';
@@ -11,7 +11,7 @@ import { ensureRouter, routerHealth, supervisorPid, usesSystemd } from './infra/
  * `renet infra status|apply`, the server half of push-infra; the request comes as JSON on stdin
  * and the report goes to stdout as JSON. `status` only looks; `apply` changes, under the lock.
  */
-export async function infraCommand(args: string[], stdin: string): Promise<unknown> {
+export async function infraCommand(args: string[], stdin: string): Promise<InfraStatusReply | InfraApplyReply> {
   const req = parseInfraRequest(stdin);
   if (args[0] === 'status') return status(req);
   if (args[0] === 'apply') {
@@ -30,7 +30,7 @@ export async function infraCommand(args: string[], stdin: string): Promise<unkno
   throw new Error('usage: renet infra status|apply < request.json');
 }
 
-async function status(req: InfraRequest) {
+async function status(req: InfraRequest): Promise<InfraStatusReply> {
   const [proxy, health] = await Promise.all([proxyStatus(req.rootPrefix), routerHealth(req.routerPort)]);
   const plan = planFiles(req.files, observeFiles(req.rootPrefix, req.files.map((f) => f.path)));
   return {
@@ -41,7 +41,7 @@ async function status(req: InfraRequest) {
   };
 }
 
-async function apply(req: InfraRequest) {
+async function apply(req: InfraRequest): Promise<InfraApplyReply> {
   const recovered = finishSwap(req.rootPrefix);
   const plan = planFiles(req.files, observeFiles(req.rootPrefix, req.files.map((f) => f.path)));
   const changed = plan.filter((o) => o.op === 'create' || o.op === 'update');
@@ -53,7 +53,7 @@ async function apply(req: InfraRequest) {
 
   const touched = (prefix: string) => changed.some((o) => o.file.path.startsWith(prefix) && !o.file.path.includes('/dynamic/'));
   const proxyBefore = await proxyStatus(req.rootPrefix);
-  let proxy: string = 'unchanged';
+  let proxy: InfraApplyReply['proxy'] = 'unchanged';
   if (touched(SERVER_PATHS.proxyDir) || !proxyBefore.running) {
     await proxyUp(req.rootPrefix);
     proxy = proxyBefore.running ? 'updated' : 'started';
@@ -65,7 +65,7 @@ async function apply(req: InfraRequest) {
 }
 
 /** Traefik's container runs and the route server answers /health (waits up to 15 s for both). */
-async function verifyServices(req: InfraRequest) {
+async function verifyServices(req: InfraRequest): Promise<InfraApplyReply['verify']> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const [proxy, health] = await Promise.all([proxyStatus(req.rootPrefix), routerHealth(req.routerPort)]);
@@ -75,6 +75,6 @@ async function verifyServices(req: InfraRequest) {
   }
 }
 
-function summary(o: FileOperation): { op: string; path: string; cause: string } {
+function summary(o: FileOperation): FileSummary {
   return { op: o.op, path: o.file.path, cause: o.cause };
 }

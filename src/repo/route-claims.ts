@@ -1,5 +1,5 @@
 import type { RouteRow } from '../infra/route-rows.js';
-import type { RouteClaims } from './repo-reply.js';
+import type { RouteClaims } from '../protocol/repo-reply.js';
 
 /** The parts of the route server's /health and /ports that name repos (SYSTEM.md §5). */
 export interface ClaimSources {

@@ -13,8 +13,8 @@ export function usesSystemd(rootPrefix: string): boolean {
 
 function supervisorPaths(rootPrefix: string) {
   return {
-    pidfile: onServer(rootPrefix, 'var/run/rediacc/router-supervisor.pid'),
-    log: onServer(rootPrefix, 'var/log/rediacc/router.log'),
+    pidfile: onServer(rootPrefix, SERVER_PATHS.routerSupervisorPid),
+    log: onServer(rootPrefix, SERVER_PATHS.routerLog),
   };
 }
 

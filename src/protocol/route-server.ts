@@ -1,0 +1,42 @@
+import { bool, int, list, nullable, object, optional, str, type Out } from './check.js';
+
+/**
+ * The route server's loopback API as renet passes it on to rdc (`renet machine status|ports`): the
+ * parts of /health that rdc reads, and /ports. /routes.json is Traefik's dynamic config, read as is.
+ */
+
+/** Traefik's own view (its API) of the routes file the route server writes. */
+const proxySync = object({ file: str, writtenAt: nullable(str), loadedAt: nullable(str), synced: bool, cause: nullable(str) });
+
+const daemonHealth = object({ networkId: int, ok: bool, containers: int, error: nullable(str), downSince: optional(nullable(str)) });
+const conflict = object({ kind: str, value: str, owner: int, loser: int, router: str, container: str });
+const containerError = object({ networkId: int, container: str, errors: list(str) });
+
+/** /health, as `rdc machine status` reads it (the route server sends more: it passes through). */
+export const routerHealth = object({
+  status: str,
+  routers: int,
+  services: int,
+  autoRoutes: int,
+  daemons: list(daemonHealth),
+  conflicts: list(conflict),
+  errors: list(containerError),
+  proxy: optional(proxySync),
+});
+export type RouterHealth = Out<typeof routerHealth>;
+
+/** One TCP or UDP port forwarded to a repo (/ports). */
+export const portRoute = object({
+  port: int,
+  entrypoint: str,
+  networkId: int,
+  service: str,
+  backend: str,
+  router: str,
+  /** The port the container asked for, when it was moved into the dynamic range. */
+  requested: optional(int),
+});
+export type PortRoute = Out<typeof portRoute>;
+
+export const portRoutes = object({ tcp: list(portRoute), udp: list(portRoute) });
+export type PortRoutes = Out<typeof portRoutes>;
