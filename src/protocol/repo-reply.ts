@@ -4,7 +4,7 @@ import { bool, int, list, nullable, num, object, oneOf, opaque, optional, record
 
 export type { VolumeKind };
 
-const lifecycleStep = object({
+export const lifecycleStep = object({
   dir: str,
   fn: str,
   status: oneOf('ok', 'failed', 'absent', 'skipped'),
