@@ -92,18 +92,6 @@ export function object<S extends Shape>(shape: S): Check<ObjectOf<S>> {
   };
 }
 
-/** The first of two checks that fits (a union of two shapes, e.g. a report or null). */
-export function either<A, B>(a: Check<A>, b: Check<B>): Check<A | B> {
-  return (value, at) => {
-    try {
-      return a(value, at);
-    } catch (err) {
-      if (!(err instanceof FieldProblem)) throw err;
-      return b(value, at);
-    }
-  };
-}
-
 /**
  * A decoded reply checked against its verb's check; a misfit is an RdcError naming the verb and the
  * field, e.g. `renet machine status replied without "router.health.proxy.synced"`.

@@ -8,16 +8,18 @@ import { bool, int, list, nullable, object, optional, str, type Out } from './ch
 /** Traefik's own view (its API) of the routes file the route server writes. */
 const proxySync = object({ file: str, writtenAt: nullable(str), loadedAt: nullable(str), synced: bool, cause: nullable(str) });
 
-const daemonHealth = object({ networkId: int, ok: bool, containers: int, error: nullable(str), downSince: optional(nullable(str)) });
+const daemonHealth = object({ networkId: int, socket: optional(str), ok: bool, containers: int, error: nullable(str), downSince: optional(nullable(str)) });
 const conflict = object({ kind: str, value: str, owner: int, loser: int, router: str, container: str });
 const containerError = object({ networkId: int, container: str, errors: list(str) });
 
-/** /health, as `rdc machine status` reads it (the route server sends more: it passes through). */
+/** /health: what the route server serves (http-api.ts builds it to this type) and `rdc machine status` reads. */
 export const routerHealth = object({
   status: str,
   routers: int,
   services: int,
   autoRoutes: int,
+  autoRoutesEnabled: optional(bool),
+  proxySynced: optional(bool),
   daemons: list(daemonHealth),
   conflicts: list(conflict),
   errors: list(containerError),

@@ -1,4 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { PortRoutes, RouterHealth } from '../../protocol/route-server.js';
 import type { RouteServer } from './route-server.js';
 
 /**
@@ -19,7 +20,7 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
       res.end(req.method === 'HEAD' ? undefined : snap.routesJson);
       return;
     }
-    if (path === '/ports') return send(res, 200, snap.build.ports);
+    if (path === '/ports') return send(res, 200, snap.build.ports satisfies PortRoutes);
     const { build, daemons } = snap;
     const proxy = server.proxy;
     return send(res, 200, {
@@ -34,7 +35,7 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
       daemons: daemons.map((d) => ({ networkId: d.networkId, socket: d.socket, ok: d.ok, containers: d.containers.length, error: d.error ?? null, downSince: d.downSince ? new Date(d.downSince).toISOString() : null })),
       conflicts: build.conflicts,
       errors: build.errors,
-    });
+    } satisfies RouterHealth);
   });
 }
 
