@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path';
 import { waitUntil } from '../../util/wait-until.js';
 import { hostExec } from '../infra/host-exec.js';
-import { pidFromFile } from '../local.js';
+import { pidFromFile } from './pid-file.js';
 
 /**
  * The one way renet keeps a long-running service up (the route server, each repo's dockerd): a

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitUntil } from '../../util/wait-until.js';
-import { pidAlive } from '../local.js';
+import { pidAlive } from '../host/pid-file.js';
 
 /**
  * One push at a time per machine (one operation at a time per repo): an atomic mkdir, holding the owner's PID. A second one waits
