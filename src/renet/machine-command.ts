@@ -4,7 +4,8 @@ import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { proxyFileErrors, proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
 import { repoServiceStates } from './repo/service-states.js';
-import { supervisorPid, usesSystemd } from './infra/router-service.js';
+import { usesSystemd } from './host/supervisor.js';
+import { routerSupervisorPid } from './infra/router-service.js';
 import { repoStates } from './repo/repo-states.js';
 import { acmeState } from './infra/acme-state.js';
 import { parseMachineRequest, type MachineRequest, type MachinePortsReply, type MachineRoutesReply, type MachineStatusReply } from '../protocol/machine.js';
@@ -42,7 +43,7 @@ async function status(req: MachineRequest): Promise<MachineStatusReply> {
     // fileErrors: what Traefik logged about the routes file (router.health.proxy compares its API's view).
     traefik: { ...proxy, fileErrors: await proxyFileErrors(req.rootPrefix, proxy.container) },
     router: {
-      supervisedBy: usesSystemd(req.rootPrefix) ? 'systemd' : supervisorPid(req.rootPrefix) ? 'renet supervise' : null,
+      supervisedBy: usesSystemd(req.rootPrefix) ? 'systemd' : routerSupervisorPid(req.rootPrefix) ? 'renet supervise' : null,
       httpStatus: health.status,
       health: health.status === 200 ? health.body as RouterHealth : null,
     },

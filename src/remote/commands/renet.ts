@@ -6,7 +6,8 @@ import type { InfraRequest, InfraVerb } from '../../protocol/infra.js';
 import type { MachineRequest, MachineVerb } from '../../protocol/machine.js';
 import type { RepoRequest, RepoVerb } from '../../protocol/repo-request.js';
 import type { StageHeader, StageInto } from '../../protocol/stage.js';
-import { command, shellQuote, type RemoteCommand } from '../command.js';
+import { shellQuote } from '../../util/shell-quote.js';
+import { command, type RemoteCommand } from '../command.js';
 
 /** Printed instead of a status report when the installed renet is missing or not the expected build. */
 export const RENET_MISMATCH = 'RDC_RENET_MISMATCH';

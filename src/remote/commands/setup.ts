@@ -1,5 +1,6 @@
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
-import { command, shellQuote, type RemoteCommand } from '../command.js';
+import { shellQuote } from '../../util/shell-quote.js';
+import { command, type RemoteCommand } from '../command.js';
 
 /**
  * One exec that reports what a server has, as `key=value` lines: the OS, the Docker daemon that
