@@ -4,7 +4,7 @@ import { RdcError } from '../errors.js';
  * The reply checkers of the rdc ↔ renet protocol (pure). A check looks at one decoded JSON value and
  * returns it unchanged, typed; the types of the replies are inferred from their checks, so what rdc
  * reads and what it checks cannot drift apart. A value that does not fit throws a FieldProblem
- * naming its dotted path, which readReply turns into `renet <verb> replied without "<field>"`.
+ * naming its dotted path, which checkReply turns into `renet <verb> replied without "<field>"`.
  * Checks pass unknown fields through: a newer renet may say more, and rdc prints replies as they came.
  */
 export interface Check<T> {
