@@ -1,4 +1,4 @@
-import { bool, int, list, nullable, object, optional, str, type Out } from './check.js';
+import { bool, int, list, nullable, object, oneOf, optional, str, type Out } from './check.js';
 
 /**
  * The route server's loopback API as renet passes it on to rdc (`renet machine status|ports`): the
@@ -12,6 +12,19 @@ const daemonHealth = object({ networkId: int, socket: optional(str), ok: bool, c
 const conflict = object({ kind: str, value: str, owner: int, loser: int, router: str, container: str });
 const containerError = object({ networkId: int, container: str, errors: list(str) });
 
+/** A service in a rollout: which containers Traefik is given, which are held back, and why (a pin names the published one, or the rule "no candidate while the old one runs"). */
+const rollout = object({ networkId: int, service: str, published: list(str), held: list(str), by: oneOf('pin', 'candidate-rule') });
+export type Rollout = Out<typeof rollout>;
+
+/** A backend Traefik's health check holds DOWN: out of rotation (the service answers 503 without another). */
+const unhealthyBackend = object({
+  networkId: nullable(int), service: nullable(str), container: nullable(str),
+  /** `ip:port`, as `machine status` shows backends. */
+  address: str,
+  check: str,
+  traefikService: str,
+});
+
 /** /health: what the route server serves (http-api.ts builds it to this type) and `rdc machine status` reads. */
 export const routerHealth = object({
   status: str,
@@ -24,6 +37,8 @@ export const routerHealth = object({
   conflicts: list(conflict),
   errors: list(containerError),
   proxy: optional(proxySync),
+  rollouts: optional(list(rollout)),
+  unhealthy: optional(list(unhealthyBackend)),
 });
 export type RouterHealth = Out<typeof routerHealth>;
 
