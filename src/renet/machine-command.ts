@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
+import { ROUTE_OWNERS_PATH } from '../protocol/route-owners.js';
 import { proxyFileErrors, proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
 import { repoServiceStates } from './repo/service-states.js';
@@ -19,13 +20,18 @@ type Obj = Record<string, unknown>;
 
 /**
  * `renet machine status|routes|ports`: what the server looks like right now, as JSON on stdout.
- * routes and ports are the route server's own answers; status adds Traefik, the route server's
- * health, and a check that every backend accepts connections (the usual cause of a 502).
+ * routes (who owns each route: /owners.json, or null while the route server does not serve it) and
+ * ports are the route server's own answers; status adds Traefik, the route server's health, and a
+ * check that every backend accepts connections (the usual cause of a 502).
  */
 export async function machineCommand(args: string[], stdin: string): Promise<unknown> {
   const req = JSON.parse(stdin) as MachineRequest;
   if (typeof req.rootPrefix !== 'string' || !Number.isInteger(req.routerPort)) throw new Error('machine request: rootPrefix and routerPort are required');
-  if (args[0] === 'routes') return (await getJson(req.routerPort, '/routes.json?peek')).body;
+  if (args[0] === 'routes') {
+    // A 503 body ({status: 'starting'}) is no list of routes: DNS sync must not read it as "none".
+    const owners = await getJson(req.routerPort, ROUTE_OWNERS_PATH);
+    return owners.status === 200 ? owners.body : null;
+  }
   if (args[0] === 'ports') return (await getJson(req.routerPort, '/ports')).body;
   if (args[0] === 'status') return status(req);
   throw new Error('usage: renet machine status|routes|ports < request.json');
