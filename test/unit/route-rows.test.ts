@@ -40,14 +40,17 @@ test('diagnose names the likely cause of each problem', () => {
     },
     certResolver: null,
     baseDomain: 'example.com',
-    backends: [{ service: 'auto-web-2816', backend: '127.0.11.2:80', accepts: false }, { service: 'auto-db-2816', backend: '127.0.11.3:80', accepts: true }],
+    backends: [{ service: 'auto-web-2816', backend: '127.0.11.2:80', accepts: false }, { service: 'auto-db-2816', backend: '127.0.11.3:80', accepts: true },
+      { service: 'r2880-api', backend: '127.0.11.66:3000', accepts: false, networkId: 2880, container: 'api-1' }],
   };
-  const findings = diagnose(status, 'server-1');
-  assert.equal(findings.length, 6);
+  const findings = diagnose(status, 'server-1', { 2880: 'shop' });
+  assert.equal(findings.length, 7);
   assert.match(findings[0] ?? '', /Traefik is not running.*push-infra server-1/);
   assert.match(findings.join('\n'), /daemon of repo 2880 is down/);
   assert.match(findings.join('\n'), /Host app\.example\.com is claimed by repo 2816 and repo 2880; web-1's router r2880-app is not routed/);
   assert.match(findings.join('\n'), /Container api-1 \(repo 2944\) has bad labels/);
   assert.match(findings.join('\n'), /auto-web-2816 → 127\.0\.11\.2:80 refuses connections: requests get 502 Bad Gateway/);
+  // The owners (/owners.json) say whose a backend is: the finding names the container and the repo as the user knows it.
+  assert.match(findings.join('\n'), /r2880-api → 127\.0\.11\.66:3000 refuses connections: requests get 502 Bad Gateway\. Make container api-1 of repo shop listen on/);
   assert.match(findings.join('\n'), /No certificate resolver/);
 });
