@@ -15,19 +15,31 @@ export function routeOwners(fragments: Fragment[], merged: Record<Section, Table
       for (const name of Object.keys(f.config[section].routers)) {
         const router = merged[section].routers[name];
         if (!router) continue;
-        const entryPoints = [...((router.entryPoints as string[] | undefined) ?? [])];
-        owners.push({
-          kind: section, router: name, networkId: f.container.networkId, service: f.service, container: f.container.name, level: f.level,
-          hosts: section === 'udp' ? [] : [...(f.hosts[`${section}/${name}`] ?? [])],
-          ports: section === 'http' ? [] : entryPoints.filter((e) => e.startsWith(`${section}-`)).map((e) => Number(e.slice(4))),
-          entryPoints,
-          backends: backends(merged[section].services[router.service as string]),
-          ...tlsOf(section, router.tls),
-        });
+        let owner = memo.get(router);
+        if (!owner) memo.set(router, (owner = ownerOf(f, section, name, router, merged[section].services[router.service as string])));
+        owners.push(owner);
       }
     }
   }
   return owners.sort((a, b) => cmp(a.kind, b.kind) || a.networkId - b.networkId || cmp(a.router, b.router));
+}
+
+/**
+ * By router object: an unmoved router is its fragment's own (never modified, kept between
+ * recomputes with the fragment), so a warm recompute builds owners only for moved routers.
+ */
+const memo = new WeakMap<Obj, RouteOwner>();
+
+function ownerOf(f: Fragment, section: Section, name: string, router: Obj, service: Obj | undefined): RouteOwner {
+  const entryPoints = [...((router.entryPoints as string[] | undefined) ?? [])];
+  return {
+    kind: section, router: name, networkId: f.container.networkId, service: f.service, container: f.container.name, level: f.level,
+    hosts: section === 'udp' ? [] : [...(f.hosts[`${section}/${name}`] ?? [])],
+    ports: section === 'http' ? [] : entryPoints.filter((e) => e.startsWith(`${section}-`)).map((e) => Number(e.slice(4))),
+    entryPoints,
+    backends: backends(service),
+    ...tlsOf(section, router.tls),
+  };
 }
 
 function backends(service: Obj | undefined): string[] {
