@@ -1,6 +1,8 @@
+import { shellQuote } from '../util/shell-quote.js';
+
 /**
  * Remote actions as data. A RemoteCommand is an argv plus optional environment and stdin; it
- * becomes shell text only in toShell(), and every token passes through shellQuote(), the one place
+ * becomes shell text only in toShell(), and every token passes through shellQuote() (util/shell-quote.ts), the one place
  * quoting happens. Secrets travel in `stdin`, never in argv or env (both visible in `ps`).
  */
 export interface RemoteCommand {
@@ -15,12 +17,6 @@ export interface RemoteCommand {
   title: string;
   /** Needs root: run through `sudo -n` when the SSH user is not root (see toShell). */
   root?: boolean;
-}
-
-/** Quotes one token for a POSIX shell: safe for quotes, `$()`, `;`, newlines, anything. */
-export function shellQuote(token: string): string {
-  if (token !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(token)) return token;
-  return `'${token.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { checkComposeArgs } from '../compose/compose-args.js';
 import { composeEnv, prepareCompose } from './compose-check.js';
 import { composeTool } from './compose-tool.js';
 import { readSession } from './lifecycle-session.js';
-import { readSlots, slotsPath } from './repo/slots-file.js';
+import { readSlots, writeSlots } from './host/slots-store.js';
 
 /**
  * `renet compose -- <compose args>`, run from a Rediaccfile: the compose model of the current
@@ -38,7 +37,6 @@ export async function composeCommand(args: string[], log: (line: string) => void
     return 2;
   }
   const cwd = process.cwd();
-  const slotsFile = slotsPath(repoPath);
   const previous = readSlots(repoPath).slots;
   const globals = composeArgs.slice(0, parsed.subcommand === undefined ? composeArgs.length : composeArgs.indexOf(parsed.subcommand));
   const project = projectName(session.name, repoPath, cwd);
@@ -57,7 +55,7 @@ export async function composeCommand(args: string[], log: (line: string) => void
     log('renet compose: refused; nothing was started or changed');
     return 2;
   }
-  writeFileAtomic.sync(slotsFile, `${JSON.stringify(prepared.slots, null, 2)}\n`);
+  writeSlots(repoPath, prepared.slots);
   return prepared.compose.run(project, cwd, prepared.file, composeArgs, prepared.env);
 }
 

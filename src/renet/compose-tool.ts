@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { parse } from 'yaml';
+import { composeCli, type ComposeCli } from './host/compose-cli.js';
 
 type Obj = Record<string, unknown>;
 
@@ -9,17 +10,13 @@ export interface Compose {
   run(project: string, dir: string, file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number>;
 }
 
-let tool: Promise<Compose> | undefined;
-
-/** Compose v2 (the Docker CLI plugin) where `docker compose` exists, else v1 (`docker-compose`). */
-export function composeTool(env: NodeJS.ProcessEnv): Promise<Compose> {
-  tool ??= spawnCode('docker', ['compose', 'version'], env).then((code) => makeCompose(code === 0));
-  return tool;
+/** Compose, as host/compose-cli.ts chose it, for `renet compose`: its model check and its run. */
+export async function composeTool(env: NodeJS.ProcessEnv): Promise<Compose> {
+  return makeCompose(await composeCli(env));
 }
 
-function makeCompose(v2: boolean): Compose {
-  const cmd = v2 ? 'docker' : 'docker-compose';
-  const base = (project: string, dir: string, file: string) => [...(v2 ? ['compose'] : []), '-p', project, '--project-directory', dir, '-f', file];
+function makeCompose({ v2, bin: cmd, base: cli }: ComposeCli): Compose {
+  const base = (project: string, dir: string, file: string) => [...cli, '-p', project, '--project-directory', dir, '-f', file];
   return {
     v2,
     async config(project, dir, file, globals, env) {

@@ -1,11 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { planFiles, type FileOperation } from '../plan/file-plan.js';
+import { waitUntil } from '../util/wait-until.js';
 import { parseInfraRequest, type InfraRequest } from './infra/infra-request.js';
 import { dropBatches, finishSwap, infraDirs, observeFiles, readStaged, swapIn } from './infra/live-files.js';
 import { withLock } from './infra/lock.js';
 import { proxyStatus, proxyUp } from './infra/proxy.js';
-import { ensureRouter, routerHealth, supervisorPid, usesSystemd } from './infra/router-service.js';
+import { usesSystemd } from './host/supervisor.js';
+import { ensureRouter, routerHealth, routerSupervisorPid } from './infra/router-service.js';
 
 /**
  * `renet infra status|apply`, the server half of push-infra; the request comes as JSON on stdin
@@ -37,7 +39,7 @@ async function status(req: InfraRequest) {
     plan: plan.map(summary),
     pendingSwap: existsSync(infraDirs(req.rootPrefix).journal),
     proxy,
-    router: { running: usesSystemd(req.rootPrefix) ? health.status > 0 : supervisorPid(req.rootPrefix) !== undefined, health: health.status },
+    router: { running: usesSystemd(req.rootPrefix) ? health.status > 0 : routerSupervisorPid(req.rootPrefix) !== undefined, health: health.status },
   };
 }
 
@@ -66,13 +68,14 @@ async function apply(req: InfraRequest) {
 
 /** Traefik's container runs and the route server answers /health (waits up to 15 s for both). */
 async function verifyServices(req: InfraRequest) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
+  let last: { ok: boolean; proxyRunning: boolean; proxyContainer: string | null; routerHealth: number } | undefined;
+  const ok = await waitUntil(async () => {
     const [proxy, health] = await Promise.all([proxyStatus(req.rootPrefix), routerHealth(req.routerPort)]);
-    const ok = proxy.running && health.status === 200;
-    if (ok || Date.now() > deadline) return { ok, proxyRunning: proxy.running, proxyContainer: proxy.container, routerHealth: health.status };
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    last = { ok: proxy.running && health.status === 200, proxyRunning: proxy.running, proxyContainer: proxy.container, routerHealth: health.status };
+    return last.ok ? last : undefined;
+  }, { timeoutMs: 15_000, everyMs: 200 });
+  // The probe runs at least once: `last` is the state when the time ran out.
+  return ok ?? (last as NonNullable<typeof last>);
 }
 
 function summary(o: FileOperation): { op: string; path: string; cause: string } {

@@ -4,8 +4,8 @@ import type Docker from 'dockerode';
 import { hostDockerEnv } from './infra/host-exec.js';
 
 /**
- * Small server-side facts renet asks about in several places: a local HTTP endpoint, a process
- * named by a pidfile, the host's Docker daemon.
+ * Small server-side facts renet asks about in several places: a local HTTP endpoint, the mounts,
+ * the host's Docker daemon (a process named by a pidfile: host/pid-file.ts).
  */
 
 /** GET on loopback (a port) or a unix socket; status 0 when nothing answers in time. */
@@ -26,27 +26,6 @@ export function localRequest(target: { port: number } | { socketPath: string }, 
     req.on('timeout', () => req.destroy());
     req.end();
   });
-}
-
-/** A live process: it exists and is not a zombie (PID 1 reaps late on some hosts, and zombies answer kill -0). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-/** The live PID a pidfile names, optionally checking its command line (a reused PID is not ours). */
-export function pidFromFile(file: string, cmdlineHas?: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(file, 'utf8'));
-    if (!pidAlive(pid)) return undefined;
-    return cmdlineHas === undefined || readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(cmdlineHas) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Every mount point, decoded (/proc/self/mounts writes space, tab, newline and backslash as octal escapes). */

@@ -5,7 +5,8 @@ import { parseRouteOwners, ROUTE_OWNERS_PATH, type RouteOwner } from '../protoco
 import { proxyFileErrors, proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
 import { repoServiceStates } from './repo/service-states.js';
-import { supervisorPid, usesSystemd } from './infra/router-service.js';
+import { usesSystemd } from './host/supervisor.js';
+import { routerSupervisorPid } from './infra/router-service.js';
 import { repoStates } from './repo/repo-states.js';
 import { acmeState } from './infra/acme-state.js';
 
@@ -50,7 +51,7 @@ async function status(req: MachineRequest) {
     // fileErrors: what Traefik logged about the routes file (router.health.proxy compares its API's view).
     traefik: { ...proxy, fileErrors: await proxyFileErrors(req.rootPrefix, proxy.container) },
     router: {
-      supervisedBy: usesSystemd(req.rootPrefix) ? 'systemd' : supervisorPid(req.rootPrefix) ? 'renet supervise' : null,
+      supervisedBy: usesSystemd(req.rootPrefix) ? 'systemd' : routerSupervisorPid(req.rootPrefix) ? 'renet supervise' : null,
       httpStatus: health.status,
       health: health.status === 200 ? health.body : null,
     },

@@ -1,4 +1,4 @@
-import { shellQuote } from '../remote/command.js';
+import { shellQuote } from '../util/shell-quote.js';
 import { quoteExecArg } from '../render/systemd-escape.js';
 
 /** Where one repo's dockerd keeps its runtime files (all under the machine's root prefix). */

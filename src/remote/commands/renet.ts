@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
 import { RdcError } from '../../errors.js';
-import { command, shellQuote, type RemoteCommand } from '../command.js';
+import { shellQuote } from '../../util/shell-quote.js';
+import { command, type RemoteCommand } from '../command.js';
 
 /** Printed instead of a status report when the installed renet is missing or not the expected build. */
 export const RENET_MISMATCH = 'RDC_RENET_MISMATCH';

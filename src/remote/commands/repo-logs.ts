@@ -1,4 +1,5 @@
-import { command, shellQuote, type RemoteCommand } from '../command.js';
+import { shellQuote } from '../../util/shell-quote.js';
+import { command, type RemoteCommand } from '../command.js';
 
 /** How the logs script says what is missing (docker itself exits 1). */
 export const LOGS_EXIT = { noContainer: 3, noDaemon: 4 } as const;

@@ -1,5 +1,6 @@
 import { onServer } from '../../infra/server-layout.js';
-import { command, shellQuote, type RemoteCommand } from '../command.js';
+import { shellQuote } from '../../util/shell-quote.js';
+import { command, type RemoteCommand } from '../command.js';
 
 /** Directories renet needs, under the root prefix (the datastore is added by the caller). */
 export const SERVER_DIRS = ['opt/rediacc/bin', 'opt/rediacc/proxy', 'opt/rediacc/infra/staging', 'etc/rediacc', 'var/lib/rediacc/router', 'var/run/rediacc', 'var/log/rediacc'];

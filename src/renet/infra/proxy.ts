@@ -1,5 +1,6 @@
 import { sha256 } from '../../render/rendered-file.js';
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { composeCli } from '../host/compose-cli.js';
 import { hostDocker } from '../local.js';
 import { hostDockerEnv, hostExec } from './host-exec.js';
 
@@ -8,19 +9,10 @@ export function proxyProject(rootPrefix: string): string {
   return rootPrefix === '/' ? 'rediacc-proxy' : `rediacc-proxy-${sha256(rootPrefix).slice(0, 8)}`;
 }
 
-/**
- * `docker compose` (v2) where the plugin exists, else `docker-compose` (v1); both are used the same
- * way. v1 is not probed first: it is a Python program whose start alone costs 0.3 s of CPU.
- */
-async function compose(env: NodeJS.ProcessEnv): Promise<[string, string[]]> {
-  if ((await hostExec('docker', ['compose', 'version'], env)).code === 0) return ['docker', ['compose']];
-  return ['docker-compose', []];
-}
-
 /** Starts or updates the proxy project; compose recreates Traefik only when its definition changed. */
 export async function proxyUp(rootPrefix: string): Promise<string> {
   const env = hostDockerEnv(rootPrefix);
-  const [bin, base] = await compose(env);
+  const { bin, base } = await composeCli(env);
   const file = onServer(rootPrefix, SERVER_PATHS.proxyCompose);
   const r = await hostExec(bin, [...base, '-p', proxyProject(rootPrefix), '-f', file, 'up', '-d', '--remove-orphans'], env);
   if (r.code === 127) throw new Error('neither "docker compose" nor "docker-compose" is installed; run rdc machine setup');

@@ -4,7 +4,7 @@ import type { Slots } from '../../compose/rewrite.js';
 import { projectName } from '../compose-command.js';
 import { prepareCompose } from '../compose-check.js';
 import { repoRediaccDirs } from './lifecycle.js';
-import { readSlots } from './slots-file.js';
+import { readSlots } from '../host/slots-store.js';
 
 /**
  * Before `renet repo up` starts anything: every compose file a Rediaccfile runs `renet compose` on

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { shellQuote } from '../../remote/command.js';
+import { shellQuote } from '../../util/shell-quote.js';
 import { lifecycleSteps, rediaccDirs, type Phase } from '../../repo/lifecycle-plan.js';
 import type { LifecycleStepReport } from '../../repo/repo-reply.js';
 import { openSession, SESSION_VARIABLE } from '../lifecycle-session.js';

@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { parse } from 'yaml';
 import { COMPOSE_FILES } from '../../compose/files.js';
 import { ipVariable, rewriteCompose, type Slots } from '../../compose/rewrite.js';
 import { serviceIp } from '../../infra/network.js';
 import { repoRediaccDirs } from './lifecycle.js';
-import { readSlots, slotsPath } from './slots-file.js';
+import { readSlots, writeSlots } from '../host/slots-store.js';
 
 /**
  * The environment every Rediaccfile function gets (SYSTEM.md §4). Slots for the services of every
@@ -14,7 +13,6 @@ import { readSlots, slotsPath } from './slots-file.js';
  * that does not parse is left for `renet compose` to report.
  */
 export function repoEnv(repoPath: string, name: string, networkId: number, socket: string): Record<string, string> {
-  const slotsFile = slotsPath(repoPath);
   const { text: before, slots: stored } = readSlots(repoPath);
   let slots: Slots = stored;
   for (const dir of repoRediaccDirs(repoPath)) {
@@ -27,8 +25,7 @@ export function repoEnv(repoPath: string, name: string, networkId: number, socke
       // renet compose reports it with the file name
     }
   }
-  const text = `${JSON.stringify(slots, null, 2)}\n`;
-  if (text !== before) writeFileAtomic.sync(slotsFile, text);
+  writeSlots(repoPath, slots, before);
   const env: Record<string, string> = {
     REPOSITORY_PATH: repoPath, REPOSITORY_NAME: name, REPOSITORY_NETWORK_ID: String(networkId), DOCKER_HOST: `unix://${socket}`,
   };

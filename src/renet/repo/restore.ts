@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitUntil } from '../../util/wait-until.js';
 import { localGet, localRequest } from '../local.js';
 
 /**
@@ -36,13 +37,10 @@ export interface RestoreReport {
 export async function restartContainers(socket: string, ids: string[], waitMs = 60_000): Promise<RestoreReport> {
   const report: RestoreReport = { started: [], running: [], failed: [] };
   if (!ids.length) return report;
-  const deadline = Date.now() + waitMs;
-  while ((await localGet({ socketPath: socket }, '/_ping', 1000)).status !== 200) {
-    if (Date.now() > deadline) {
-      report.failed = ids.map((id) => ({ id, error: 'the daemon did not come back' }));
-      return report;
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  const back = await waitUntil(async () => ((await localGet({ socketPath: socket }, '/_ping', 1000)).status === 200 ? true : undefined), { timeoutMs: waitMs, everyMs: 200 });
+  if (!back) {
+    report.failed = ids.map((id) => ({ id, error: 'the daemon did not come back' }));
+    return report;
   }
   for (const id of ids) {
     const inspect = await localGet({ socketPath: socket }, `/containers/${id}/json`, 5000);

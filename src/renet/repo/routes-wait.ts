@@ -3,6 +3,7 @@ import type { ContainerReport, RouteClaims } from '../../repo/repo-reply.js';
 import { repoClaims, type ClaimSources } from '../../repo/route-claims.js';
 import { loadedRouters } from '../route-server/proxy-compare.js';
 import { parseApi, traefikRawData } from '../route-server/traefik-api.js';
+import { waitUntil } from '../../util/wait-until.js';
 import { localGet } from '../local.js';
 
 interface Health {
@@ -27,25 +28,22 @@ export async function repoContainers(socket: string): Promise<ContainerReport[] 
  * ran out first.
  */
 export async function waitForRoutes(routerPort: number, networkId: number, socket: string, timeoutMs: number): Promise<{ settled: boolean; owners: RouteOwner[]; claims?: RouteClaims }> {
-  const deadline = Date.now() + timeoutMs;
   const want = ((await repoContainers(socket)) ?? []).filter((c) => c.state === 'running').length;
   let last: ClaimSources['health'] | undefined;
-  for (;;) {
+  const held = await waitUntil(async () => {
     const health = await localGet({ port: routerPort }, '/health', 2000);
-    if (health.status === 200) {
-      const h = JSON.parse(health.body) as Health & ClaimSources['health'];
-      last = h;
-      const daemon = h.daemons?.find((d) => d.networkId === networkId);
-      const seen = want === 0 ? !daemon || (daemon.ok && daemon.containers === 0) : Boolean(daemon?.ok && daemon.containers === want);
-      if (seen) {
-        const all = await machineOwners(routerPort);
-        const mine = all.filter((o) => o.networkId === networkId);
-        if (h.proxy?.api && (await traefikHolds(h.proxy.api, mine, all))) return withClaims(routerPort, networkId, true, mine, last);
-      }
-    }
-    if (Date.now() > deadline) return withClaims(routerPort, networkId, false, await repoOwners(routerPort, networkId), last);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+    if (health.status !== 200) return undefined;
+    const h = JSON.parse(health.body) as Health & ClaimSources['health'];
+    last = h;
+    const daemon = h.daemons?.find((d) => d.networkId === networkId);
+    const seen = want === 0 ? !daemon || (daemon.ok && daemon.containers === 0) : Boolean(daemon?.ok && daemon.containers === want);
+    if (!seen) return undefined;
+    const all = await machineOwners(routerPort);
+    const mine = all.filter((o) => o.networkId === networkId);
+    return h.proxy?.api && (await traefikHolds(h.proxy.api, mine, all)) ? mine : undefined;
+  }, { timeoutMs, everyMs: 25 });
+  if (held) return withClaims(routerPort, networkId, true, held, last);
+  return withClaims(routerPort, networkId, false, await repoOwners(routerPort, networkId), last);
 }
 
 /** The wait's result with the repo's claims (hosts and ports held or lost), read from /ports and the last /health. */

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { pollUntil } from '../poll.js';
 
 /** A TCP port free on 127.0.0.1 right now (the kernel picks it). */
 export function freePort(): Promise<number> {
@@ -21,17 +22,7 @@ export function privateLoopback(): string {
   return `127.0.${1 + Math.floor(Math.random() * 10)}.${1 + Math.floor(Math.random() * 254)}`;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** Polls `probe` until it returns a value; a probe's error means "not yet" and is quoted when the time runs out. */
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 25): Promise<T> {
+  return pollUntil(probe, { timeoutMs, everyMs }, (last) => new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`));
 }
