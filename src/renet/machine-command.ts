@@ -4,6 +4,7 @@ import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { parseRouteOwners, ROUTE_OWNERS_PATH, type RouteOwner } from '../protocol/route-owners.js';
 import { proxyFileErrors, proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
+import { hostPort } from './route-server/backend-health.js';
 import { repoServiceStates } from './repo/service-states.js';
 import { usesSystemd } from './host/supervisor.js';
 import { routerSupervisorPid } from './infra/router-service.js';
@@ -78,12 +79,6 @@ async function probeBackends(dynamic: Obj, owners: RouteOwner[]): Promise<{ serv
     }
   }
   return Promise.all(targets.map(async (t) => ({ ...t, accepts: await accepts(t.backend) })));
-}
-
-/** `host:port` of a URL, with the scheme's default port spelled out (URL.host drops it). */
-function hostPort(url: string): string {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
 }
 
 function accepts(backend: string): Promise<boolean> {
