@@ -8,7 +8,8 @@ export interface MachineStatus {
   /** Certificates and ACME errors (absent from an older renet). */
   acme?: AcmeState;
   baseDomain: string | null;
-  backends: { service: string; backend: string; accepts: boolean }[];
+  /** Each backend of the routes; networkId and container say whose it is (the route server's owners). */
+  backends: { service: string; backend: string; accepts: boolean; networkId?: number; container?: string }[];
   /** Every repo's volume and daemon, from renet's datastore (running/locked/unmounted/down); absent from an older renet. */
   repoVolumes?: { name: string; networkId: number; volume: string; mounted: boolean; daemon: boolean; state: 'running' | 'locked' | 'unmounted' | 'down' }[];
   /** Each repo daemon's containers as the daemon itself sees them (absent from an older renet). */
@@ -61,7 +62,8 @@ export function diagnose(s: MachineStatus, machine: string, repoNames: Record<nu
   }
   for (const u of h?.unhealthy ?? []) found.push(unhealthyFinding(u, repoNames));
   for (const b of s.backends) {
-    if (!b.accepts) found.push(`Service ${b.service} → ${b.backend} refuses connections: requests get 502 Bad Gateway. Make the app listen on its {SERVICE}_IP and the port its labels declare.`);
+    const app = b.container !== undefined && b.networkId !== undefined ? `container ${b.container} of repo ${repoNames[b.networkId] ?? b.networkId}` : 'the app';
+    if (!b.accepts) found.push(`Service ${b.service} → ${b.backend} refuses connections: requests get 502 Bad Gateway. Make ${app} listen on its {SERVICE}_IP and the port its labels declare.`);
   }
   if (!s.certResolver) found.push('No certificate resolver: routes are plain HTTP (websecure ones get a self-signed certificate). Set --cert-email with rdc context set-infra, then push-infra.');
   return found;

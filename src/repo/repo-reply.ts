@@ -1,4 +1,4 @@
-import type { RouteRow } from '../infra/route-rows.js';
+import type { RouteOwner } from '../protocol/route-owners.js';
 
 import type { VolumeKind } from '../config/validators.js';
 
@@ -61,7 +61,8 @@ export interface RepoReply {
   sync?: { placed: number; chmod: number; deleted: number; kept: number; upload: number };
   steps?: LifecycleStepReport[];
   containers?: ContainerReport[];
-  routes?: RouteRow[];
+  /** The repo's routers and what each serves (the route server's /owners.json). */
+  routes?: RouteOwner[];
   routesSettled?: boolean;
   claims?: RouteClaims;
   timings?: Record<string, number>;
