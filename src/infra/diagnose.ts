@@ -27,7 +27,8 @@ export function diagnose(s: MachineStatus, machine: string, repoNames: Record<nu
   }
   for (const u of h?.unhealthy ?? []) found.push(unhealthyFinding(u, repoNames));
   for (const b of s.backends) {
-    if (!b.accepts) found.push(`Service ${b.service} → ${b.backend} refuses connections: requests get 502 Bad Gateway. Make the app listen on its {SERVICE}_IP and the port its labels declare.`);
+    const app = b.container !== undefined && b.networkId !== undefined ? `container ${b.container} of repo ${repoNames[b.networkId] ?? b.networkId}` : 'the app';
+    if (!b.accepts) found.push(`Service ${b.service} → ${b.backend} refuses connections: requests get 502 Bad Gateway. Make ${app} listen on its {SERVICE}_IP and the port its labels declare.`);
   }
   if (!s.certResolver) found.push('No certificate resolver: routes are plain HTTP (websecure ones get a self-signed certificate). Set --cert-email with rdc context set-infra, then push-infra.');
   return found;

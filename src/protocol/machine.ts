@@ -1,4 +1,5 @@
 import { bool, int, list, nullable, object, oneOf, opaque, optional, str, type Out } from './check.js';
+import type { RouteOwners } from './route-owners.js';
 import { portRoutes, routerHealth } from './route-server.js';
 
 /** `renet machine <verb>`: what the server looks like right now, in one round trip. */
@@ -59,15 +60,16 @@ export const machineStatusReply = object({
   certResolver: nullable(str),
   acme: optional(acmeState),
   baseDomain: nullable(str),
-  backends: list(object({ service: str, backend: str, accepts: bool })),
+  /** Each backend of the routes; networkId and container say whose it is (the route server's owners). */
+  backends: list(object({ service: str, backend: str, accepts: bool, networkId: optional(int), container: optional(str) })),
   repoVolumes: optional(list(repoVolumeState)),
   /** Each repo daemon's containers as the daemon itself sees them. */
   repos: optional(list(repoServiceState)),
 });
 export type MachineStatusReply = Out<typeof machineStatusReply>;
 
-/** `renet machine routes`: the route server's /routes.json (Traefik's dynamic config), null when it does not answer. */
-export const machineRoutesReply = nullable(opaque<Record<string, unknown>>('object'));
+/** `renet machine routes`: who owns each route (the route server's /owners.json, read whole by parseRouteOwners), null while it does not serve it. */
+export const machineRoutesReply = nullable(opaque<RouteOwners>('object'));
 export type MachineRoutesReply = Out<typeof machineRoutesReply>;
 
 /** `renet machine ports`: the route server's /ports, null when it does not answer (or is still starting). */

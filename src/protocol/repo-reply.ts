@@ -1,5 +1,5 @@
-import type { RouteRow } from '../infra/route-rows.js';
 import { VOLUME_KINDS, type VolumeKind } from '../config/validators.js';
+import type { RouteOwner } from './route-owners.js';
 import { bool, int, list, nullable, num, object, oneOf, opaque, optional, record, str, type Out } from './check.js';
 
 export type { VolumeKind };
@@ -65,8 +65,8 @@ export const repoReply = object({
   sync: optional(object({ placed: int, chmod: int, deleted: int, kept: int, upload: int })),
   steps: optional(list(lifecycleStep)),
   containers: optional(list(containerReport)),
-  /** The repo's rows of the route server's routes (their shape is route-rows.ts's). */
-  routes: optional(opaque<RouteRow[]>('array')),
+  /** The repo's routers and what each serves (the route server's /owners.json; parseRouteOwners reads them whole). */
+  routes: optional(opaque<RouteOwner[]>('array')),
   routesSettled: optional(bool),
   claims: optional(routeClaims),
   /** renet's own phase timings in ms. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
+import { parseRouteOwners, ROUTE_OWNERS_PATH, type RouteOwner } from '../protocol/route-owners.js';
 import { proxyFileErrors, proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
 import { hostPort } from './route-server/backend-health.js';
@@ -16,12 +17,17 @@ type Obj = Record<string, unknown>;
 
 /**
  * `renet machine status|routes|ports`: what the server looks like right now, as JSON on stdout.
- * routes and ports are the route server's own answers; status adds Traefik, the route server's
- * health, and a check that every backend accepts connections (the usual cause of a 502).
+ * routes (who owns each route: /owners.json, or null while the route server does not serve it) and
+ * ports are the route server's own answers; status adds Traefik, the route server's health, and a
+ * check that every backend accepts connections (the usual cause of a 502).
  */
 export async function machineCommand(args: string[], stdin: string): Promise<MachineStatusReply | MachineRoutesReply | MachinePortsReply> {
   const req = parseMachineRequest(stdin);
-  if (args[0] === 'routes') return (await getJson(req.routerPort, '/routes.json?peek')).body as MachineRoutesReply;
+  if (args[0] === 'routes') {
+    // A 503 body ({status: 'starting'}) is no list of routes: DNS sync must not read it as "none".
+    const owners = await getJson(req.routerPort, ROUTE_OWNERS_PATH);
+    return owners.status === 200 ? owners.body as MachineRoutesReply : null;
+  }
   if (args[0] === 'ports') {
     // A route server still starting answers 503 with no ports: that is "does not answer" to rdc.
     const ports = await getJson(req.routerPort, '/ports');
@@ -32,8 +38,8 @@ export async function machineCommand(args: string[], stdin: string): Promise<Mac
 }
 
 async function status(req: MachineRequest): Promise<MachineStatusReply> {
-  const [proxy, health, routes, repos, repoVolumes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek'),
-    repoServiceStates(req.rootPrefix), typeof req.datastore === 'string' ? repoStates(req.rootPrefix, req.datastore) : []]);
+  const [proxy, health, routes, owners, repos, repoVolumes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek'),
+    getJson(req.routerPort, ROUTE_OWNERS_PATH), repoServiceStates(req.rootPrefix), typeof req.datastore === 'string' ? repoStates(req.rootPrefix, req.datastore) : []]);
   let settings: Obj = {};
   try {
     settings = JSON.parse(readFileSync(onServer(req.rootPrefix, SERVER_PATHS.routerConfig), 'utf8')) as Obj;
@@ -52,20 +58,21 @@ async function status(req: MachineRequest): Promise<MachineStatusReply> {
     acme: await acmeState(req.rootPrefix, proxy.container),
     baseDomain: (settings.baseDomain as string | undefined) ?? null,
     repoVolumes,
-    backends: routes.status === 200 ? await probeBackends(routes.body as Obj) : [],
+    backends: routes.status === 200 ? await probeBackends(routes.body as Obj, owners.status === 200 ? parseRouteOwners(owners.body, ROUTE_OWNERS_PATH).routes : []) : [],
     repos,
   };
 }
 
-/** Every service backend of the current routes, and whether it accepts a TCP connection. */
-async function probeBackends(dynamic: Obj): Promise<{ service: string; backend: string; accepts: boolean }[]> {
-  const targets: { service: string; backend: string }[] = [];
+/** Every service backend of the current routes, whose container it is (from the owners), and whether it accepts a TCP connection. */
+async function probeBackends(dynamic: Obj, owners: RouteOwner[]): Promise<{ service: string; backend: string; accepts: boolean; networkId?: number; container?: string }[]> {
+  const targets: { service: string; backend: string; networkId?: number; container?: string }[] = [];
   for (const section of ['http', 'tcp'] as const) {
     const services = ((dynamic[section] as Obj | undefined)?.services ?? {}) as Record<string, { loadBalancer?: { servers?: { url?: string; address?: string }[] } }>;
     for (const [service, def] of Object.entries(services)) {
       for (const server of def.loadBalancer?.servers ?? []) {
         const backend = server.url ? hostPort(server.url) : server.address;
-        if (backend) targets.push({ service, backend });
+        const owner = owners.find((o) => o.kind === section && o.backends.includes((server.url ?? server.address) as string));
+        if (backend) targets.push({ service, backend, ...(owner ? { networkId: owner.networkId, container: owner.container } : {}) });
       }
     }
   }

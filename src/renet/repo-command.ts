@@ -9,7 +9,7 @@ import { repoEnv } from './repo/repo-env.js';
 import { repoUp } from './repo/repo-up.js';
 import { parseRepoRequest, type RepoRequest } from '../protocol/repo-request.js';
 import { daemonTarget, repoPaths, type RepoPaths } from './repo/request.js';
-import { repoRows, repoContainers, waitForRoutes } from './repo/routes-wait.js';
+import { repoContainers, repoOwners, waitForRoutes } from './repo/routes-wait.js';
 import { observeAndPlan } from './repo/sync.js';
 import { availableKinds, checkCredential, chooseKind, chooseVolume, createVolume, destroyVolume, isMounted, readMeta, unmountVolume, type VolumeMeta } from './repo/volume.js';
 
@@ -73,7 +73,7 @@ async function status(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefin
   const running = await daemonRunning(daemonTarget(req, p));
   return {
     ok: true, exists: Boolean(meta), volume: meta?.kind, ...(meta?.fallback ? { volumeFallback: meta.fallback } : {}), mounted: meta ? isMounted(p, meta) : false, daemon: running ? 'running' : 'not running',
-    containers: running ? ((await repoContainers(p.socket)) ?? []) : [], routes: await repoRows(req.routerPort, req.networkId),
+    containers: running ? ((await repoContainers(p.socket)) ?? []) : [], routes: await repoOwners(req.routerPort, req.networkId),
   };
 }
 

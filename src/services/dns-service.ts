@@ -5,8 +5,8 @@ import { CloudflareDns } from '../dns/cloudflare-client.js';
 import { marker, planDns, wantedRecords, zoneFor, type DnsOp } from '../plan/dns-plan.js';
 import { loadMachine } from './connect-machine.js';
 import type { Deps } from './deps.js';
-import type { RouteRow } from '../infra/route-rows.js';
-import { machineRoutes } from './machine-inspect.js';
+import type { RouteOwner } from '../protocol/route-owners.js';
+import { machineOwners } from './machine-inspect.js';
 
 interface DnsContext {
   machine: Machine;
@@ -36,14 +36,14 @@ async function prepare(deps: Deps, name: string): Promise<DnsContext> {
  * from its route server over SSH), planned against the zone and applied; only records carrying rdc's
  * marker are ever changed or deleted.
  */
-export async function dnsSync(deps: Deps, name: string, dryRun: boolean, knownRoutes?: RouteRow[]) {
+export async function dnsSync(deps: Deps, name: string, dryRun: boolean, knownRoutes?: RouteOwner[]) {
   const { machine, client, zone } = await prepare(deps, name);
   const base = machine.infra.baseDomain as string;
   if (!machine.infra.publicIPv4 && !machine.infra.publicIPv6) throw new UserError(`${name} has no public address to point records at.`, { hint: `rdc context set-infra ${name} --public-ipv4 IP` });
   // Hosts must be known for sure: a guess could delete records that are still in use. Auto routes
-  // (level 1) ride on the wildcard; every Host() a repo declares gets records of its own.
-  const routes = knownRoutes ?? (await machineRoutes(deps, name)).routes;
-  const hosts = routes.flatMap((r) => (r.level === 2 && r.kind !== 'udp' && !r.match.startsWith('tcp-') ? r.match.split(', ') : []));
+  // (level 1) ride on the wildcard; every Host()/HostSNI() a repo declares gets records of its own.
+  const routes = knownRoutes ?? (await machineOwners(deps, name));
+  const hosts = routes.flatMap((r) => (r.level === 2 ? r.hosts : []));
   const { wanted, outside } = wantedRecords({ zone: zone.name, baseDomain: base, ipv4: machine.infra.publicIPv4, ipv6: machine.infra.publicIPv6, hosts });
   const ops = planDns(wanted, await client.records(zone), name);
   if (!dryRun) {

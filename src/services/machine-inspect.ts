@@ -1,7 +1,9 @@
 import { UserError } from '../errors.js';
 import { diagnose } from '../infra/diagnose.js';
-import type { Machine } from '../config/model.js';
-import { routeRows, type RouteRow } from '../infra/route-rows.js';
+import type { Context, Machine } from '../config/model.js';
+import { routeRows } from '../infra/route-rows.js';
+import { parseRouteOwners, type RouteOwner } from '../protocol/route-owners.js';
+import type { PortRoute } from '../protocol/route-server.js';
 import { certificateFindings, certificateRows } from '../infra/certificates.js';
 import type { Runner } from '../remote/runner.js';
 import { machinePortsReply, machineRoutesReply, machineStatusReply, type MachineVerb } from '../protocol/machine.js';
@@ -26,31 +28,47 @@ async function askOver<T>(runner: Runner, name: string, machine: Machine, verb: 
   return reply;
 }
 
-/** The machine's routes as rows, over an open connection. */
-export async function routesOver(runner: Runner, name: string, machine: Machine): Promise<RouteRow[]> {
-  const dynamic = await askOver(runner, name, machine, 'routes', machineRoutesReply);
-  if (!dynamic) throw new UserError(`The route server on ${name} does not answer.`, { hint: `rdc machine status ${name} tells why.` });
-  return routeRows(dynamic);
+/** Who owns each of the machine's routes (the route server's /owners.json), over an open connection. */
+export async function routesOver(runner: Runner, name: string, machine: Machine): Promise<RouteOwner[]> {
+  return ownersOf(name, await askOver(runner, name, machine, 'routes', machineRoutesReply));
+}
+
+function ownersOf(name: string, reply: unknown): RouteOwner[] {
+  if (reply === null) throw new UserError(`The route server on ${name} does not answer.`, { hint: `rdc machine status ${name} tells why; rdc context push-infra ${name} restarts it.` });
+  return parseRouteOwners(reply, `renet machine routes on ${name}`).routes;
+}
+
+/** Network ID → repo name, for the repos the config records on this machine (findings and rows name repos as the user knows them). */
+function repoNamesOn(context: Context, name: string): Record<number, string> {
+  return Object.fromEntries(Object.entries(context.repositories).filter(([, r]) => r.machine === name).map(([n, r]) => [r.networkId, n]));
 }
 
 export async function machineStatus(deps: Deps, name: string) {
   const status = await askMachine(deps, name, 'status', machineStatusReply);
   // Findings name repos as the user knows them, not by network ID.
   const { context } = await loadMachine(deps, name);
-  const repoNames = Object.fromEntries(Object.entries(context.repositories).filter(([, r]) => r.machine === name).map(([n, r]) => [r.networkId, n]));
+  const repoNames = repoNamesOn(context, name);
   const now = new Date();
   const certificates = status.acme ? certificateRows(status.acme, now) : [];
   return { machine: name, ...status, certificates, findings: [...diagnose(status, name, repoNames), ...certificateFindings(status.acme, name, now)] };
 }
 
+/** Who owns each of the machine's routes, over a connection of its own. */
+export async function machineOwners(deps: Deps, name: string): Promise<RouteOwner[]> {
+  return ownersOf(name, await askMachine(deps, name, 'routes', machineRoutesReply));
+}
+
 export async function machineRoutes(deps: Deps, name: string) {
-  const dynamic = await askMachine(deps, name, 'routes', machineRoutesReply);
-  if (!dynamic) throw new UserError(`The route server on ${name} does not answer.`, { hint: `rdc machine status ${name} tells why; rdc context push-infra ${name} restarts it.` });
-  return { machine: name, routes: routeRows(dynamic) };
+  const owners = await machineOwners(deps, name);
+  const { context } = await loadMachine(deps, name);
+  return { machine: name, routes: routeRows(owners, repoNamesOn(context, name)) };
 }
 
 export async function machinePorts(deps: Deps, name: string) {
   const ports = await askMachine(deps, name, 'ports', machinePortsReply);
   if (!ports) throw new UserError(`The route server on ${name} does not answer.`, { hint: `rdc machine status ${name} tells why.` });
-  return { machine: name, ...ports };
+  const { context } = await loadMachine(deps, name);
+  const names = repoNamesOn(context, name);
+  const named = (rows: PortRoute[]) => rows.map((p) => (names[p.networkId] === undefined ? p : { ...p, repo: names[p.networkId] }));
+  return { machine: name, tcp: named(ports.tcp), udp: named(ports.udp) };
 }

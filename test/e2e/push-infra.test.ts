@@ -251,7 +251,7 @@ describe('push-infra over SSH', () => {
       assert.equal(status.code, 0, status.stderr);
       assert.match(status.stdout, /Traefik\s+running \(traefik:v3\.7\)/);
       assert.match(status.stdout, /route server\s+healthy, \d+ routers/);
-      assert.match(status.stdout, new RegExp(`auto-broken-${id} → ${ip(1)}:9999 refuses connections: requests get 502 Bad Gateway`));
+      assert.match(status.stdout, new RegExp(`auto-broken-${id} → ${ip(1)}:9999 refuses connections: requests get 502 Bad Gateway\\. Make container broken of repo ${id} listen`));
       assert.doesNotMatch(status.stdout, new RegExp(`auto-web-${id} →`), 'the healthy backend is not reported');
     } finally {
       await repo.stop();

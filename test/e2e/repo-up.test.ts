@@ -188,6 +188,14 @@ down() { record down; }
     assert.match(r.stdout, /daemon\s+started/);
     assert.equal((await via(`web-${A}.${bed.domain}`)).status, 200);
     assert.equal((await via(`app.${bed.domain}`)).status, 200);
+    // machine routes reads the route server's owners and names the repo as the config knows it.
+    const rows = await bed.rdc(['--json', 'machine', 'routes', 's1']);
+    assert.equal(rows.code, 0, rows.stderr);
+    const mine = (JSON.parse(rows.stdout) as { routes: { networkId: number; repo?: string; hosts: string[] }[] }).routes.filter((x) => x.networkId === A);
+    assert.ok(mine.length > 0 && mine.every((x) => x.repo === 'my-app'), rows.stdout);
+    assert.ok(mine.some((x) => x.hosts.includes(`app.${bed.domain}`)) && mine.some((x) => x.hosts.includes(`web-${A}.${bed.domain}`)), rows.stdout);
+    const table = await bed.rdc(['machine', 'routes', 's1']);
+    assert.match(table.stdout, new RegExp(`app\\.${bed.domain.replace(/\./g, '\\.')}\\s+http://\\S+\\s+my-app \\(${A}\\)\\s+2\\s`));
   });
 
   test('delete asks for --yes, then removes the repo from the machine and the config', async () => {

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Machine } from '../../src/config/model.js';
 import { serviceIp } from '../../src/infra/network.js';
+import type { RouteOwners } from '../../src/protocol/route-owners.js';
 import { renderRouterConfig } from '../../src/render/router-config.js';
+import { publishedRouters } from '../../src/renet/route-server/proxy-compare.js';
 import { testMachine } from '../helpers/machine.js';
 import { ROOT } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
@@ -109,6 +111,21 @@ describe('route server with real dockerds and the real Traefik', () => {
     assert.match(answer, /^HTTP\/1\.[01] 200/);
     const ports = await routerApi<{ tcp: { port: number; networkId: number; backend: string }[] }>('/ports');
     assert.deepEqual(ports.json.tcp.map((p) => [p.port, p.networkId, p.backend]), [[5432, A, `${serviceIp(A, 2)}:5432`]]);
+  });
+
+  test('/owners.json says whose each router of /routes.json is: repo, container, service, level, hosts, ports', async () => {
+    const owners = await waitFor('the four routers in /owners.json', async () => {
+      const { status, json } = await routerApi<RouteOwners>('/owners.json');
+      return status === 200 && json.routes.length === 4 ? json.routes : undefined;
+    });
+    const dynamic = (await routerApi<Record<string, unknown>>('/routes.json')).json;
+    assert.deepEqual(new Set(owners.map((o) => `${o.kind}/${o.router}`)), publishedRouters(dynamic), 'the same routers as Traefik\'s config');
+    assert.deepEqual(owners.map((o) => `${o.networkId} ${o.container} ${o.service} level ${o.level} hosts [${o.hosts.join()}] ports [${o.ports.join()}] -> ${o.backends.join()}`).sort(), [
+      `${A} app app level 2 hosts [app.${domain}] ports [] -> http://${serviceIp(A, 1)}:3000`,
+      `${A} db db level 1 hosts [] ports [5432] -> ${serviceIp(A, 2)}:5432`,
+      `${A} web web level 1 hosts [web-${A}.${domain}] ports [] -> http://${serviceIp(A, 0)}:8080`,
+      `${B} web web level 1 hosts [web-${B}.${domain}] ports [] -> http://${serviceIp(B, 0)}:8080`,
+    ]);
   });
 
   test('an unknown host gets Traefik\'s 404, and Traefik reports no router in error', async () => {

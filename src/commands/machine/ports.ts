@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { repoLabel } from '../../infra/route-rows.js';
 import { runWith, type CommandEnv } from '../run.js';
 
 export function machinePortsCommand(env: CommandEnv): Command {
@@ -12,6 +13,6 @@ export function machinePortsCommand(env: CommandEnv): Command {
       const rows = [...r.tcp.map((p) => ['tcp', p] as const), ...r.udp.map((p) => ['udp', p] as const)];
       if (!rows.length) return deps.out.result(`No TCP or UDP forwarding on ${r.machine}.`);
       deps.out.table(['PROTO', 'PORT', 'ENTRYPOINT', 'REPO', 'SERVICE', 'BACKEND', 'NOTE'],
-        rows.map(([proto, p]) => [proto, String(p.port), p.entrypoint, String(p.networkId), p.service, p.backend, p.requested ? `asked for ${p.requested}, which another repo holds` : '']));
+        rows.map(([proto, p]) => [proto, String(p.port), p.entrypoint, repoLabel(p), p.service, p.backend, p.requested ? `asked for ${p.requested}, which another repo holds` : '']));
     }));
 }

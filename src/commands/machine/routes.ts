@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { repoLabel } from '../../infra/route-rows.js';
 import { runWith, type CommandEnv } from '../run.js';
 
 export function machineRoutesCommand(env: CommandEnv): Command {
@@ -11,6 +12,6 @@ export function machineRoutesCommand(env: CommandEnv): Command {
       if (deps.out.json) return deps.out.data(r);
       if (!r.routes.length) return deps.out.result(`No routes on ${r.machine}: no running container has routing labels.`);
       deps.out.table(['KIND', 'HOST / ENTRYPOINT', 'BACKEND', 'REPO', 'LEVEL', 'ROUTER'],
-        r.routes.map((x) => [x.kind, x.match, x.backend, x.networkId === null ? '-' : String(x.networkId), x.level === null ? '-' : String(x.level), x.router]));
+        r.routes.map((x) => [x.kind, x.match, x.backend, repoLabel(x), String(x.level), x.router]));
     }));
 }

@@ -72,5 +72,5 @@ export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply>
   if (req.prepOnly) return { ok: true, ...base, daemon, steps: prep.steps };
   const up = await time('up', () => runLifecycle(p.mount, 'up', env, 'up', req.unsafe));
   const routes = await time('routes', () => waitForRoutes(req.routerPort, req.networkId, p.socket, req.routesTimeoutMs ?? 20_000));
-  return { ok: up.ok, ...base, daemon, steps: [...prep.steps, ...up.steps], routes: routes.rows, routesSettled: routes.settled, ...(routes.claims ? { claims: routes.claims } : {}) };
+  return { ok: up.ok, ...base, daemon, steps: [...prep.steps, ...up.steps], routes: routes.owners, routesSettled: routes.settled, ...(routes.claims ? { claims: routes.claims } : {}) };
 }

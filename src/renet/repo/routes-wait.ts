@@ -1,4 +1,4 @@
-import { routeRows, type RouteRow } from '../../infra/route-rows.js';
+import { parseRouteOwners, ROUTE_OWNERS_PATH, type RouteOwner } from '../../protocol/route-owners.js';
 import type { ContainerReport, RouteClaims } from '../../protocol/repo-reply.js';
 import { repoClaims, type ClaimSources } from '../../repo/route-claims.js';
 import { loadedRouters } from '../route-server/proxy-compare.js';
@@ -24,10 +24,10 @@ export async function repoContainers(socket: string): Promise<ContainerReport[] 
 /**
  * Waits until the route server has seen every running container of the repo's daemon and Traefik
  * itself holds exactly the repo's published routers (its API, /api/rawdata: loaded, not a guess
- * about a poll), then returns the repo's rows of /routes.json. `settled` is false when the time
+ * about a poll), then returns the repo's entries of /owners.json. `settled` is false when the time
  * ran out first.
  */
-export async function waitForRoutes(routerPort: number, networkId: number, socket: string, timeoutMs: number): Promise<{ settled: boolean; rows: RouteRow[]; claims?: RouteClaims }> {
+export async function waitForRoutes(routerPort: number, networkId: number, socket: string, timeoutMs: number): Promise<{ settled: boolean; owners: RouteOwner[]; claims?: RouteClaims }> {
   const want = ((await repoContainers(socket)) ?? []).filter((c) => c.state === 'running').length;
   let last: ClaimSources['health'] | undefined;
   const held = await waitUntil(async () => {
@@ -38,37 +38,41 @@ export async function waitForRoutes(routerPort: number, networkId: number, socke
     const daemon = h.daemons?.find((d) => d.networkId === networkId);
     const seen = want === 0 ? !daemon || (daemon.ok && daemon.containers === 0) : Boolean(daemon?.ok && daemon.containers === want);
     if (!seen) return undefined;
-    const rows = await repoRows(routerPort, networkId);
-    return h.proxy?.api && (await traefikHolds(h.proxy.api, networkId, rows)) ? rows : undefined;
+    const all = await machineOwners(routerPort);
+    const mine = all.filter((o) => o.networkId === networkId);
+    return h.proxy?.api && (await traefikHolds(h.proxy.api, mine, all)) ? mine : undefined;
   }, { timeoutMs, everyMs: 25 });
   if (held) return withClaims(routerPort, networkId, true, held, last);
-  return withClaims(routerPort, networkId, false, await repoRows(routerPort, networkId), last);
+  return withClaims(routerPort, networkId, false, await repoOwners(routerPort, networkId), last);
 }
 
 /** The wait's result with the repo's claims (hosts and ports held or lost), read from /ports and the last /health. */
-async function withClaims(routerPort: number, networkId: number, settled: boolean, rows: RouteRow[], health: ClaimSources['health'] | undefined): Promise<{ settled: boolean; rows: RouteRow[]; claims?: RouteClaims }> {
+async function withClaims(routerPort: number, networkId: number, settled: boolean, owners: RouteOwner[], health: ClaimSources['health'] | undefined): Promise<{ settled: boolean; owners: RouteOwner[]; claims?: RouteClaims }> {
   const ports = await localGet({ port: routerPort }, '/ports', 3000);
-  const claims = health && ports.status === 200 ? repoClaims({ health, ports: JSON.parse(ports.body) as ClaimSources['ports'], rows }, networkId) : undefined;
-  return { settled, rows, ...(claims ? { claims } : {}) };
+  const claims = health && ports.status === 200 ? repoClaims({ health, ports: JSON.parse(ports.body) as ClaimSources['ports'], owners }, networkId) : undefined;
+  return { settled, owners, ...(claims ? { claims } : {}) };
 }
 
-export async function repoRows(routerPort: number, networkId: number): Promise<RouteRow[]> {
-  const routes = await localGet({ port: routerPort }, '/routes.json', 3000);
-  return routes.status === 200 ? routeRows(JSON.parse(routes.body) as Record<string, unknown>).filter((r) => r.networkId === networkId) : [];
+/** Every router the route server published, with its owner; empty while it does not answer. */
+async function machineOwners(routerPort: number): Promise<RouteOwner[]> {
+  const r = await localGet({ port: routerPort }, ROUTE_OWNERS_PATH, 3000);
+  return r.status === 200 ? parseRouteOwners(JSON.parse(r.body), `the route server's ${ROUTE_OWNERS_PATH}`).routes : [];
 }
 
-/** Traefik's loaded `@file` routers of this repo are exactly the published ones, none disabled. */
-async function traefikHolds(api: string, networkId: number, rows: RouteRow[]): Promise<boolean> {
+export async function repoOwners(routerPort: number, networkId: number): Promise<RouteOwner[]> {
+  return (await machineOwners(routerPort)).filter((o) => o.networkId === networkId);
+}
+
+/**
+ * Traefik loaded every router published for this repo and disabled none, and holds no router of
+ * ours that is no longer published (any repo's: Traefik has not taken the last file yet). Which
+ * repo a router is comes from /owners.json, never from its name.
+ */
+async function traefikHolds(api: string, mine: RouteOwner[], all: RouteOwner[]): Promise<boolean> {
   const raw = await traefikRawData(parseApi(api), 2000);
   if (!raw) return false;
   const loaded = loadedRouters(raw);
-  // The same naming rules as the published rows, applied to what Traefik holds.
-  const asDynamic: Record<string, { routers: Record<string, unknown> }> = { http: { routers: {} }, tcp: { routers: {} }, udp: { routers: {} } };
-  for (const [key, info] of loaded) {
-    const [kind, name] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-    (asDynamic[kind] as { routers: Record<string, unknown> }).routers[name] = info;
-  }
-  const mine = routeRows(asDynamic).filter((r) => r.networkId === networkId).map((r) => `${r.kind}/${r.router}`).sort();
-  const wanted = rows.map((r) => `${r.kind}/${r.router}`).sort();
-  return mine.length === wanted.length && mine.every((r, i) => r === wanted[i]) && mine.every((r) => loaded.get(r)?.status !== 'disabled');
+  const published = new Set(all.map((o) => `${o.kind}/${o.router}`));
+  return mine.every((o) => loaded.has(`${o.kind}/${o.router}`) && loaded.get(`${o.kind}/${o.router}`)?.status !== 'disabled')
+    && [...loaded.keys()].every((r) => published.has(r));
 }

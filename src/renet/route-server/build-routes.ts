@@ -1,8 +1,10 @@
 import { containerFragment, entryPointMap } from './container-routes.js';
 import type { Section } from './decode-labels.js';
 import { emptyTables, type Conflict, type ContainerError, type ContainerInfo, type Fragment, type FragmentResult, type Obj, type PortRoute, type RouteSettings, type RouteState, type Tables } from './model.js';
+import { routeOwners } from './owners.js';
 import { resolveClaims, routerKey, type Decisions, type Move } from './resolve.js';
 import { selectPublished, type PinTable, type Rollout } from './rollout-select.js';
+import type { RouteOwner } from '../../protocol/route-owners.js';
 
 /**
  * Per-container results kept between recomputes (the route server holds one per settings): a
@@ -18,6 +20,8 @@ export interface RouteBuild {
   conflicts: Conflict[];
   errors: ContainerError[];
   ports: { tcp: PortRoute[]; udp: PortRoute[] };
+  /** Who owns each published router (served at /owners.json): repo, service, container, level, hosts, ports. */
+  owners: RouteOwner[];
   counts: { routers: number; services: number; autoRoutes: number };
   /** Services with a container held back (rollout-select.ts). */
   rollouts: Rollout[];
@@ -58,6 +62,7 @@ export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings
   for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
   const { state, conflicts, moves, decisions } = resolveClaims(fragments, settings, prior, liveRepos);
   const merged = mergeFragments(fragments, decisions);
+  const owners = routeOwners(fragments, merged);
 
   const dynamic: Record<string, unknown> = {};
   for (const section of ['http', 'tcp', 'udp'] as const) {
@@ -71,10 +76,11 @@ export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings
     conflicts,
     errors,
     ports: { tcp: portRoutes(merged, fragments, 'tcp', moves), udp: portRoutes(merged, fragments, 'udp', moves) },
+    owners,
     counts: {
       routers: ['http', 'tcp', 'udp'].reduce((n, s) => n + Object.keys(merged[s as Section].routers).length, 0),
       services: ['http', 'tcp', 'udp'].reduce((n, s) => n + Object.keys(merged[s as Section].services).length, 0),
-      autoRoutes: Object.keys(merged.http.routers).filter((name) => name.startsWith('auto-')).length,
+      autoRoutes: owners.filter((o) => o.kind === 'http' && o.level === 1).length,
     },
     rollouts,
   };

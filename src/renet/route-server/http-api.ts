@@ -1,19 +1,21 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { PortRoutes, RouterHealth } from '../../protocol/route-server.js';
+import { ROUTE_OWNERS_PATH, type RouteOwners } from '../../protocol/route-owners.js';
 import type { RouteServer } from './route-server.js';
 
 /**
  * The route server's API on loopback (SYSTEM.md §5). /routes.json is the read-only view of the
  * config Traefik gets through its watched file (for status and tools): the cached bytes, never
- * recomputed per request. Everything answers 503 until the first full discovery. `?peek` is
- * accepted for older callers and changes nothing.
+ * recomputed per request. /owners.json says who owns each of its routers (protocol/route-owners.ts),
+ * from the same build. Everything answers 503 until the first full discovery. `?peek` is accepted
+ * for older callers and changes nothing.
  */
 export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean): Server {
   return createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'only GET' });
     const snap = server.snapshot;
     const path = (req.url ?? '/').split('?')[0];
-    if (!['/routes.json', '/health', '/ports'].includes(path ?? '')) return send(res, 404, { error: 'not found; try /routes.json, /health or /ports' });
+    if (!['/routes.json', ROUTE_OWNERS_PATH, '/health', '/ports'].includes(path ?? '')) return send(res, 404, { error: `not found; try /routes.json, ${ROUTE_OWNERS_PATH}, /health or /ports` });
     if (!snap.ready) return send(res, 503, { status: 'starting' });
     if (path === '/routes.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': snap.routesJson.length });
@@ -21,6 +23,7 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
       return;
     }
     if (path === '/ports') return send(res, 200, snap.build.ports satisfies PortRoutes);
+    if (path === ROUTE_OWNERS_PATH) return send(res, 200, { routes: snap.build.owners } satisfies RouteOwners);
     const { build, daemons } = snap;
     const proxy = server.proxy;
     return send(res, 200, {

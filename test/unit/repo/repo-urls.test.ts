@@ -1,34 +1,34 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RouteRow } from '../../../src/infra/route-rows.js';
+import type { RouteOwner } from '../../../src/protocol/route-owners.js';
 import { nextNetworkId } from '../../../src/repo/network-alloc.js';
 import { repoUrls } from '../../../src/repo/repo-urls.js';
 import { checkSize } from '../../../src/repo/size.js';
 
-const row = (r: Partial<RouteRow>): RouteRow => ({ kind: 'http', router: 'x', match: '', entryPoints: ['web'], backend: '', networkId: 2816, level: 1, ...r });
+const row = (r: Partial<RouteOwner>): RouteOwner => ({ kind: 'http', router: 'x', networkId: 2816, service: 'web', container: 'web-1', level: 1, hosts: [], ports: [], entryPoints: ['web'], backends: [], ...r });
 
 test('URLs of one repo: scheme and port from each router\'s entrypoints, TCP on the public host', () => {
   const le = { certResolver: 'letsencrypt' };
   const rows = [
-    row({ router: 'auto-web-2816', match: 'web-2816.example.com', entryPoints: ['websecure'], tls: le }),
-    row({ router: 'r2816-app', match: 'app.example.com, www.example.com', level: 2, entryPoints: ['websecure', 'websecure-v6'], tls: le }),
-    row({ router: 'r2816-path', match: 'websecure', entryPoints: ['websecure'], tls: le }),
-    row({ kind: 'tcp', router: 'auto-db-2816-tcp-5432', match: 'tcp-5432', entryPoints: ['tcp-5432'] }),
-    row({ router: 'auto-web-2880', match: 'web-2880.example.com', networkId: 2880 }),
+    row({ router: 'auto-web-2816', hosts: ['web-2816.example.com'], entryPoints: ['websecure'], tls: le }),
+    row({ router: 'r2816-app', hosts: ['app.example.com', 'www.example.com'], level: 2, entryPoints: ['websecure', 'websecure-v6'], tls: le }),
+    row({ router: 'r2816-path', entryPoints: ['websecure'], tls: le }),
+    row({ kind: 'tcp', router: 'auto-db-2816-tcp-5432', ports: [5432], entryPoints: ['tcp-5432'] }),
+    row({ router: 'auto-web-2880', hosts: ['web-2880.example.com'], networkId: 2880 }),
   ];
   const urls = repoUrls(rows, 2816, { httpPort: 80, httpsPort: 443, publicHost: '203.0.113.5' });
   assert.deepEqual(urls.map((u) => u.url), ['https://app.example.com/', 'https://web-2816.example.com/', 'https://www.example.com/', 'tcp://203.0.113.5:5432']);
   assert.ok(urls.every((u) => u.note === undefined), 'certificates from a resolver need no note');
-  const plain = repoUrls([row({ router: 'auto-web-2816', match: 'web-2816.example.com' })], 2816, { httpPort: 8080, httpsPort: 8443, publicHost: 'h' });
+  const plain = repoUrls([row({ router: 'auto-web-2816', hosts: ['web-2816.example.com'] })], 2816, { httpPort: 8080, httpsPort: 8443, publicHost: 'h' });
   assert.equal(plain[0]?.url, 'http://web-2816.example.com:8080/');
 });
 
 test('URLs on a machine without a resolver: web stays http, a websecure router is https on its port with the self-signed note', () => {
   const rows = [
-    row({ router: 'auto-web-2816', match: 'web-2816.example.com' }),
-    row({ router: 'r2816-secure', match: 'secure.example.com', level: 2, entryPoints: ['websecure'], tls: { certResolver: null } }),
-    // An older route server's rows carry no tls: the entrypoints alone say HTTPS.
-    row({ router: 'r2816-old', match: 'old.example.com', level: 2, entryPoints: ['websecure'] }),
+    row({ router: 'auto-web-2816', hosts: ['web-2816.example.com'] }),
+    row({ router: 'r2816-secure', hosts: ['secure.example.com'], level: 2, entryPoints: ['websecure'], tls: { certResolver: null } }),
+    // A router without a tls section: the entrypoints alone say HTTPS.
+    row({ router: 'r2816-old', hosts: ['old.example.com'], level: 2, entryPoints: ['websecure'] }),
   ];
   const urls = repoUrls(rows, 2816, { httpPort: 8080, httpsPort: 8443, publicHost: 'h' });
   assert.deepEqual(urls.map((u) => u.url), ['http://web-2816.example.com:8080/', 'https://old.example.com:8443/', 'https://secure.example.com:8443/']);

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { printClaims } from '../../../src/commands/repo/print.js';
-import { routeRows } from '../../../src/infra/route-rows.js';
 import type { Io } from '../../../src/output/io.js';
 import { Output } from '../../../src/output/output.js';
 import { buildRoutes } from '../../../src/renet/route-server/build-routes.js';
 import { emptyState, type ContainerInfo } from '../../../src/renet/route-server/model.js';
+import { parseRouteOwners } from '../../../src/protocol/route-owners.js';
 import { repoClaims } from '../../../src/repo/route-claims.js';
 import { BASE_SETTINGS } from '../route-server/settings.js';
 
@@ -23,9 +23,9 @@ function machine() {
     c('db-2', 2880, '127.0.11.68', '2026-01-01T00:00:04Z', { 'rediacc.tcp_ports': '5432' }),
     c('grab-2', 2880, '127.0.11.69', '2026-01-01T00:00:05Z', level2('PathPrefix(`/`)')),
   ], BASE_SETTINGS, emptyState());
-  // What /health and /ports serialize (http-api.ts), through JSON like renet reads them.
+  // What /health, /ports and /owners.json serialize (http-api.ts), through JSON like renet reads them.
   const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-  return { health: json({ conflicts: build.conflicts, errors: build.errors }), ports: json(build.ports), rows: routeRows(build.dynamic) };
+  return { health: json({ conflicts: build.conflicts, errors: build.errors }), ports: json(build.ports), owners: parseRouteOwners(json({ routes: build.owners }), 'test').routes };
 }
 
 test('a repo\'s claims: what it holds, what another repo holds first, what was refused', () => {
@@ -50,6 +50,9 @@ test('repo up prints the claims, and warns about each loss and refusal with its 
 });
 
 test('URLs, DNS and claims read the hosts a rule serves, not every name it mentions', () => {
-  const rows = routeRows({ http: { routers: { 'r2880-a': { rule: 'Host(`site.example.net`) && !Host(`other.example.net`)', service: 's', entryPoints: ['web'] } } } });
-  assert.deepEqual(rows.map((r) => r.match), ['site.example.net']);
+  const build = buildRoutes([{
+    id: 'a', name: 'site-1', networkId: 2880, startedAt: '2026-01-01T00:00:00Z',
+    labels: { 'rediacc.service_name': 'site', 'rediacc.service_ip': '127.0.11.66', 'traefik.enable': 'true', 'traefik.http.routers.a.rule': 'Host(`site.example.net`) && !Host(`other.example.net`)', 'traefik.http.services.a.loadbalancer.server.port': '80' },
+  }], BASE_SETTINGS, emptyState());
+  assert.deepEqual(build.owners.map((o) => [o.router, o.hosts]), [['r2880-a', ['site.example.net']]]);
 });
