@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { describeTotals, startLoad, type Load, type LoadTotals } from '../helpers/load.js';
+import { describeTotals, startLoad } from '../helpers/load.js';
+import { redeployUnderLoad } from '../helpers/redeploy-under-load.js';
 import { startRepoBed, type RepoBed } from '../helpers/repo-bed.js';
 import { waitFor } from '../helpers/testbed/ports.js';
 import { plainComposeUp, repoOnServer, setZddApp, zddAppSource } from '../helpers/zdd-app.js';
@@ -14,18 +15,7 @@ describe('load through Traefik during a redeploy (issue 12 baseline)', () => {
   let bed: RepoBed;
   let src: string;
   let id: number;
-  const load = () => startLoad({ host: bed.listen, port: bed.ports.http, hostHeader: `web-${id}.${bed.domain}` });
-  /** Runs `deploy` under load: steady `from` answers first, then until `to` has answered for a while. */
-  const underLoad = async (from: string, to: string, deploy: () => Promise<void>): Promise<{ totals: LoadTotals; l: Load }> => {
-    const l = load();
-    await waitFor(`${from} answering under load`, async () => ((l.window(0).versions[from] ?? 0) >= 50 ? true : undefined), 30_000);
-    const t = l.now();
-    await deploy();
-    await waitFor(`${to} answering`, async () => l.firstServed(to, t), 60_000, 50);
-    const served = l.now();
-    await waitFor('a second of the new version', async () => (l.now() - served > 1000 ? true : undefined), 5_000, 100);
-    return { totals: await l.stop(), l };
-  };
+  const web = () => ({ host: bed.listen, port: bed.ports.http, hostHeader: `web-${id}.${bed.domain}` });
 
   before(async () => {
     bed = await startRepoBed('zddload');
@@ -40,24 +30,24 @@ describe('load through Traefik during a redeploy (issue 12 baseline)', () => {
   });
 
   test('the app answers with its version, its health path, and a slow endpoint', async () => {
-    const l = load();
+    const l = startLoad(web());
     await waitFor('v1 answers', async () => ((l.window(0).versions.v1 ?? 0) >= 20 ? true : undefined), 30_000);
     const t = await l.stop();
     assert.equal(t.failed, 0, describeTotals(t));
     assert.deepEqual(Object.keys(t.versions), ['v1']);
-    const slow = startLoad({ host: bed.listen, port: bed.ports.http, hostHeader: `web-${id}.${bed.domain}`, path: '/cgi-bin/slow?1', inFlight: 1, pauseMs: 0 });
+    const slow = startLoad({ ...web(), path: '/cgi-bin/slow?1', inFlight: 1, pauseMs: 0 });
     await waitFor('a slow answer', async () => (slow.records.length > 0 ? true : undefined), 10_000);
     const s = await slow.stop();
     assert.equal(s.failed, 0, describeTotals(s));
     assert.ok(s.p50Ms >= 1000, describeTotals(s));
-    const health = startLoad({ host: bed.listen, port: bed.ports.http, hostHeader: `web-${id}.${bed.domain}`, path: '/health', inFlight: 1 });
+    const health = startLoad({ ...web(), path: '/health', inFlight: 1 });
     await waitFor('a health answer', async () => (health.records.length > 0 ? true : undefined), 10_000);
     assert.equal((await health.stop()).failed, 0);
   });
 
   test('plain `docker compose up -d` of a new version drops requests (the baseline rdc has to beat)', async (t) => {
     const repo = repoOnServer(bed, 'zdd', id);
-    const { totals } = await underLoad('v1', 'v2', () => plainComposeUp(repo, { version: 'v2' }, bed.dir));
+    const { totals } = await redeployUnderLoad(web(), 'v1', 'v2', () => plainComposeUp(repo, { version: 'v2' }, bed.dir));
     t.diagnostic(`baseline: ${describeTotals(totals)}`);
     assert.ok(totals.failed > 0, `the load saw no failure during a plain recreate: ${describeTotals(totals)}`);
     assert.ok((totals.versions.v1 ?? 0) > 0 && (totals.versions.v2 ?? 0) > 0, describeTotals(totals));
@@ -67,7 +57,7 @@ describe('load through Traefik during a redeploy (issue 12 baseline)', () => {
 
   test('`rdc repo up` of a new version, today (before the rollout): the load sees the same drop', async (t) => {
     setZddApp(src, { version: 'v3' });
-    const { totals } = await underLoad('v2', 'v3', async () => {
+    const { totals } = await redeployUnderLoad(web(), 'v2', 'v3', async () => {
       const r = await bed.rdc(['repo', 'up', 'zdd']);
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     });
@@ -78,7 +68,7 @@ describe('load through Traefik during a redeploy (issue 12 baseline)', () => {
 
   test('the health switch: APP_HEALTHY=no serves the version but no /health (404)', async () => {
     await plainComposeUp(repoOnServer(bed, 'zdd', id), { version: 'v4', healthy: false }, bed.dir);
-    const get = (path: string) => startLoad({ host: bed.listen, port: bed.ports.http, hostHeader: `web-${id}.${bed.domain}`, path, inFlight: 1 });
+    const get = (path: string) => startLoad({ ...web(), path, inFlight: 1 });
     const page = get('/');
     await waitFor('v4 answering', async () => page.firstServed('v4'), 30_000);
     await page.stop();

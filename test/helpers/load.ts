@@ -21,6 +21,8 @@ export interface LoadOptions {
 }
 
 export interface Load {
+  /** performance.now() when the load started: RequestRecord.startMs counts from here. */
+  readonly origin: number;
   /** Milliseconds since the load started (the clock of RequestRecord.startMs). */
   now(): number;
   /** Every finished request so far. */
@@ -80,6 +82,7 @@ export function startLoad(opts: LoadOptions): Load {
   const workers = Array.from({ length: inFlight }, worker);
 
   return {
+    origin: t0,
     now,
     records,
     window: (fromMs, toMs = Infinity) => summarize(records.filter((r) => r.startMs >= fromMs && r.startMs < toMs)),
