@@ -8,7 +8,8 @@ import { establishedTo, parseProcNetTcp, type TcpSocket } from './proc-net-tcp.j
  */
 const SETTLE_MS = 250;
 
-function hostSockets(): TcpSocket[] {
+/** The host's TCP sockets (repo containers use host networking: theirs are here). */
+export function hostSockets(): TcpSocket[] {
   return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) => {
     try {
       return parseProcNetTcp(readFileSync(file, 'utf8'));

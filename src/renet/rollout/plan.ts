@@ -36,6 +36,11 @@ export interface PlanInput {
   running: ObservedContainer[];
   /** Whether the new model's labels give the service any route. */
   routed: (service: string) => boolean;
+  /**
+   * Whether its running container listens where its routes lead (a worker with an auto route to
+   * port 80 and no server serves nothing there: nothing to keep serving, and no port to gate on).
+   */
+  serving: (service: string) => boolean;
   /** A free address for a candidate exists in the repo's /26. */
   slotFree: boolean;
   forceRecreate: boolean;
@@ -48,6 +53,7 @@ export function planServices(input: PlanInput): PlannedService[] {
     const why = replaceReason(input, service, old);
     if (!why) return { service, action: 'unchanged', reason: 'config and image unchanged', old };
     if (!input.routed(service)) return { service, action: 'recreate', reason: `${why}; no route, compose recreates it`, old };
+    if (!input.serving(service)) return { service, action: 'recreate', reason: `${why}; nothing listens where its route leads, compose recreates it`, old };
     if (!input.slotFree) return { service, action: 'recreate', reason: `${why}; no free address in the repo's /26 for a second container`, old };
     return { service, action: 'switch', reason: why, old };
   });

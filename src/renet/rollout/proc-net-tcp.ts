@@ -12,6 +12,7 @@ export interface TcpSocket {
 }
 
 export const TCP_ESTABLISHED = 1;
+export const TCP_LISTEN = 10;
 
 export function parseProcNetTcp(text: string): TcpSocket[] {
   const out: TcpSocket[] = [];
@@ -51,4 +52,10 @@ function ipv6(hex: string): string {
 /** Connections in progress to any of these endpoints (the server's side: its local address is the endpoint). */
 export function establishedTo(sockets: TcpSocket[], endpoints: { ip: string; port: number }[]): number {
   return sockets.filter((s) => s.state === TCP_ESTABLISHED && endpoints.some((e) => e.ip === s.local.ip && e.port === s.local.port)).length;
+}
+
+/** Something listens on one of these endpoints (on its address, or on every address). */
+export function listensOn(sockets: TcpSocket[], endpoints: { ip: string; port: number }[]): boolean {
+  const any = new Set(['0.0.0.0', '0:0:0:0:0:0:0:0']);
+  return sockets.some((s) => s.state === TCP_LISTEN && endpoints.some((e) => e.port === s.local.port && (e.ip === s.local.ip || any.has(s.local.ip))));
 }

@@ -6,7 +6,7 @@ const H = (c: string) => c.repeat(64);
 const running = (service: string, hash: string, extra: Partial<ObservedContainer> = {}): ObservedContainer => ({ id: `${service}-id`, service, configHash: hash, candidate: false, labels: {}, ...extra });
 
 function plan(over: Partial<PlanInput>) {
-  const input: PlanInput = { hashes: {}, images: {}, running: [], routed: () => true, slotFree: true, forceRecreate: false, ...over };
+  const input: PlanInput = { hashes: {}, images: {}, running: [], routed: () => true, serving: () => true, slotFree: true, forceRecreate: false, ...over };
   return planServices(input).map((p) => `${p.service} ${p.action}: ${p.reason}`);
 }
 
@@ -37,6 +37,11 @@ describe('rollout plan: the action per service from observed hashes, images and 
     assert.deepEqual(plan({ hashes: { web: H('c') }, running: [running('web', H('c'), { candidate: true })] }), ['web create: no container runs']);
     assert.deepEqual(plan({ hashes: { web: H('c') }, running: [running('web', H('0'))], slotFree: false }),
       ["web recreate: config changed; no free address in the repo's /26 for a second container"]);
+  });
+
+  test('a routed service whose container listens nowhere its route leads (a worker) is recreated by compose', () => {
+    assert.deepEqual(plan({ hashes: { worker: H('c') }, running: [running('worker', H('0'))], serving: () => false }),
+      ['worker recreate: config changed; nothing listens where its route leads, compose recreates it']);
   });
 
   test('--force-recreate replaces even an unchanged service', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { establishedTo, parseProcNetTcp } from '../../../src/renet/rollout/proc-net-tcp.js';
+import { establishedTo, listensOn, parseProcNetTcp } from '../../../src/renet/rollout/proc-net-tcp.js';
 
 /** Lines as the kernel prints them (x86-64): 127.0.11.2:8080 listening, one request in, one closing, one outgoing. */
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -30,6 +30,14 @@ describe('/proc/net/tcp{,6}', () => {
     assert.equal(establishedTo(all, [{ ip: '127.0.11.2', port: 8080 }]), 2);
     assert.equal(establishedTo(all, [{ ip: '127.0.11.3', port: 8080 }]), 0);
     assert.equal(establishedTo(all, []), 0);
+  });
+
+  test('listening: on the address or on every address', () => {
+    const all = [...parseProcNetTcp(TCP), ...parseProcNetTcp(TCP6)];
+    assert.equal(listensOn(all, [{ ip: '127.0.11.2', port: 8080 }]), true);
+    assert.equal(listensOn(all, [{ ip: '127.0.11.2', port: 80 }]), false);
+    const wildcard = parseProcNetTcp(`h\n   0: 00000000:0050 00000000:0000 0A 0 0 0 0 0 1\n`);
+    assert.equal(listensOn(wildcard, [{ ip: '127.0.11.9', port: 80 }]), true);
   });
 
   test('garbage lines are skipped', () => {
