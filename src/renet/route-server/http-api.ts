@@ -36,6 +36,8 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
       errors: build.errors,
       // Services in a rollout: which container Traefik is given, which is held back.
       rollouts: build.rollouts,
+      // Backends Traefik's health checks hold DOWN: out of rotation, the service answers 503 without another.
+      unhealthy: server.unhealthy,
     });
   });
 }

@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNetworkId } from '../../infra/network.js';
+import { nameBackends, type UnhealthyBackend } from './backend-health.js';
 import { buildRoutes, type FragmentCache, type RouteBuild } from './build-routes.js';
 import { DaemonWatcher } from './daemon-watcher.js';
 import { DynamicFile } from './dynamic-file.js';
@@ -18,6 +19,8 @@ export interface RouteServerOptions {
   graceMs: number;
   /** Periodic full resync, the fallback when an event is missed. */
   resyncMs: number;
+  /** How often Traefik's API is read for its health checks' verdicts (only while a published service has one). */
+  healthMs: number;
   /** Delay that coalesces a burst of events into one recompute. */
   throttleMs: number;
   /** Where Traefik's file provider reads the routes, and its API to check what it loaded. */
@@ -78,6 +81,12 @@ export class RouteServer {
     return { ...this.#view.status, writes: this.#file.writes };
   }
 
+  /** Backends Traefik's health checks took out of rotation, named by repo, service and container. */
+  get unhealthy(): UnhealthyBackend[] {
+    const containers = this.#snapshot.ready ? this.#snapshot.daemons.flatMap((d) => d.containers) : [];
+    return nameBackends(this.#view.status.down, containers);
+  }
+
   get snapshot(): Snapshot {
     return this.#snapshot;
   }
@@ -99,6 +108,9 @@ export class RouteServer {
       void this.#pins.reload();
       this.#view.recheck();
     }, this.#opts.resyncMs));
+    this.#intervals.push(setInterval(() => {
+      if (this.#snapshot.ready && this.#snapshot.routesJson.includes('"healthCheck"')) this.#view.recheck();
+    }, this.#opts.healthMs));
   }
 
   stop(): void {
