@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { describeTotals, startLoad, type LoadOptions, type LoadTotals } from '../helpers/load.js';
+import { startRealSession, type RealSession } from '../helpers/real-server/index.js';
+import { redeployUnderLoad } from '../helpers/redeploy-under-load.js';
+import { waitFor } from '../helpers/testbed/ports.js';
+import { setZddApp, zddAppSource } from '../helpers/zdd-app.js';
+
+/**
+ * Issue 12 on a real Debian 12 server (systemd, docker under systemd, compose v2 as the test host
+ * image has it, Traefik and the route server as push-infra installs them), driven as `deploy`
+ * (passwordless sudo): a routed web service redeployed under a constant load through Traefik on
+ * port 80 loses no request; a version that never becomes healthy never gets traffic.
+ */
+describe('zero-downtime redeploys on a real server (issue 12)', () => {
+  let s: RealSession;
+  let src: string;
+  /** The version serving now: each test starts from it (a failed one leaves it where it was). */
+  let current = 'v1';
+  const ID = 2816;
+  const domain = 'zdd.test';
+  const web = (o: Partial<LoadOptions> = {}): LoadOptions => ({ host: s.host.address, port: 80, hostHeader: `web-${ID}.${domain}`, ...o });
+  /** Only the old and the new version answered, and every request succeeded. */
+  const clean = (totals: LoadTotals, allowed: string[], what: string) => {
+    assert.equal(totals.failed, 0, `${what}: ${describeTotals(totals)}`);
+    assert.deepEqual(Object.keys(totals.versions).filter((v) => !allowed.includes(v)), [], `${what}: only ${allowed.join(' or ')} may answer: ${describeTotals(totals)}`);
+  };
+
+  before(async () => {
+    s = await startRealSession('zdd');
+    await s.addMachine('srv', 'deploy');
+    await s.ok(['context', 'set-infra', 'srv', '--public-ipv4', s.host.address, '--base-domain', domain]);
+    await s.ok(['context', 'push-infra', 'srv']);
+    src = zddAppSource(s.dir, 'zdd', { version: 'v1' });
+    await s.ok(['repo', 'up', 'zdd', '-m', 'srv', '--path', src, '--mount', '--network-id', String(ID)]);
+  });
+  after(async () => s?.stop());
+
+  test('the host runs compose v2 (the image real servers have; Debian 12 itself packages only v1)', async (t) => {
+    const version = (await s.host.sh('docker compose version')).trim();
+    t.diagnostic(version);
+    assert.match(version, /Docker Compose version v2\./);
+  });
+
+  test('redeployed 3 times under load (8 in flight through Traefik on :80): 0 failed requests, only the old or the new version answers', async (t) => {
+    for (let v = 2; v <= 4; v++) {
+      setZddApp(src, { version: `v${v}` });
+      const run = await redeployUnderLoad(web(), current, `v${v}`, async () => {
+        await s.ok(['repo', 'up', 'zdd']);
+      });
+      t.diagnostic(`v${v - 1} → v${v}: ${describeTotals(run.all)}; new version served after ${run.toServedMs.toFixed(0)} ms, repo up took ${run.deployMs.toFixed(0)} ms`);
+      current = `v${v}`;
+      clean(run.all, [`v${v - 1}`, `v${v}`], `redeploy to v${v}`);
+    }
+  });
+
+  test('long requests in flight when the traffic switches complete', async (t) => {
+    const from = current;
+    setZddApp(src, { version: 'v5' });
+    const slow = startLoad(web({ path: '/cgi-bin/slow?3', inFlight: 2, pauseMs: 0, timeoutMs: 20_000 }));
+    const run = await redeployUnderLoad(web(), from, 'v5', async () => {
+      await s.ok(['repo', 'up', 'zdd']);
+    }).finally(() => slow.stop());
+    current = 'v5';
+    const slowTotals = await slow.stop();
+    t.diagnostic(`slow: ${describeTotals(slowTotals)}`);
+    clean(run.all, [from, 'v5'], 'redeploy to v5');
+    clean(slowTotals, [from, 'v5'], 'the 3 s requests');
+    assert.ok((slowTotals.versions[from] ?? 0) > 0, `some 3 s request was served by the old version: ${describeTotals(slowTotals)}`);
+  });
+
+  test('a version whose health check fails: exit 1 with the reason, 0 failed requests, the old version keeps answering', async (t) => {
+    setZddApp(src, { version: 'v6', healthy: false });
+    const load = startLoad(web());
+    const { r, totals } = await (async () => {
+      await waitFor(`${current} answering under load`, async () => ((load.window(0).versions[current] ?? 0) >= 50 ? true : undefined), 30_000);
+      const up = await s.rdc(['repo', 'up', 'zdd']);
+      const afterUp = load.now();
+      await waitFor('another second of load', async () => (load.now() - afterUp > 1000 ? true : undefined), 5_000, 100);
+      return { r: up, totals: await load.stop() };
+    })().finally(() => load.stop());
+    t.diagnostic(`${describeTotals(totals)}\nrepo up said:\n${r.stderr.trim().split('\n').slice(-12).join('\n')}`);
+    assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, /health/i);
+    assert.ok(r.stderr.includes('/health'), `the reason names the health path:\n${r.stderr}`);
+    clean(totals, [current], 'a failed rollout');
+  });
+});
