@@ -34,6 +34,8 @@ export interface RouterHealth {
   errors: { networkId: number; container: string; errors: string[] }[];
   /** Traefik's own view (its API) of the routes file the route server writes. */
   proxy?: { file: string; writtenAt: string | null; loadedAt: string | null; synced: boolean; cause: string | null };
+  /** Backends Traefik's health checks hold DOWN (absent from an older renet). */
+  unhealthy?: { networkId: number | null; service: string | null; container: string | null; address: string; check: string; traefikService: string }[];
 }
 
 /**
@@ -57,11 +59,20 @@ export function diagnose(s: MachineStatus, machine: string, repoNames: Record<nu
     const finding = r.ok ? stoppedServices(repoNames[r.networkId], r.networkId, r.stopped, r.declared) : undefined;
     if (finding) found.push(finding);
   }
+  for (const u of h?.unhealthy ?? []) found.push(unhealthyFinding(u, repoNames));
   for (const b of s.backends) {
     if (!b.accepts) found.push(`Service ${b.service} → ${b.backend} refuses connections: requests get 502 Bad Gateway. Make the app listen on its {SERVICE}_IP and the port its labels declare.`);
   }
   if (!s.certResolver) found.push('No certificate resolver: routes are plain HTTP (websecure ones get a self-signed certificate). Set --cert-email with rdc context set-infra, then push-infra.');
   return found;
+}
+
+/** A backend out of rotation: whose it is, what fails, what clients get, where to look. */
+function unhealthyFinding(u: NonNullable<RouterHealth['unhealthy']>[number], repoNames: Record<number, string>): string {
+  const repo = u.networkId === null ? '' : ` of repo ${repoNames[u.networkId] ?? u.networkId}${repoNames[u.networkId] ? ` (network ${u.networkId})` : ''}`;
+  const who = u.service ? `Service ${u.service}${repo}` : `Traefik service ${u.traefikService}`;
+  const logs = u.networkId !== null && repoNames[u.networkId] && u.service ? `rdc repo logs ${repoNames[u.networkId]} ${u.service}` : 'its container\'s logs';
+  return `${who} → ${u.address}${u.container ? ` (container ${u.container})` : ''}: health check failing (${u.check}); Traefik took it out of rotation, so its routes answer 503 until it passes again. See ${logs}.`;
 }
 
 /**

@@ -48,7 +48,7 @@ async function apply(req: InfraRequest) {
   const staged = readStaged(req.rootPrefix, req.batch, changed.map((o) => o.file));
   if (staged.length) swapIn(req.rootPrefix, staged);
   for (const { file } of plan.filter((o) => o.op === 'chmod')) chmodSync(onServer(req.rootPrefix, file.path), file.mode);
-  for (const dir of [SERVER_PATHS.acmeDir, SERVER_PATHS.routerState]) mkdirSync(onServer(req.rootPrefix, dir), { recursive: true, mode: 0o700 });
+  for (const dir of [SERVER_PATHS.acmeDir, SERVER_PATHS.routerState, SERVER_PATHS.routerPins]) mkdirSync(onServer(req.rootPrefix, dir), { recursive: true, mode: 0o700 });
   mkdirSync(onServer(req.rootPrefix, SERVER_PATHS.socketDir), { recursive: true, mode: 0o755 });
 
   const touched = (prefix: string) => changed.some((o) => o.file.path.startsWith(prefix) && !o.file.path.includes('/dynamic/'));

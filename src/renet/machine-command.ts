@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { proxyFileErrors, proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
+import { hostPort } from './route-server/backend-health.js';
 import { repoServiceStates } from './repo/service-states.js';
 import { supervisorPid, usesSystemd } from './infra/router-service.js';
 import { repoStates } from './repo/repo-states.js';
@@ -70,12 +71,6 @@ async function probeBackends(dynamic: Obj): Promise<{ service: string; backend: 
     }
   }
   return Promise.all(targets.map(async (t) => ({ ...t, accepts: await accepts(t.backend) })));
-}
-
-/** `host:port` of a URL, with the scheme's default port spelled out (URL.host drops it). */
-function hostPort(url: string): string {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
 }
 
 function accepts(backend: string): Promise<boolean> {

@@ -19,6 +19,8 @@ export async function routeServerCommand(args: string[], log: (line: string) => 
     stateDir: cfg.stateDir,
     graceMs: env('RENET_ROUTER_GRACE_MS', 120_000),
     resyncMs: env('RENET_ROUTER_RESYNC_MS', 10_000),
+    // Traefik's checks run every second by default (health-labels.ts): a DOWN shows within a few.
+    healthMs: env('RENET_ROUTER_HEALTH_MS', 2000),
     // Short: the file writer already holds Traefik to one reload per 100 ms.
     throttleMs: env('RENET_ROUTER_THROTTLE_MS', 5),
     proxy: {

@@ -4,6 +4,8 @@ import { repoClaims, type ClaimSources } from '../../repo/route-claims.js';
 import { loadedRouters } from '../route-server/proxy-compare.js';
 import { parseApi, traefikRawData } from '../route-server/traefik-api.js';
 import { localGet } from '../local.js';
+import { switchedTo } from '../rollout/switch.js';
+import { waitUntil } from '../../util/wait-until.js';
 
 interface Health {
   daemons?: { networkId: number; ok: boolean; containers: number }[];
@@ -74,4 +76,19 @@ async function traefikHolds(api: string, networkId: number, rows: RouteRow[]): P
   const mine = routeRows(asDynamic).filter((r) => r.networkId === networkId).map((r) => `${r.kind}/${r.router}`).sort();
   const wanted = rows.map((r) => `${r.kind}/${r.router}`).sort();
   return mine.length === wanted.length && mine.every((r, i) => r === wanted[i]) && mine.every((r) => loaded.get(r)?.status !== 'disabled');
+}
+
+/**
+ * Waits until the route server publishes a rollout's service at `want` and no longer at `away`,
+ * and Traefik has loaded that (its /api/rawdata, not a guess about a reload). False when the time
+ * ran out first.
+ */
+export async function waitForSwitch(routerPort: number, api: { host: string; port: number }, want: string, away: string, timeoutMs: number): Promise<boolean> {
+  const done = await waitUntil(async () => {
+    const routes = await localGet({ port: routerPort }, '/routes.json', 2000);
+    if (routes.status !== 200) return undefined;
+    const raw = await traefikRawData(api, 2000);
+    return raw && switchedTo(JSON.parse(routes.body) as Record<string, unknown>, raw as Record<string, unknown>, want, away) ? true : undefined;
+  }, { timeoutMs, everyMs: 25 });
+  return done === true;
 }

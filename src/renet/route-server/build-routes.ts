@@ -2,6 +2,7 @@ import { containerFragment, entryPointMap } from './container-routes.js';
 import type { Section } from './decode-labels.js';
 import { emptyTables, type Conflict, type ContainerError, type ContainerInfo, type Fragment, type FragmentResult, type Obj, type PortRoute, type RouteSettings, type RouteState, type Tables } from './model.js';
 import { resolveClaims, routerKey, type Decisions, type Move } from './resolve.js';
+import { selectPublished, type PinTable, type Rollout } from './rollout-select.js';
 
 /**
  * Per-container results kept between recomputes (the route server holds one per settings): a
@@ -18,16 +19,21 @@ export interface RouteBuild {
   errors: ContainerError[];
   ports: { tcp: PortRoute[]; udp: PortRoute[] };
   counts: { routers: number; services: number; autoRoutes: number };
+  /** Services with a container held back (rollout-select.ts). */
+  rollouts: Rollout[];
 }
 
 /**
  * The pure transform from discovered containers to Traefik's dynamic config (SYSTEM.md §5).
  * Containers are taken in start order so that "the earlier claimant keeps it" holds. `liveRepos`:
  * the repos whose daemon is still there (the route server's watchers); dynamic-range ports kept for
- * any other repo are released. Without it every reservation is kept.
+ * any other repo are released. Without it every reservation is kept. `pins`: the rollout pins; a
+ * container they (or the candidate rule) hold back is still checked, its errors reported, but
+ * publishes nothing and so never meets the same-repo duplicate check.
  */
-export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings, prior: RouteState, cache: FragmentCache = new Map(), liveRepos?: ReadonlySet<number>): RouteBuild {
+export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings, prior: RouteState, cache: FragmentCache = new Map(), liveRepos?: ReadonlySet<number>, pins: PinTable = new Map()): RouteBuild {
   const entryPoints = entryPointMap(settings);
+  const { held, rollouts } = selectPublished(containers, pins);
   const seen = new Set<string>();
   const ordered = [...containers].sort((a, b) => cmp(a.startedAt, b.startedAt) || a.networkId - b.networkId || cmp(a.name, b.name) || cmp(a.id, b.id));
   const fragments: Fragment[] = [];
@@ -44,6 +50,7 @@ export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings
       errors.push({ networkId: c.networkId, container: c.name, errors: result.errors });
       continue;
     }
+    if (held.has(c.id)) continue;
     const clash = duplicateNames(result.fragment, names);
     if (clash.length) errors.push({ networkId: c.networkId, container: c.name, errors: clash });
     else fragments.push(result.fragment);
@@ -69,6 +76,7 @@ export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings
       services: ['http', 'tcp', 'udp'].reduce((n, s) => n + Object.keys(merged[s as Section].services).length, 0),
       autoRoutes: Object.keys(merged.http.routers).filter((name) => name.startsWith('auto-')).length,
     },
+    rollouts,
   };
 }
 

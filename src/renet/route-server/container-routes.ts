@@ -1,3 +1,4 @@
+import { parseHealthLabels } from '../../compose/health-labels.js';
 import { ipBelongsTo } from '../../infra/network.js';
 import { lintTraefikDynamic } from '../../traefik/lint-dynamic.js';
 import { LABELS, traefikEnabled } from './labels.js';
@@ -29,8 +30,10 @@ export function containerFragment(c: ContainerInfo, settings: RouteSettings, ent
   if (labelled !== undefined && labelled !== String(c.networkId)) errors.push(`${LABELS.networkId}=${labelled} but the container runs on the daemon of repo ${c.networkId}`);
   if (errors.length || !service || !ip) return { ok: false, errors };
 
-  const built = traefikEnabled(c.labels) ? labelFragment(c, service, ip, settings) : autoFragment(c, service, ip, settings);
-  if (!built.ok) return { ok: false, errors: capped(built.errors) };
+  // The rollout reads the same labels (its health gate); a bad one is this container's error like any other.
+  const health = parseHealthLabels(c.labels);
+  const built = traefikEnabled(c.labels) ? labelFragment(c, service, ip, settings, health.settings) : autoFragment(c, service, ip, settings, health.settings);
+  if (health.errors.length || !built.ok) return { ok: false, errors: capped([...health.errors, ...(built.ok ? [] : built.errors)]) };
   const problems = lintTraefikDynamic(built.fragment.config, {
     provider: 'http',
     entryPoints,

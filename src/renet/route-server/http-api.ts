@@ -34,6 +34,10 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
       daemons: daemons.map((d) => ({ networkId: d.networkId, socket: d.socket, ok: d.ok, containers: d.containers.length, error: d.error ?? null, downSince: d.downSince ? new Date(d.downSince).toISOString() : null })),
       conflicts: build.conflicts,
       errors: build.errors,
+      // Services in a rollout: which container Traefik is given, which is held back.
+      rollouts: build.rollouts,
+      // Backends Traefik's health checks hold DOWN: out of rotation, the service answers 503 without another.
+      unhealthy: server.unhealthy,
     });
   });
 }

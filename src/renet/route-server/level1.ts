@@ -1,3 +1,5 @@
+import type { HealthSettings } from '../../compose/health-labels.js';
+import { traefikHealthCheck } from './health-check.js';
 import { LABELS, parsePort } from './labels.js';
 import { emptyTables, type ContainerInfo, type Fragment, type FragmentResult, type RouteSettings } from './model.js';
 
@@ -5,9 +7,10 @@ import { emptyTables, type ContainerInfo, type Fragment, type FragmentResult, ty
  * Level 1: a container with only `rediacc.*` labels gets the auto route
  * `{service}-{networkId}.{baseDomain}` to `http://{service_ip}:{service_port or 80}`, plus a TCP/UDP
  * route per `rediacc.tcp_ports` / `rediacc.udp_ports` entry. A container with TCP/UDP ports and no
- * `rediacc.service_port` speaks no HTTP: it gets no auto HTTP route.
+ * `rediacc.service_port` speaks no HTTP: it gets no auto HTTP route. Services carry Traefik's
+ * health check from the `rediacc.healthcheck.*` labels (health-check.ts).
  */
-export function autoFragment(c: ContainerInfo, service: string, ip: string, s: RouteSettings): FragmentResult {
+export function autoFragment(c: ContainerInfo, service: string, ip: string, s: RouteSettings, health: HealthSettings): FragmentResult {
   const errors: string[] = [];
   const label = `${service.toLowerCase().replace(/[_.]/g, '-')}-${c.networkId}`;
   if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(label)) errors.push(`${LABELS.serviceName}=${JSON.stringify(service)} cannot be a DNS label (${label})`);
@@ -33,17 +36,22 @@ export function autoFragment(c: ContainerInfo, service: string, ip: string, s: R
     // One wildcard certificate (DNS-01) covers every auto route: no order, and no CA rate limit, per new service.
     if (s.certResolver) router.tls = s.certWildcard ? { certResolver: s.certResolver, domains: [{ main: s.certWildcard }] } : { certResolver: s.certResolver };
     fragment.config.http.routers[name] = router;
-    fragment.config.http.services[name] = { loadBalancer: { servers: [{ url: `http://${ip}:${port}` }] } };
+    fragment.config.http.services[name] = { loadBalancer: withHealth({ servers: [{ url: `http://${ip}:${port}` }] }, 'http', health) };
   }
   for (const p of tcp) {
     fragment.config.tcp.routers[`${name}-tcp-${p}`] = { entryPoints: [`tcp-${p}`], rule: 'HostSNI(`*`)', service: `${name}-tcp-${p}` };
-    fragment.config.tcp.services[`${name}-tcp-${p}`] = { loadBalancer: { servers: [{ address: `${ip}:${p}` }] } };
+    fragment.config.tcp.services[`${name}-tcp-${p}`] = { loadBalancer: withHealth({ servers: [{ address: `${ip}:${p}` }] }, 'tcp', health) };
   }
   for (const p of udp) {
     fragment.config.udp.routers[`${name}-udp-${p}`] = { entryPoints: [`udp-${p}`], service: `${name}-udp-${p}` };
     fragment.config.udp.services[`${name}-udp-${p}`] = { loadBalancer: { servers: [{ address: `${ip}:${p}` }] } };
   }
   return { ok: true, fragment };
+}
+
+function withHealth(lb: Record<string, unknown>, section: 'http' | 'tcp', health: HealthSettings): Record<string, unknown> {
+  const check = traefikHealthCheck(section, health);
+  return check ? { ...lb, healthCheck: check } : lb;
 }
 
 function portList(value: string | undefined, label: string, errors: string[]): number[] {

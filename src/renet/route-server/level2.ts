@@ -1,4 +1,6 @@
+import type { HealthSettings } from '../../compose/health-labels.js';
 import { decodeTraefikLabels, type Section } from './decode-labels.js';
+import { traefikHealthCheck } from './health-check.js';
 import { LABELS, parsePort } from './labels.js';
 import { resolveReferences, type RefContext } from './references.js';
 import { emptyTables, type ContainerInfo, type Fragment, type FragmentResult, type Obj, type RouteSettings } from './model.js';
@@ -7,8 +9,9 @@ import { emptyTables, type ContainerInfo, type Fragment, type FragmentResult, ty
  * Level 2: `traefik.enable=true`. The container's own traefik.* labels, with every router,
  * service and middleware name prefixed `r{networkId}-` so two repos never collide (Traefik silently
  * disables duplicated routers), and every backend pointed at the container's own loopback IP.
+ * A load balancer without a `healthcheck` of the labels' own gets the one of `rediacc.healthcheck.*`.
  */
-export function labelFragment(c: ContainerInfo, service: string, ip: string, s: RouteSettings): FragmentResult {
+export function labelFragment(c: ContainerInfo, service: string, ip: string, s: RouteSettings, health: HealthSettings): FragmentResult {
   const decoded = decodeTraefikLabels(c.labels);
   const errors = [...decoded.errors];
   const prefix = `r${c.networkId}-`;
@@ -54,7 +57,7 @@ export function labelFragment(c: ContainerInfo, service: string, ip: string, s: 
       out.routers[prefix + name] = r;
     }
     for (const name of serviceNames[section]) {
-      const built = backend(section, name, src.services[name] ?? {}, decoded.servers[section][name] ?? {}, ip, defaultPort, errors);
+      const built = backend(section, name, src.services[name] ?? {}, decoded.servers[section][name] ?? {}, ip, defaultPort, health, errors);
       if (built) out.services[prefix + name] = built;
     }
     for (const [name, mw] of Object.entries(src.middlewares)) out.middlewares[prefix + name] = mw;
@@ -63,7 +66,7 @@ export function labelFragment(c: ContainerInfo, service: string, ip: string, s: 
 }
 
 /** A service whose single server is the container itself. */
-function backend(section: Section, name: string, svc: Obj, hint: { port?: number; scheme?: string }, ip: string, defaultPort: number | undefined, errors: string[]): Obj | undefined {
+function backend(section: Section, name: string, svc: Obj, hint: { port?: number; scheme?: string }, ip: string, defaultPort: number | undefined, health: HealthSettings, errors: string[]): Obj | undefined {
   const lb: Obj = { ...((svc.loadBalancer as Obj | undefined) ?? {}) };
   const other = Object.keys(svc).filter((k) => k !== 'loadBalancer');
   if (other.length) {
@@ -76,5 +79,7 @@ function backend(section: Section, name: string, svc: Obj, hint: { port?: number
     return undefined;
   }
   lb.servers = section === 'http' ? [{ url: `${hint.scheme ?? 'http'}://${ip}:${port}` }] : [{ address: `${ip}:${port}` }];
+  const check = lb.healthCheck === undefined ? traefikHealthCheck(section, health) : undefined;
+  if (check) lb.healthCheck = check;
   return { loadBalancer: lb };
 }

@@ -7,11 +7,14 @@
 type Obj = Record<string, unknown>;
 export type RouterKind = 'http' | 'tcp' | 'udp';
 
-/** The part of Traefik's /api/rawdata read here: routers keyed `name@provider`. */
+/** The part of Traefik's /api/rawdata read here: routers and services keyed `name@provider`. */
 export interface TraefikRawData {
   routers?: Record<string, { status?: string; error?: string[]; provider?: string; rule?: string; entryPoints?: string[]; service?: string }>;
   tcpRouters?: TraefikRawData['routers'];
   udpRouters?: TraefikRawData['routers'];
+  /** With a health check, `serverStatus` holds each server's UP/DOWN (by URL, or `ip:port` for TCP). */
+  services?: Record<string, { loadBalancer?: { healthCheck?: { path?: string } }; serverStatus?: Record<string, string> }>;
+  tcpServices?: TraefikRawData['services'];
 }
 
 const SECTIONS: [RouterKind, keyof TraefikRawData][] = [['http', 'routers'], ['tcp', 'tcpRouters'], ['udp', 'udpRouters']];
@@ -37,15 +40,21 @@ export function publishedRouters(dynamic: Obj): Set<string> {
   return out;
 }
 
+/** `name` of `name@file` when the route server wrote it; undefined for other providers' and the user's own files'. */
+export function ourFileName(full: string): string | undefined {
+  const at = full.lastIndexOf('@');
+  if (at < 0 || full.slice(at + 1) !== 'file') return undefined;
+  const name = full.slice(0, at);
+  return OURS.test(name) ? name : undefined;
+}
+
 /** Our `@file` routers as Traefik holds them, by `kind/name`. */
 export function loadedRouters(raw: TraefikRawData): Map<string, { status?: string; error?: string[]; rule?: string; entryPoints?: string[]; service?: string }> {
   const out = new Map<string, { status?: string; error?: string[] }>();
   for (const [kind, key] of SECTIONS) {
     for (const [full, info] of Object.entries(raw[key] ?? {})) {
-      const at = full.lastIndexOf('@');
-      if (at < 0 || full.slice(at + 1) !== 'file') continue;
-      const name = full.slice(0, at);
-      if (OURS.test(name)) out.set(`${kind}/${name}`, info);
+      const name = ourFileName(full);
+      if (name !== undefined) out.set(`${kind}/${name}`, info);
     }
   }
   return out;

@@ -2,10 +2,12 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNetworkId } from '../../infra/network.js';
+import { nameBackends, type UnhealthyBackend } from './backend-health.js';
 import { buildRoutes, type FragmentCache, type RouteBuild } from './build-routes.js';
 import { DaemonWatcher } from './daemon-watcher.js';
 import { DynamicFile } from './dynamic-file.js';
 import type { RouteSettings, RouteState } from './model.js';
+import { PinsWatcher, pinsDir } from './pins-watcher.js';
 import { loadState, saveState } from './state-file.js';
 import { TraefikView } from './traefik-view.js';
 
@@ -17,6 +19,8 @@ export interface RouteServerOptions {
   graceMs: number;
   /** Periodic full resync, the fallback when an event is missed. */
   resyncMs: number;
+  /** How often Traefik's API is read for its health checks' verdicts (only while a published service has one). */
+  healthMs: number;
   /** Delay that coalesces a burst of events into one recompute. */
   throttleMs: number;
   /** Where Traefik's file provider reads the routes, and its API to check what it loaded. */
@@ -55,10 +59,12 @@ export class RouteServer {
   readonly #fragments: FragmentCache = new Map();
   readonly #file: DynamicFile;
   readonly #view: TraefikView;
+  readonly #pins: PinsWatcher;
 
   constructor(opts: RouteServerOptions) {
     this.#opts = opts;
     this.#state = loadState(opts.stateDir, opts.log);
+    this.#pins = new PinsWatcher(pinsDir(opts.stateDir), () => this.#schedule(), opts.log);
     const { file, tempDir, api, writeIntervalMs, settleMs } = opts.proxy;
     this.#view = new TraefikView({ api, file, settleMs });
     this.#file = new DynamicFile({
@@ -75,11 +81,19 @@ export class RouteServer {
     return { ...this.#view.status, writes: this.#file.writes };
   }
 
+  /** Backends Traefik's health checks took out of rotation, named by repo, service and container. */
+  get unhealthy(): UnhealthyBackend[] {
+    const containers = this.#snapshot.ready ? this.#snapshot.daemons.flatMap((d) => d.containers) : [];
+    return nameBackends(this.#view.status.down, containers);
+  }
+
   get snapshot(): Snapshot {
     return this.#snapshot;
   }
 
   async start(): Promise<void> {
+    // Pins first: a restart in the middle of a rollout must not publish the old container for a moment.
+    await this.#pins.start();
     await this.#scan();
     this.#scanned = true;
     this.#schedule();
@@ -91,8 +105,12 @@ export class RouteServer {
     this.#intervals.push(setInterval(() => void this.#scan(), 1000));
     this.#intervals.push(setInterval(() => {
       for (const w of this.#watchers.values()) void w.refresh();
+      void this.#pins.reload();
       this.#view.recheck();
     }, this.#opts.resyncMs));
+    this.#intervals.push(setInterval(() => {
+      if (this.#snapshot.ready && this.#snapshot.routesJson.includes('"healthCheck"')) this.#view.recheck();
+    }, this.#opts.healthMs));
   }
 
   stop(): void {
@@ -101,6 +119,7 @@ export class RouteServer {
     this.#file.close();
     this.#view.close();
     this.#dirWatch?.close();
+    this.#pins.close();
     for (const w of this.#watchers.values()) w.close();
   }
 
@@ -147,7 +166,7 @@ export class RouteServer {
       }
     }
     const live = new Set(daemons.filter((d) => d.ok || d.downSince === undefined || now - d.downSince <= this.#opts.graceMs).map((d) => d.networkId));
-    const build = buildRoutes(daemons.flatMap((d) => d.containers), this.#opts.settings, this.#state, this.#fragments, live);
+    const build = buildRoutes(daemons.flatMap((d) => d.containers), this.#opts.settings, this.#state, this.#fragments, live, this.#pins.pins);
     const body = Buffer.from(JSON.stringify(build.dynamic));
     const previous = this.#snapshot.ready ? this.#snapshot.routesJson : undefined;
     const routesJson = previous && previous.equals(body) ? previous : body;
@@ -161,12 +180,13 @@ export class RouteServer {
     this.#logReport(build, daemons);
   }
 
-  /** Logs conflicts, bad labels and dead daemons when they change, not on every recompute. */
+  /** Logs conflicts, bad labels, dead daemons and rollouts when they change, not on every recompute. */
   #logReport(build: RouteBuild, daemons: DaemonWatcher['status'][]): void {
     const lines = [
       ...build.conflicts.map((c) => `conflict: ${c.kind} ${c.value} is held by repo ${c.owner}; router ${c.router} of repo ${c.loser} (${c.container}) is not routed`),
       ...build.errors.map((e) => `bad labels on ${e.container} (repo ${e.networkId}), skipped: ${e.errors.join('; ')}`),
       ...daemons.filter((d) => !d.ok).map((d) => `daemon ${d.networkId} is down: ${d.error}`),
+      ...build.rollouts.map((r) => `rollout: ${r.service} of repo ${r.networkId} routes to ${r.published.join(', ')} (${r.by === 'pin' ? 'pinned' : 'the candidate waits'}); held back: ${r.held.join(', ')}`),
     ];
     const report = lines.join('\n');
     if (report !== this.#lastReport) for (const line of lines) this.#opts.log(line);

@@ -1,3 +1,4 @@
+import { downServers, type DownServer } from './backend-health.js';
 import { compareWithTraefik, describeDiff, publishedRouters } from './proxy-compare.js';
 import { traefikRawData } from './traefik-api.js';
 
@@ -15,6 +16,8 @@ export interface ProxyStatus {
   missing: string[];
   stale: string[];
   failing: { router: string; error: string }[];
+  /** Servers of our services Traefik's health checks hold DOWN (out of rotation), as of the last look. */
+  down: DownServer[];
   /** Set once the mismatch outlasts the settle time: /health turns degraded with this. */
   cause: string | null;
 }
@@ -49,7 +52,7 @@ export class TraefikView {
 
   constructor(opts: TraefikViewOptions) {
     this.#opts = opts;
-    this.#status = { api: `${opts.api.host}:${opts.api.port}`, file: opts.file, writtenAt: null, loadedAt: null, synced: false, apiOk: false, missing: [], stale: [], failing: [], cause: null };
+    this.#status = { api: `${opts.api.host}:${opts.api.port}`, file: opts.file, writtenAt: null, loadedAt: null, synced: false, apiOk: false, missing: [], stale: [], failing: [], down: [], cause: null };
   }
 
   get status(): ProxyStatus {
@@ -67,7 +70,7 @@ export class TraefikView {
     this.#timer.unref();
   }
 
-  /** The periodic check: Traefik may have restarted, or been stopped. */
+  /** The periodic check: Traefik may have restarted, or been stopped, or a health check changed a server's status. */
   recheck(): void {
     if (this.#writtenAt) this.#poll(0);
   }
@@ -108,7 +111,7 @@ export class TraefikView {
     const cause = synced || late ? describeDiff(diff, this.#opts.file) : this.#status.cause;
     // The lists are samples (the cause carries the counts): /health stays small at any scale.
     const sample = { missing: diff.missing.slice(0, 20), stale: diff.stale.slice(0, 20), failing: diff.failing.slice(0, 20) };
-    this.#status = { ...this.#status, apiOk: true, synced, loadedAt, ...sample, cause };
+    this.#status = { ...this.#status, apiOk: true, synced, loadedAt, ...sample, down: downServers(raw).slice(0, 100), cause };
     return synced;
   }
 }

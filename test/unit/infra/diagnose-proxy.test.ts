@@ -23,3 +23,15 @@ test('diagnose: Traefik not loading the published routes is a finding with the e
   assert.deepEqual(diagnose(status(null), 'server-1'), [], 'a synced Traefik is no finding');
   assert.ok(!diagnose(status(cause, false), 'server-1').some((f) => f.includes('not serving what')), 'a stopped Traefik is reported as such, not as a mismatch');
 });
+
+test('diagnose: a backend Traefik\'s health check holds DOWN names its repo, service, address and container', () => {
+  const s = status(null);
+  if (s.router.health) s.router.health.unhealthy = [
+    { networkId: 2816, service: 'web', container: 'shop-web-1', address: '127.0.11.2:3000', check: 'HTTP GET /healthz', traefikService: 'auto-web-2816' },
+    { networkId: null, service: null, container: null, address: '127.0.11.9:5432', check: 'TCP connect', traefikService: 'auto-db-2816-tcp-5432' },
+  ];
+  assert.deepEqual(diagnose(s, 'server-1', { 2816: 'shop' }), [
+    'Service web of repo shop (network 2816) → 127.0.11.2:3000 (container shop-web-1): health check failing (HTTP GET /healthz); Traefik took it out of rotation, so its routes answer 503 until it passes again. See rdc repo logs shop web.',
+    'Traefik service auto-db-2816-tcp-5432 → 127.0.11.9:5432: health check failing (TCP connect); Traefik took it out of rotation, so its routes answer 503 until it passes again. See its container\'s logs.',
+  ]);
+});

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { buildRoutes } from '../../../src/renet/route-server/build-routes.js';
 import { entryPointMap } from '../../../src/renet/route-server/container-routes.js';
+import type { RepoPins } from '../../../src/repo/rollout-pins.js';
 import { emptyState, type ContainerInfo, type RouteSettings, type RouteState } from '../../../src/renet/route-server/model.js';
 import { lintTraefikDynamic } from '../../../src/traefik/lint-dynamic.js';
 import { FIXTURES } from '../../helpers/paths.js';
@@ -24,6 +25,8 @@ interface CaseInput {
   state?: Partial<RouteState>;
   /** Repos whose daemon the route server still watches (all kept when absent). */
   liveRepos?: number[];
+  /** Rollout pins by network ID: `{ services: { service: container id } }`. */
+  pins?: Record<string, RepoPins>;
   containers: (Omit<ContainerInfo, 'id'> & { id?: string })[];
 }
 
@@ -35,7 +38,8 @@ describe('route transform golden files', () => {
       const settings = { ...BASE_SETTINGS, ...input.settings };
       const containers = input.containers.map((c) => ({ ...c, id: c.id ?? `id-${c.name}`, labels: stringLabels(c.labels) }));
       const live = input.liveRepos ? new Set(input.liveRepos) : undefined;
-      const build = buildRoutes(containers, settings, { ...emptyState(), ...input.state }, new Map(), live);
+      const pins = new Map(Object.entries(input.pins ?? {}).map(([id, p]) => [Number(id), p]));
+      const build = buildRoutes(containers, settings, { ...emptyState(), ...input.state }, new Map(), live, pins);
       const actual = `${JSON.stringify(build, null, 2)}\n`;
       if (process.env.UPDATE_GOLDEN) writeFileSync(join(dir, 'expected.json'), actual);
       assert.equal(actual, readFileSync(join(dir, 'expected.json'), 'utf8'));
@@ -45,9 +49,9 @@ describe('route transform golden files', () => {
       assert.deepEqual(lint, [], 'rdc\'s lint');
       // A warm fragment cache (as the route server keeps) changes nothing, twice over.
       const cache = new Map();
-      for (let i = 0; i < 2; i++) assert.equal(`${JSON.stringify(buildRoutes(containers, settings, { ...emptyState(), ...input.state }, cache, live), null, 2)}\n`, actual);
+      for (let i = 0; i < 2; i++) assert.equal(`${JSON.stringify(buildRoutes(containers, settings, { ...emptyState(), ...input.state }, cache, live, pins), null, 2)}\n`, actual);
       // The same input in another order gives the same bytes.
-      assert.equal(`${JSON.stringify(buildRoutes([...containers].reverse(), settings, { ...emptyState(), ...input.state }, new Map(), live), null, 2)}\n`, actual);
+      assert.equal(`${JSON.stringify(buildRoutes([...containers].reverse(), settings, { ...emptyState(), ...input.state }, new Map(), live, pins), null, 2)}\n`, actual);
     });
   }
 });

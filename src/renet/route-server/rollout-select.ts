@@ -1,0 +1,58 @@
+import { CANDIDATE_LABEL, CANDIDATE_VALUE, type RepoPins } from '../../repo/rollout-pins.js';
+import { LABELS } from './labels.js';
+import type { ContainerInfo } from './model.js';
+
+/** Each repo's pins file, by network ID (absent: no pin in that repo). */
+export type PinTable = ReadonlyMap<number, RepoPins>;
+
+/** A service with more than one running container (a rollout in progress): which one Traefik gets. */
+export interface Rollout {
+  networkId: number;
+  service: string;
+  /** Container names whose routes are published, and those held back. */
+  published: string[];
+  held: string[];
+  /** Why: a pin names the published container, or the rule "no candidate while the old one runs". */
+  by: 'pin' | 'candidate-rule';
+}
+
+export function isCandidate(c: ContainerInfo): boolean {
+  return (c.labels[CANDIDATE_LABEL] ?? '').trim() === CANDIDATE_VALUE;
+}
+
+/**
+ * The rollout rule (issue 12), pure: per (repo, service), a pin naming a running container publishes
+ * only that container's routes; without one, a candidate (`rediacc.rollout=candidate`) is held back
+ * while a container of the service that is not a candidate runs. A service with one container, or
+ * containers renet compose did not label, are untouched. Returns the ids held back.
+ */
+export function selectPublished(containers: readonly ContainerInfo[], pins: PinTable): { held: Set<string>; rollouts: Rollout[] } {
+  const groups = new Map<string, ContainerInfo[]>();
+  for (const c of containers) {
+    const service = c.labels[LABELS.serviceName];
+    if (!service) continue;
+    const key = `${c.networkId}\0${service}`;
+    const group = groups.get(key);
+    if (group) group.push(c);
+    else groups.set(key, [c]);
+  }
+  const held = new Set<string>();
+  const rollouts: Rollout[] = [];
+  for (const group of groups.values()) {
+    const first = group[0] as ContainerInfo;
+    const service = first.labels[LABELS.serviceName] as string;
+    const pin = pins.get(first.networkId)?.services[service];
+    // Full ids are written; a short one (12+ hex digits, as `docker ps` shows) names the same container.
+    const pinned = pin === undefined ? undefined : group.find((c) => c.id === pin || c.id.startsWith(pin));
+    let keep: ContainerInfo[];
+    if (pinned) keep = [pinned];
+    else if (group.some(isCandidate) && !group.every(isCandidate)) keep = group.filter((c) => !isCandidate(c));
+    else continue;
+    if (keep.length === group.length) continue;
+    for (const c of group) if (!keep.includes(c)) held.add(c.id);
+    const names = (list: ContainerInfo[]) => list.map((c) => c.name).sort();
+    rollouts.push({ networkId: first.networkId, service, published: names(keep), held: names(group.filter((c) => !keep.includes(c))), by: pinned ? 'pin' : 'candidate-rule' });
+  }
+  rollouts.sort((a, b) => a.networkId - b.networkId || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+  return { held, rollouts };
+}
