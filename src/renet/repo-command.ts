@@ -63,7 +63,7 @@ async function plan(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefined
   const mounted = meta ? isMounted(p, meta) : false;
   const sync = mounted && req.manifest ? observeAndPlan(p, req.manifest) : undefined;
   const running = await daemonRunning(daemonTarget(req, p));
-  const services = mounted && running && existsSync(p.mount) ? await planRepoServices(p.mount, req.name, req.networkId, p.socket, req.rootPrefix) : undefined;
+  const services = req.planServices && mounted && running && existsSync(p.mount) ? await planRepoServices(p.mount, req.name, req.networkId, p.socket, req.rootPrefix) : undefined;
   return {
     ok: true, exists: Boolean(meta), volume: meta?.kind ?? chooseKind(req.volume), ...(fallback ? { volumeFallback: fallback } : {}), available, mounted,
     daemon: running ? 'running' : 'not running',

@@ -190,6 +190,20 @@ describe('the first session as root on a real server, and a reboot', () => {
     assert.deepEqual([status.router.supervisedBy, status.router.httpStatus], ['systemd', 200]);
   });
 
+  test('the route server\'s sandbox (ProtectSystem=strict) lets it create and follow renet\'s rollout pins directory', async () => {
+    const pins = '/var/lib/rediacc/router/pins';
+    assert.equal((await s.host.sh(`stat -c '%a %U' ${pins}`)).trim(), '700 root');
+    const web = (await s.host.sh(`docker -H unix:///var/run/rediacc/docker-${ID}.sock ps -q --no-trunc --filter label=rediacc.service_name=web`)).trim();
+    assert.match(web, /^[0-9a-f]{64}$/);
+    await s.host.sh(`printf '{"services":{"web":"${web}"}}' > ${pins}/.${ID}.tmp && mv ${pins}/.${ID}.tmp ${pins}/${ID}.json`);
+    try {
+      await waitFor('the route server to log the pin', async () => ((await s.host.sh('journalctl -u rediacc-router --no-pager -o cat')).includes(`pins: web@${ID} → ${web.slice(0, 12)}`) ? true : undefined), 15_000, 250);
+      assert.equal((await s.answering(`web-${ID}.${domain}`)).status, 200, 'a pin to the only container changes nothing');
+    } finally {
+      await s.host.sh(`rm -f ${pins}/${ID}.json`);
+    }
+  });
+
   test('after a reboot, with no rdc command, both routes and tcp-5432 answer again', async () => {
     await s.host.reboot({ until: 'ssh' });
     assert.match((await s.answering(`web-${ID}.${domain}`)).body, /Hello from rdc's example app/);

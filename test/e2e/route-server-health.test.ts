@@ -30,30 +30,16 @@ test('a backend that dies after the deploy leaves rotation and machine status sa
   try {
     const src = bed.exampleSource('healthy', `healthy.${bed.domain}`);
     writeFileSync(join(src, 'www/health.html'), 'ok\n');
-    // The servers run in the background of a shell that stays: killing one leaves its container running.
-    writeFileSync(join(src, 'compose.yaml'), `services:
-  web:
+    // The server runs in the background of a shell that stays: killing it leaves its container running.
+    const service = (name: string, port: number, labels: string) => `  ${name}:
     image: rdc-example/busybox:1
     init: true
-    command: ["sh", "-c", "httpd -p $\${WEB_IP}:8080 -h /www; while sleep 1; do :; done"]
-    environment: { WEB_IP: "\${WEB_IP}" }
+    command: ["sh", "-c", "httpd -p $\${${name.toUpperCase()}_IP}:${port} -h /www; while sleep 1; do :; done"]
+    environment: { ${name.toUpperCase()}_IP: "\${${name.toUpperCase()}_IP}" }
     volumes: ["./www:/www:ro"]
-    labels:
-      rediacc.service_port: "8080"
-      rediacc.healthcheck.path: /health.html
-      rediacc.healthcheck.interval: 500ms
-      rediacc.healthcheck.timeout: 300ms
-  db:
-    image: rdc-example/busybox:1
-    init: true
-    command: ["sh", "-c", "httpd -p $\${DB_IP}:5432 -h /www; while sleep 1; do :; done"]
-    environment: { DB_IP: "\${DB_IP}" }
-    volumes: ["./www:/www:ro"]
-    labels:
-      rediacc.tcp_ports: "5432"
-      rediacc.healthcheck.interval: 500ms
-      rediacc.healthcheck.timeout: 300ms
-`);
+    labels: { ${labels}, rediacc.healthcheck.interval: 500ms, rediacc.healthcheck.timeout: 300ms }
+`;
+    writeFileSync(join(src, 'compose.yaml'), `services:\n${service('web', 8080, 'rediacc.service_port: "8080", rediacc.healthcheck.path: /health.html')}${service('db', 5432, 'rediacc.tcp_ports: "5432"')}`);
     const up = await bed.rdc(['repo', 'up', 'healthy', '-m', 's1', '--path', src, '--mount', '--network-id', String(id)]);
     assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
     await waitFor('web through Traefik', async () => ((await web()).status === 200 ? true : undefined));

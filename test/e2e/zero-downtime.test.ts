@@ -34,7 +34,13 @@ describe('zero-downtime redeploys with rdc repo up', () => {
     id = bed.networkId(0);
     src = zddAppSource(bed.dir, 'zdd', { version: 'v1' });
     // A worker beside the web service: it listens nowhere its (auto) route would lead, so compose recreates it.
-    const compose = readFileSync(join(src, 'compose.yaml'), 'utf8').replace('      rediacc.healthcheck.interval: 200ms', '      rediacc.healthcheck.interval: 200ms\n      rediacc.healthcheck.wait: 5s');
+    // SICK_AT (.env) names an address where the web service has no /health: the second gate's failure.
+    const compose = readFileSync(join(src, 'compose.yaml'), 'utf8')
+      .replace('      rediacc.healthcheck.interval: 200ms', '      rediacc.healthcheck.interval: 200ms\n      rediacc.healthcheck.wait: 5s')
+      .replace('    command: ["sh", "/app/serve.sh"]', '    command: ["sh", "/app/sick-at.sh"]')
+      .replace('      APP_HEALTHY: "${APP_HEALTHY:-yes}"', '      APP_HEALTHY: "${APP_HEALTHY:-yes}"\n      SICK_AT: "${SICK_AT:-none}"');
+    assert.match(compose, /SICK_AT: /);
+    writeFileSync(join(src, 'app', 'sick-at.sh'), 'if [ "$BIND" = "$SICK_AT" ]; then export APP_HEALTHY=no; fi\nexec sh /app/serve.sh\n');
     writeFileSync(join(src, 'compose.yaml'), `${compose}
   worker:
     image: rdc-zdd/busybox:1
@@ -115,6 +121,33 @@ describe('zero-downtime redeploys with rdc repo up', () => {
     // Fixed again: the next up switches to it.
     setZddApp(src, { version: `v${++version}` });
     await up();
+  });
+
+  test('a failure at the second gate (the real address) leaves the candidate serving the new version; the next up replaces it', async (t) => {
+    const realIp = docker('inspect', '--format', '{{index .Config.Labels "rediacc.service_ip"}}', containerOf('web'));
+    const from = `v${version}`;
+    const to = `v${++version}`;
+    setZddApp(src, { version: to });
+    writeFileSync(join(src, '.env'), `${readFileSync(join(src, '.env'), 'utf8')}SICK_AT=${realIp}:8080\n`);
+    let failed = { code: 0, stdout: '', stderr: '' };
+    const first = await redeployUnderLoad(web(), from, to, async () => {
+      failed = await bed.rdc(['repo', 'up', 'zdd']);
+    }, { steadyAnswers: 20 });
+    t.diagnostic(`second gate fails: ${describeTotals(first.totals)}`);
+    assert.equal(failed.code, 1, `${failed.stdout}\n${failed.stderr}`);
+    assert.match(failed.stderr, new RegExp(`the new version at ${realIp.replace(/\./g, '\\.')} is not healthy: .*HTTP 404; the new version keeps serving from its candidate container`));
+    assert.equal(first.totals.failed, 0, describeTotals(first.totals));
+    const candidate = docker('ps', '-q', '--no-trunc', '--filter', 'label=rediacc.rollout=candidate');
+    assert.notEqual(candidate, '', 'the candidate serves');
+    assert.deepEqual(JSON.parse(readFileSync(pinsFile(), 'utf8')), { services: { web: candidate } });
+    // Fixed: the next up replaces the pinned candidate too, without a failed request.
+    const next = `v${++version}`;
+    setZddApp(src, { version: next });
+    const second = await redeployUnderLoad(web(), to, next, up, { steadyAnswers: 20 });
+    t.diagnostic(`fixed: ${describeTotals(second.totals)}`);
+    assert.equal(second.totals.failed, 0, describeTotals(second.totals));
+    assert.equal(docker('ps', '-aq', '--filter', 'label=rediacc.rollout=candidate'), '', 'no candidate left');
+    assert.equal(existsSync(pinsFile()), false, 'no pin left');
   });
 
   test('--dry-run shows which services up would switch and which compose recreates', async () => {

@@ -22,9 +22,13 @@ export function candidateAddress(networkId: number, slots: Slots, inUse: Iterabl
   return undefined;
 }
 
-/** Compose's name for the candidate's service; `--` never appears in a name rewrite.ts gives a slot to twice. */
-export function candidateServiceName(service: string): string {
-  return `${service}--candidate`;
+/**
+ * Compose's name for a candidate's service, distinct per address (the last octet is unique in the
+ * repo's /26): a candidate still serving from an earlier failed rollout is never the one compose
+ * recreates for the next.
+ */
+export function candidateServiceName(service: string, ip: string): string {
+  return `${service}--candidate-${ip.slice(ip.lastIndexOf('.') + 1)}`;
 }
 
 /**
@@ -46,7 +50,7 @@ export function candidateModel(model: Obj, service: string, ip: string): Obj {
     'rediacc.service_ip': ip,
     [CANDIDATE_LABEL]: CANDIDATE_VALUE,
   };
-  return { ...model, services: { ...services, [candidateServiceName(service)]: candidate } };
+  return { ...model, services: { ...services, [candidateServiceName(service, ip)]: candidate } };
 }
 
 /**

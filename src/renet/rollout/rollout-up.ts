@@ -8,9 +8,9 @@ import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
 import { prepareCompose, type ComposeJob } from '../compose-check.js';
 import type { Compose } from '../compose-tool.js';
 import { candidateAddress, candidateModel, candidateServiceName } from './candidate.js';
-import { observePlan, readRouterConfig } from './observe.js';
-import { upTargets, type UpTargets } from './plan.js';
-import { rolloutService } from './rollout.js';
+import { observePlan, readRouterConfig, type Observed } from './observe.js';
+import { upTargets, type PlannedService, type UpTargets } from './plan.js';
+import { clearLeftovers, rolloutService, type RolloutContext } from './rollout.js';
 
 type Obj = Record<string, unknown>;
 
@@ -27,6 +27,8 @@ export interface RolloutUpJob {
   socket: string;
   log: (line: string) => void;
 }
+
+const labelsOf = (model: Obj, service: string) => ((((model.services ?? {}) as Record<string, Obj>)[service]?.labels ?? {}) as Record<string, string>);
 
 /**
  * `renet compose -- up …` with zero-downtime replacement: every routed service compose would
@@ -45,8 +47,6 @@ export async function rolloutUp(u: RolloutUpJob): Promise<{ code: number } | { u
     return { upArgs: u.upArgs };
   }
   const switching = observed.plan.filter((p) => p.action === 'switch');
-  const services = (observed.model.services ?? {}) as Record<string, Obj>;
-  const labelsOf = (model: Obj, s: string) => ((((model.services ?? {}) as Record<string, Obj>)[s]?.labels ?? {}) as Record<string, string>);
   const health = new Map<string, HealthSettings>();
   for (const p of switching) {
     const parsed = parseHealthLabels(labelsOf(observed.model, p.service));
@@ -58,36 +58,51 @@ export async function rolloutUp(u: RolloutUpJob): Promise<{ code: number } | { u
     health.set(p.service, parsed.settings);
   }
   const rolloutDir = join(job.mount, '.rediacc', 'rollout');
-  const ctx = {
+  const ctx: RolloutContext = {
     compose: u.compose, project: job.project, dir: job.dir, env: u.env, mainFile: u.file, candidateFile: join(rolloutDir, `${job.project}.candidate.json`),
     socket: u.socket, networkId: job.networkId, pinsDir: onServer(u.rootPrefix, SERVER_PATHS.routerPins), routerPort: router.listen.port,
     traefikApi: router.traefikApi, settings: router, log: u.log,
   };
-  for (const p of switching) {
-    u.log(`renet compose: ${p.service}: ${p.reason}: replacing it without downtime`);
-    const inUse = observed.running.map((c) => c.labels['rediacc.service_ip'] ?? '');
-    const ip = candidateAddress(job.networkId, job.previous, inUse) as string;
-    const prepared = await prepareCompose({ ...job, out: join(rolloutDir, `${job.project}.yml`), ipOverride: { [ipVariable(p.service)]: ip } });
-    if (!prepared.ok) {
-      for (const e of prepared.errors) u.log(e);
-      return { code: 2 };
+  const signals = holdSignals(u.log);
+  try {
+    await clearLeftovers(ctx, observed.running);
+    for (const p of switching) {
+      const failed = await switchOne(u, ctx, p, observed, health.get(p.service) as HealthSettings);
+      if (failed) return { code: 1 };
+      const sig = signals.received();
+      if (sig) return { code: 128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15) };
     }
-    const model = candidateModel(parse(readFileSync(prepared.file, 'utf8'), { logLevel: 'error' }) as Obj, p.service, ip);
-    mkdirSync(dirname(ctx.candidateFile), { recursive: true });
-    writeFileAtomic.sync(ctx.candidateFile, `${JSON.stringify(model, null, 2)}\n`);
-    const failed = await rolloutService({ ...ctx, env: prepared.env }, {
-      service: p.service, old: p.old as NonNullable<typeof p.old>, candidateIp: ip, realIp: labelsOf(observed.model, p.service)['rediacc.service_ip'] ?? '',
-      labels: labelsOf(observed.model, p.service), candidateLabels: labelsOf(model, candidateServiceName(p.service)), health: health.get(p.service) as HealthSettings,
-    }).finally(() => rmSync(rolloutDir, { recursive: true, force: true }));
-    if (failed) {
-      u.log(`renet compose: ${p.service}: ${failed.reason}`);
-      if (failed.serving === 'old') u.log(`renet compose: ${p.service}: the new container was removed; the old one keeps serving, untouched`);
-      if (failed.logs.length) u.log(`renet compose: ${p.service}: the new container's last log lines:\n${failed.logs.map((l) => `  | ${l}`).join('\n')}`);
-      return { code: 1 };
-    }
+  } finally {
+    signals.release();
+    rmSync(rolloutDir, { recursive: true, force: true });
   }
-  const rest = restArgs(targets, switching.map((p) => p.service), Object.keys(services));
+  const rest = restArgs(targets, switching.map((p) => p.service), Object.keys((observed.model.services ?? {}) as Obj));
   return rest ? { upArgs: rest } : { code: 0 };
+}
+
+/** One service: its candidate's model (the checked model with its `{SERVICE}_IP` at the candidate's address), then the rollout. True when it failed (said why). */
+async function switchOne(u: RolloutUpJob, ctx: RolloutContext, p: PlannedService, observed: Observed, health: HealthSettings): Promise<boolean> {
+  const say = (m: string) => u.log(`renet compose: ${p.service}: ${m}`);
+  say(`${p.reason}: replacing it without downtime`);
+  const inUse = observed.running.map((c) => c.labels['rediacc.service_ip'] ?? '');
+  const ip = candidateAddress(u.job.networkId, u.job.previous, inUse) as string;
+  const prepared = await prepareCompose({ ...u.job, out: join(dirname(ctx.candidateFile), `${u.job.project}.yml`), ipOverride: { [ipVariable(p.service)]: ip } });
+  if (!prepared.ok) {
+    for (const e of prepared.errors) u.log(e);
+    return true;
+  }
+  const model = candidateModel(parse(readFileSync(prepared.file, 'utf8'), { logLevel: 'error' }) as Obj, p.service, ip);
+  mkdirSync(dirname(ctx.candidateFile), { recursive: true });
+  writeFileAtomic.sync(ctx.candidateFile, `${JSON.stringify(model, null, 2)}\n`);
+  const failed = await rolloutService({ ...ctx, env: prepared.env }, {
+    service: p.service, old: p.old as NonNullable<PlannedService['old']>, candidateIp: ip, realIp: labelsOf(observed.model, p.service)['rediacc.service_ip'] ?? '',
+    labels: labelsOf(observed.model, p.service), candidateLabels: labelsOf(model, candidateServiceName(p.service, ip)), health,
+  });
+  if (!failed) return false;
+  say(failed.reason);
+  if (failed.serving === 'old') say('the new container was removed; the old one keeps serving, untouched');
+  if (failed.logs.length) say(`the new container's last log lines:\n${failed.logs.map((l) => `  | ${l}`).join('\n')}`);
+  return true;
 }
 
 /**
@@ -100,3 +115,19 @@ function restArgs(targets: UpTargets, switched: string[], all: string[]): string
   return rest.length ? [...targets.flags, ...rest] : undefined;
 }
 
+/**
+ * A signal (an SSH session cut, Ctrl-C) must not stop a rollout half way, with a candidate pinned
+ * and the old container drained: while rollouts run, SIGINT, SIGTERM and SIGHUP are held; the one
+ * under way finishes (switched, or rolled back), and then renet compose stops without running the
+ * compose command.
+ */
+function holdSignals(log: (line: string) => void): { release(): void; received(): NodeJS.Signals | undefined } {
+  let got: NodeJS.Signals | undefined;
+  const on = (sig: NodeJS.Signals) => {
+    got ??= sig;
+    log(`renet compose: ${sig} received: finishing the rollout under way first (switched or rolled back), then stopping`);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, on);
+  return { release: () => signals.forEach((sig) => process.off(sig, on)), received: () => got };
+}

@@ -8,7 +8,7 @@ import { drain } from './drain.js';
 import { healthGate } from './health-gate.js';
 import type { ObservedContainer } from './plan.js';
 import { projectContainers, removeContainer } from './repo-docker.js';
-import { setPin } from './switch.js';
+import { readPins, setPin } from './switch.js';
 
 /** How long Traefik may take to serve a switch (the route server writes within 100 ms, Traefik reloads within ~200 ms). */
 const SWITCH_TIMEOUT_MS = 20_000;
@@ -60,10 +60,15 @@ export interface RolloutFailure {
 export async function rolloutService(ctx: RolloutContext, r: ServiceRollout): Promise<RolloutFailure | undefined> {
   const say = (m: string) => ctx.log(`renet compose: ${r.service}: ${m}`);
   const backends = (labels: Record<string, string>): Backends => routeBackends(labels, ctx.networkId, ctx.settings);
-  for (const stale of await containersOf(ctx, r.service, true)) await removeContainer(ctx.socket, stale.id, 0);
   say(`starting the new version beside the old one, at ${r.candidateIp}`);
-  const started = await ctx.compose.run(ctx.project, ctx.dir, ctx.candidateFile, ROLLOUT_ARGS.startOne(candidateServiceName(r.service)), ctx.env);
-  const candidate = (await containersOf(ctx, r.service, true))[0];
+  const name = candidateServiceName(r.service, r.candidateIp);
+  const earlier = await containersOf(ctx, r.service, true);
+  // What serves now: the service's container, or a candidate an earlier failed rollout left pinned.
+  const pin = readPins(ctx.pinsDir, ctx.networkId).services[r.service];
+  const servingNow = earlier.find((c) => c.id === pin);
+  const back = { pin: servingNow?.id, ip: servingNow?.labels['rediacc.service_ip'] ?? r.realIp };
+  const started = await ctx.compose.run(ctx.project, ctx.dir, ctx.candidateFile, ROLLOUT_ARGS.startOne(name), ctx.env);
+  const candidate = (await containersOf(ctx, r.service, true)).find((c) => c.labels['com.docker.compose.service'] === name);
   if (started !== 0 || !candidate) {
     if (candidate) await removeContainer(ctx.socket, candidate.id, 0);
     return { reason: `the new version did not start (compose exited ${started})`, logs: [], serving: 'old' };
@@ -80,9 +85,14 @@ export async function rolloutService(ctx: RolloutContext, r: ServiceRollout): Pr
       return { reason: `Traefik did not serve the switch to the new container within ${SWITCH_TIMEOUT_MS / 1000}s`, logs: [], serving: 'old' };
     }
     await drainOrSay(say, 'the old container', tcpEndpoints(backends(r.old.labels)), r.health);
+    // A candidate of an earlier failed rollout served until the pin moved: it drains and goes too.
+    for (const c of earlier) {
+      await drainOrSay(say, `the earlier candidate ${c.id.slice(0, 12)}`, tcpEndpoints(backends(c.labels)), r.health);
+      await removeContainer(ctx.socket, c.id);
+    }
     handedOver = true;
   } finally {
-    if (!handedOver) await rollBack(ctx, r, candidate.id, pinned);
+    if (!handedOver) await rollBack(ctx, r, candidate.id, pinned, back);
   }
   const keeps = `; the new version keeps serving from its candidate container at ${r.candidateIp}`;
   const code = await ctx.compose.run(ctx.project, ctx.dir, ctx.mainFile, ROLLOUT_ARGS.startOne(r.service), ctx.env);
@@ -101,11 +111,29 @@ export async function rolloutService(ctx: RolloutContext, r: ServiceRollout): Pr
   return undefined;
 }
 
-/** Before the candidate served: the route goes back to the old container (if it had moved), then the candidate goes. */
-async function rollBack(ctx: RolloutContext, r: ServiceRollout, candidateId: string, pinned: boolean): Promise<void> {
+/**
+ * Candidates left by a rollout that was killed (renet compose holds signals during one, but a
+ * power cut or SIGKILL cannot be held). One that is not pinned never got traffic (the route server
+ * holds candidates back while the service's own container runs): it is removed. A pinned one serves
+ * (its rollout failed at the second gate, or died after the switch): it stays, and is said.
+ */
+export async function clearLeftovers(ctx: RolloutContext, running: ObservedContainer[]): Promise<void> {
+  const pinned = new Set(Object.values(readPins(ctx.pinsDir, ctx.networkId).services));
+  for (const c of running.filter((x) => x.candidate)) {
+    if (pinned.has(c.id)) {
+      ctx.log(`warning: renet compose: ${c.service}: candidate ${c.id.slice(0, 12)} of an earlier rollout still serves it (pinned); the next change of ${c.service} replaces it`);
+      continue;
+    }
+    ctx.log(`renet compose: ${c.service}: removing candidate ${c.id.slice(0, 12)} left by an interrupted rollout (it never served)`);
+    await removeContainer(ctx.socket, c.id, 0);
+  }
+}
+
+/** Before the candidate served: the route goes back to what served (if it had moved), then the candidate goes. */
+async function rollBack(ctx: RolloutContext, r: ServiceRollout, candidateId: string, pinned: boolean, back: { pin?: string; ip: string }): Promise<void> {
   if (pinned) {
-    setPin(ctx.pinsDir, ctx.networkId, r.service, undefined);
-    if (await waitForSwitch(ctx.routerPort, ctx.traefikApi, r.realIp, r.candidateIp, SWITCH_TIMEOUT_MS)) {
+    setPin(ctx.pinsDir, ctx.networkId, r.service, back.pin);
+    if (await waitForSwitch(ctx.routerPort, ctx.traefikApi, back.ip, r.candidateIp, SWITCH_TIMEOUT_MS)) {
       await drain(tcpEndpoints(routeBackends(r.candidateLabels, ctx.networkId, ctx.settings)), r.health.drainTimeoutMs);
     }
   }

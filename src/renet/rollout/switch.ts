@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { parsePins, pinsFileName, serializePins } from '../../repo/rollout-pins.js';
+import { parsePins, pinsFileName, serializePins, type RepoPins } from '../../repo/rollout-pins.js';
 
 type Obj = Record<string, unknown>;
 
@@ -10,16 +10,19 @@ type Obj = Record<string, unknown>;
  * container's routes for it) and waits until Traefik itself serves the change.
  */
 
+/** The repo's pins (none when the file is absent). */
+export function readPins(pinsDir: string, networkId: number): RepoPins {
+  try {
+    return parsePins(readFileSync(join(pinsDir, pinsFileName(networkId)), 'utf8'));
+  } catch {
+    return { services: {} };
+  }
+}
+
 /** Pins `service` to container `id` (or removes its pin with `undefined`): root-only, written atomically; an empty file goes. */
 export function setPin(pinsDir: string, networkId: number, service: string, id: string | undefined): void {
   const file = join(pinsDir, pinsFileName(networkId));
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    // no pins yet
-  }
-  const pins = parsePins(text);
+  const pins = readPins(pinsDir, networkId);
   if (id === undefined) delete pins.services[service];
   else pins.services[service] = id;
   if (!Object.keys(pins.services).length) {

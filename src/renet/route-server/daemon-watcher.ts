@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { coalesced } from '../../util/coalesced.js';
 import type { ContainerInfo } from './model.js';
 
 export interface DaemonStatus {
@@ -32,8 +33,6 @@ export class DaemonWatcher {
   readonly #onChange: () => void;
   #events: NodeJS.ReadableStream | undefined;
   #retry: NodeJS.Timeout | undefined;
-  #listing: Promise<void> | undefined;
-  #relist = false;
   #closed = false;
   /**
    * Containers a `die`/`destroy` event reported, until a list stops showing them: a list made
@@ -54,20 +53,7 @@ export class DaemonWatcher {
   }
 
   /** Re-lists the containers; concurrent calls coalesce into at most one more list. */
-  refresh(): Promise<void> {
-    if (this.#listing) {
-      this.#relist = true;
-      return this.#listing;
-    }
-    this.#listing = this.#list().finally(() => {
-      this.#listing = undefined;
-      if (this.#relist && !this.#closed) {
-        this.#relist = false;
-        void this.refresh();
-      }
-    });
-    return this.#listing;
-  }
+  readonly refresh = coalesced(() => this.#list(), () => this.#closed);
 
   close(): void {
     this.#closed = true;

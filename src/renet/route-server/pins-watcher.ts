@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import { isNetworkId } from '../../infra/network.js';
 import { SERVER_PATHS } from '../../infra/server-layout.js';
 import { parsePins, type RepoPins } from '../../repo/rollout-pins.js';
+import { coalesced } from '../../util/coalesced.js';
 import type { PinTable } from './rollout-select.js';
 
 /** `{stateDir}/pins`: SERVER_PATHS.routerPins, placed relative to the router's state dir as router.json gives it. */
@@ -27,8 +28,6 @@ export class PinsWatcher {
   #pins: PinTable = new Map();
   #text = '[]';
   #watch: FSWatcher | undefined;
-  #reading: Promise<void> | undefined;
-  #again = false;
   #closed = false;
 
   constructor(dir: string, onChange: () => void, log: (line: string) => void) {
@@ -52,22 +51,13 @@ export class PinsWatcher {
     await this.reload();
   }
 
-  /** Re-reads every pins file; concurrent calls coalesce into at most one more read. */
+  /** Re-reads every pins file (watching the directory again if it had gone); concurrent calls coalesce into at most one more read. */
   reload(): Promise<void> {
     if (!this.#watch) this.#follow();
-    if (this.#reading) {
-      this.#again = true;
-      return this.#reading;
-    }
-    this.#reading = this.#read().finally(() => {
-      this.#reading = undefined;
-      if (this.#again && !this.#closed) {
-        this.#again = false;
-        void this.reload();
-      }
-    });
-    return this.#reading;
+    return this.#reread();
   }
+
+  readonly #reread = coalesced(() => this.#read(), () => this.#closed);
 
   close(): void {
     this.#closed = true;

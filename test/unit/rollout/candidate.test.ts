@@ -24,14 +24,14 @@ describe('the candidate (pure parts)', () => {
       volumes: { data: {} },
     };
     const out = candidateModel(model, 'web', '127.0.11.60') as { services: Record<string, Record<string, unknown>>; volumes: unknown };
-    assert.deepEqual(Object.keys(out.services).sort(), ['db', 'web', 'web--candidate']);
+    assert.deepEqual(Object.keys(out.services).sort(), ['db', 'web', 'web--candidate-60']);
     assert.deepEqual(out.services.web, model.services.web, 'the service itself is untouched');
-    assert.deepEqual(out.services['web--candidate'], {
+    assert.deepEqual(out.services['web--candidate-60'], {
       image: 'app:2', environment: { BIND: '127.0.11.60' },
       labels: { 'rediacc.service_name': 'web', 'rediacc.service_ip': '127.0.11.60', 'rediacc.service_port': '8080', 'rediacc.rollout': 'candidate' },
     });
     assert.deepEqual(out.volumes, { data: {} }, 'named volumes are the project\'s, shared');
-    assert.equal(candidateServiceName('my.web'), 'my.web--candidate');
+    assert.equal(candidateServiceName('my.web', '127.0.11.61'), 'my.web--candidate-61');
     assert.throws(() => candidateModel(model, 'nope', '127.0.11.60'), /no service nope/);
   });
 
