@@ -16,6 +16,8 @@ export interface LoadOptions {
   pauseMs?: number;
   /** One request's limit; past it the request fails as `timeout`. Default 10 s. */
   timeoutMs?: number;
+  /** The load ends by itself after this long, even if stop() is never called (a failed test). Default 5 min. */
+  maxDurationMs?: number;
   /** The version marker of a body; default: the word after `version=`. */
   versionOf?: (body: string) => string | undefined;
 }
@@ -73,8 +75,9 @@ export function startLoad(opts: LoadOptions): Load {
       req.end();
     });
 
+  const maxMs = opts.maxDurationMs ?? 300_000;
   const worker = async () => {
-    while (running) {
+    while (running && now() < maxMs) {
       records.push(await one());
       if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
     }

@@ -15,10 +15,17 @@ export interface ZddAppState {
   healthy?: boolean;
 }
 
-/** A copy of the test app in `dir/name`, at `state`. */
-export function zddAppSource(dir: string, name: string, state: ZddAppState): string {
+/** A copy of the test app in `dir/name`, at `state`; `healthWait` sets rediacc.healthcheck.wait (default 60 s). */
+export function zddAppSource(dir: string, name: string, state: ZddAppState, opts: { healthWait?: string } = {}): string {
   const src = join(dir, name);
   cpSync(join(FIXTURES, 'zdd-app'), src, { recursive: true });
+  if (opts.healthWait) {
+    const file = join(src, 'compose.yaml');
+    const label = '      rediacc.healthcheck.interval: 200ms\n';
+    const compose = readFileSync(file, 'utf8');
+    if (!compose.includes(label)) throw new Error(`${file}: no "${label.trim()}" line to put the wait label after`);
+    writeFileSync(file, compose.replace(label, `${label}      rediacc.healthcheck.wait: ${opts.healthWait}\n`));
+  }
   setZddApp(src, state);
   return src;
 }
