@@ -32,11 +32,10 @@ describe('zero-downtime redeploys with rdc repo up', () => {
   before(async () => {
     bed = await startRepoBed('zdd');
     id = bed.networkId(0);
-    src = zddAppSource(bed.dir, 'zdd', { version: 'v1' });
+    src = zddAppSource(bed.dir, 'zdd', { version: 'v1' }, { healthWait: '5s' });
     // A worker beside the web service: it listens nowhere its (auto) route would lead, so compose recreates it.
     // SICK_AT (.env) names an address where the web service has no /health: the second gate's failure.
     const compose = readFileSync(join(src, 'compose.yaml'), 'utf8')
-      .replace('      rediacc.healthcheck.interval: 200ms', '      rediacc.healthcheck.interval: 200ms\n      rediacc.healthcheck.wait: 5s')
       .replace('    command: ["sh", "/app/serve.sh"]', '    command: ["sh", "/app/sick-at.sh"]')
       .replace('      APP_HEALTHY: "${APP_HEALTHY:-yes}"', '      APP_HEALTHY: "${APP_HEALTHY:-yes}"\n      SICK_AT: "${SICK_AT:-none}"');
     assert.match(compose, /SICK_AT: /);
