@@ -37,6 +37,16 @@ export interface RouteClaims {
   skipped: { container: string; errors: string[] }[];
 }
 
+/** What `up` would do to one compose service (`rdc repo up --dry-run`, issue 12). */
+export interface ServicePlanRow {
+  /** The Rediaccfile's directory ('' for the root). */
+  dir: string;
+  service: string;
+  /** switch: replaced without downtime (routed); recreate: compose's stop-then-start; refused/unknown: the model could not be planned. */
+  action: 'create' | 'unchanged' | 'switch' | 'recreate' | 'refused' | 'unknown';
+  reason: string;
+}
+
 /** Why renet refused before changing anything: rdc turns these into exit code 2 with the fix. */
 export type RepoRefusal = 'no-infra' | 'not-mounted' | 'not-created' | 'volume' | 'compose';
 
@@ -66,4 +76,6 @@ export interface RepoReply {
   routesSettled?: boolean;
   claims?: RouteClaims;
   timings?: Record<string, number>;
+  /** `plan`: what up would do to each compose service. */
+  services?: ServicePlanRow[];
 }

@@ -25,6 +25,8 @@ export interface RepoRequest {
   /** `rdc repo up --unsafe`: the compose policy is not applied to this repo (the only way to skip it). */
   unsafe?: boolean;
   routesTimeoutMs?: number;
+  /** `plan` for `rdc repo up --dry-run`: also what up would do to each compose service (slower: compose runs). */
+  planServices?: boolean;
 }
 
 export function checkRequest(req: RepoRequest): RepoRequest {
