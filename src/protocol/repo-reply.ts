@@ -40,6 +40,17 @@ const routeClaims = object({
 });
 export type RouteClaims = Out<typeof routeClaims>;
 
+/** What `up` would do to one compose service (`rdc repo up --dry-run`, issue 12). */
+const servicePlanRow = object({
+  /** The Rediaccfile's directory ('' for the root). */
+  dir: str,
+  service: str,
+  /** switch: replaced without downtime (routed); recreate: compose's stop-then-start; refused/unknown: the model could not be planned. */
+  action: oneOf('create', 'unchanged', 'switch', 'recreate', 'refused', 'unknown'),
+  reason: str,
+});
+export type ServicePlanRow = Out<typeof servicePlanRow>;
+
 /** Why renet refused before changing anything: rdc turns these into exit code 2 with the fix. */
 const refusal = oneOf('no-infra', 'not-mounted', 'not-created', 'volume', 'compose');
 export type RepoRefusal = Out<typeof refusal>;
@@ -71,5 +82,7 @@ export const repoReply = object({
   claims: optional(routeClaims),
   /** renet's own phase timings in ms. */
   timings: optional(record(num)),
+  /** `plan`: what up would do to each compose service. */
+  services: optional(list(servicePlanRow)),
 });
 export type RepoReply = Out<typeof repoReply>;

@@ -24,10 +24,12 @@ export interface RepoRequest {
   /** `rdc repo up --unsafe`: the compose policy is not applied to this repo (the only way to skip it). */
   unsafe?: boolean;
   routesTimeoutMs?: number;
+  /** `plan` for `rdc repo up --dry-run`: also what up would do to each compose service (slower: compose runs). */
+  planServices?: boolean;
 }
 
 /** What a verb adds to the fields every request carries. */
-export type RepoRequestExtra = Pick<RepoRequest, 'manifest' | 'mount' | 'unmount' | 'prepOnly' | 'unsafe' | 'routesTimeoutMs'>;
+export type RepoRequestExtra = Pick<RepoRequest, 'manifest' | 'mount' | 'unmount' | 'prepOnly' | 'unsafe' | 'routesTimeoutMs' | 'planServices'>;
 
 /** renet's side: the same validators rdc applies to its config, since renet builds paths from these fields. */
 export function parseRepoRequest(text: string): RepoRequest {

@@ -44,6 +44,10 @@ export function renderTraefikStatic(infra: Infra): Record<string, unknown> {
     // Always on, on a loopback-only `traefik` entrypoint (entrypoints.ts): rdc reads it to see
     // which routers Traefik really loaded. The dashboard only with --api-port.
     api: { insecure: true, dashboard: infra.apiPort !== undefined },
+    // A zero-downtime redeploy (issue 12) drains the old container until it has no connection in
+    // progress: Traefik's idle keep-alive connections to backends close after 1 s (default 90 s),
+    // so an open connection means a request in flight, and the drain ends when they are done.
+    serversTransport: { forwardingTimeouts: { idleConnTimeout: '1s' } },
   };
   if (infra.apiPort !== undefined) config.ping = { entryPoint: 'traefik' };
   if (tls) {

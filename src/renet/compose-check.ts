@@ -29,6 +29,8 @@ export interface ComposeJob {
   unsafe: boolean;
   /** Where the model compose runs is written. */
   out: string;
+  /** `{SERVICE}_IP` values that win over the slots': a rollout's candidate address (never recorded). */
+  ipOverride?: Record<string, string>;
 }
 
 export type Prepared =
@@ -61,18 +63,18 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
   if (found.length && !job.unsafe) return refuse(found, name);
   // Nor the lifecycle session's token: compose would hand it to any container that interpolates it.
   const env = composeEnv(job.env);
-  Object.assign(env, ipEnv(rawServices(file), job.networkId, job.previous));
+  Object.assign(env, ipEnv(rawServices(file), job.networkId, job.previous), job.ipOverride);
   let canonical = await compose.config(job.project, dir, file, job.globals, env);
   if ('error' in canonical) return { ok: false, errors: [`${name}: ${canonical.error}`], warnings: [] };
   let rewritten = rewriteCompose(canonical.model, job.networkId, job.previous);
   if (Object.keys(rewritten.env).some((k) => env[k] === undefined)) {
     // services compose found beyond the raw file (include, extends): give them their addresses too
-    Object.assign(env, rewritten.env);
+    Object.assign(env, rewritten.env, job.ipOverride);
     canonical = await compose.config(job.project, dir, file, job.globals, env);
     if ('error' in canonical) return { ok: false, errors: [`${name}: ${canonical.error}`], warnings: [] };
     rewritten = rewriteCompose(canonical.model, job.networkId, job.previous);
   }
-  Object.assign(env, rewritten.env);
+  Object.assign(env, rewritten.env, job.ipOverride);
   if (rewritten.errors.length) return { ok: false, errors: rewritten.errors.map((e) => `${name}: ${e}`), warnings: rewritten.warnings };
   if (job.checked) found.push(...checkComposeModel(canonical.model, scope));
   // Written aside and renamed into place only once checked: a refusal leaves the last good file.

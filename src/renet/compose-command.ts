@@ -5,6 +5,7 @@ import { composeEnv, prepareCompose } from './compose-check.js';
 import { composeTool } from './compose-tool.js';
 import { readSession } from './lifecycle-session.js';
 import { readSlots, writeSlots } from './host/slots-store.js';
+import { rolloutUp } from './rollout/rollout-up.js';
 
 /**
  * `renet compose -- <compose args>`, run from a Rediaccfile: the compose model of the current
@@ -42,7 +43,8 @@ export async function composeCommand(args: string[], log: (line: string) => void
   const project = projectName(session.name, repoPath, cwd);
   // In the repo's own state directory, which no container may bind: nothing can swap it between check and run.
   const out = join(repoPath, '.rediacc', 'compose', `${project}.yml`);
-  const prepared = await prepareCompose({ dir: cwd, mount: repoPath, networkId, project, previous, env, globals, checked: parsed.checked, unsafe, out });
+  const job = { dir: cwd, mount: repoPath, networkId, project, previous, env, globals, checked: parsed.checked, unsafe, out };
+  const prepared = await prepareCompose(job);
   for (const w of prepared.warnings) log(`warning: ${w}`);
   if (!prepared.ok && !parsed.checked && existsSync(out)) {
     // down, stop, logs…: the model last checked and run is still there to act on (an --unsafe repo's too).
@@ -56,6 +58,14 @@ export async function composeCommand(args: string[], log: (line: string) => void
     return 2;
   }
   writeSlots(repoPath, prepared.slots);
+  if (parsed.subcommand === 'up' && session.rootPrefix !== undefined) {
+    // Routed services compose would recreate are switched first, without downtime (issue 12).
+    const r = await rolloutUp({
+      job: { ...job, previous: prepared.slots }, compose: prepared.compose, file: prepared.file, env: prepared.env, upArgs: composeArgs.slice(globals.length + 1),
+      rootPrefix: session.rootPrefix, socket: session.dockerHost.replace(/^unix:\/\//, ''), log,
+    });
+    return 'code' in r ? r.code : prepared.compose.run(project, cwd, prepared.file, [...globals, 'up', ...r.upArgs], prepared.env);
+  }
   return prepared.compose.run(project, cwd, prepared.file, composeArgs, prepared.env);
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { parse } from 'yaml';
 import { composeCli, type ComposeCli } from './host/compose-cli.js';
+import { parseHashes, ROLLOUT_ARGS } from './rollout/candidate.js';
 
 type Obj = Record<string, unknown>;
 
@@ -8,6 +9,8 @@ export interface Compose {
   v2: boolean;
   config(project: string, dir: string, file: string, globals: string[], env: NodeJS.ProcessEnv): Promise<{ model: Obj } | { error: string }>;
   run(project: string, dir: string, file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number>;
+  /** `config --hash=*`: each service the command would bring up → the config hash compose compares with its container's label. */
+  hashes(project: string, dir: string, file: string, globals: string[], env: NodeJS.ProcessEnv): Promise<Record<string, string> | { error: string }>;
 }
 
 /** Compose, as host/compose-cli.ts chose it, for `renet compose`: its model check and its run. */
@@ -31,6 +34,10 @@ function makeCompose({ v2, bin: cmd, base: cli }: ComposeCli): Compose {
       }
     },
     run: (project, dir, file, args, env) => spawnCode(cmd, [...base(project, dir, file), ...args], env, 'inherit'),
+    async hashes(project, dir, file, globals, env) {
+      const r = await capture(cmd, [...base(project, dir, file), ...globals, ...ROLLOUT_ARGS.hashes()], env);
+      return r.code === 0 ? parseHashes(r.stdout) : { error: `compose config --hash failed: ${r.stderr.trim().split('\n').slice(-3).join(' ').slice(0, 600)}` };
+    },
   };
 }
 

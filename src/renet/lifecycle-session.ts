@@ -15,6 +15,12 @@ export interface LifecycleSession {
   dockerHost: string;
   /** `rdc repo up --unsafe`, from the repo-level request only. */
   unsafe: boolean;
+  /**
+   * The machine's root prefix (where router.json and the rollout pins live), from `renet repo up`:
+   * with it, `renet compose -- up` switches routed services without downtime (issue 12); without
+   * it (a bare `renet lifecycle`), compose recreates them as it always did.
+   */
+  rootPrefix?: string;
 }
 
 /**

@@ -9,20 +9,24 @@ import { hostDockerEnv } from './infra/host-exec.js';
  */
 
 /** GET on loopback (a port) or a unix socket; status 0 when nothing answers in time. */
-export function localGet(target: { port: number } | { socketPath: string }, path: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+export function localGet(target: { port: number } | { socketPath: string }, path: string, timeoutMs = 2000): Promise<{ status: number; body: string; bytes: Buffer }> {
   return localRequest(target, 'GET', path, timeoutMs);
 }
 
 /** Any method, no body sent (the Docker API's POST /containers/{id}/start needs none). */
-export function localRequest(target: { port: number } | { socketPath: string }, method: string, path: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+export function localRequest(target: { port: number } | { socketPath: string }, method: string, path: string, timeoutMs = 2000): Promise<{ status: number; body: string; bytes: Buffer }> {
   return new Promise((resolve) => {
     const where = 'port' in target ? { host: '127.0.0.1', port: target.port } : { socketPath: target.socketPath };
     const req = request({ ...where, method, path, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => {
+        // The raw bytes too: Docker's log stream is binary-framed.
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, body: bytes.toString('utf8'), bytes });
+      });
     });
-    req.on('error', () => resolve({ status: 0, body: '' }));
+    req.on('error', () => resolve({ status: 0, body: '', bytes: Buffer.alloc(0) }));
     req.on('timeout', () => req.destroy());
     req.end();
   });

@@ -11,6 +11,7 @@ import { parseRepoRequest, type RepoRequest } from '../protocol/repo-request.js'
 import { daemonTarget, repoPaths, type RepoPaths } from './repo/request.js';
 import { repoContainers, repoOwners, waitForRoutes } from './repo/routes-wait.js';
 import { observeAndPlan } from './repo/sync.js';
+import { planRepoServices } from './rollout/repo-plan.js';
 import { availableKinds, checkCredential, chooseKind, chooseVolume, createVolume, destroyVolume, isMounted, readMeta, unmountVolume, type VolumeMeta } from './repo/volume.js';
 
 /**
@@ -62,10 +63,13 @@ async function plan(req: RepoRequest, p: RepoPaths, meta: VolumeMeta | undefined
   const fallback = meta ? meta.fallback : chooseVolume(req.volume).fallback;
   const mounted = meta ? isMounted(p, meta) : false;
   const sync = mounted && req.manifest ? observeAndPlan(p, req.manifest) : undefined;
+  const running = await daemonRunning(daemonTarget(req, p));
+  const services = req.planServices && mounted && running && existsSync(p.mount) ? await planRepoServices(p.mount, req.name, req.networkId, p.socket, req.rootPrefix) : undefined;
   return {
     ok: true, exists: Boolean(meta), volume: meta?.kind ?? chooseKind(req.volume), ...(fallback ? { volumeFallback: fallback } : {}), available, mounted,
-    daemon: (await daemonRunning(daemonTarget(req, p))) ? 'running' : 'not running',
+    daemon: running ? 'running' : 'not running',
     sync: sync && syncCounts(sync),
+    ...(services ? { services } : {}),
   };
 }
 

@@ -44,7 +44,7 @@ export async function repoUp(deps: Deps, name: string, opts: RepoUpOptions) {
     throw new UserError(`Repo ${t.name} does not exist yet: creating it makes a volume, which up must mount. Nothing was changed.`, { hint: `rdc repo up ${t.name} --mount` });
   }
   return withConnection(deps, t.machineName, t.machine, t.context, async (runner) => {
-    if (opts.dryRun) return { dryRun: true as const, ...summary(t, source), plan: await askRepo(runner, t, 'plan', { ...request, manifest }) };
+    if (opts.dryRun) return { dryRun: true as const, ...summary(t, source), plan: await askRepo(runner, t, 'plan', { ...request, manifest, planServices: true }) };
     // renet's own phase timings, summed over both calls when an upload came in between.
     const serverTimings = (r: RepoReply) => {
       for (const [k, v] of Object.entries(r.timings ?? {})) timings[`server.${k}`] = (timings[`server.${k}`] ?? 0) + v;

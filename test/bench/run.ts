@@ -12,6 +12,7 @@ import { providerRaceBench } from './provider-race-bench.js';
 import { pushInfraBench } from './push-infra-bench.js';
 import { realServerBench } from './real-server-bench.js';
 import { scaleBench, startToRouteBench } from './route-server-bench.js';
+import { zddBench } from './zdd-bench.js';
 
 /**
  * `npm run bench`: prints figures, asserts nothing (timings never go in tests). Each figure is the
@@ -74,5 +75,6 @@ if (!only || only === 'repo') await repoUpBench();
 if (!only || only === 'real') await realServerBench();
 if (!only || only === 'repo-large') await repoLargeBench();
 if (!only || only === 'https') await httpsBench();
+if (!only || only === 'zdd') await zddBench();
 // Keep-alive sockets of the HTTP helpers must not hold the process open.
 process.exit(0);

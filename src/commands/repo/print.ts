@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Output } from '../../output/output.js';
-import type { RouteClaims, VolumeKind } from '../../protocol/repo-reply.js';
+import type { RouteClaims, ServicePlanRow, VolumeKind } from '../../protocol/repo-reply.js';
 import type { RepoUrl } from '../../repo/repo-urls.js';
 
 /** The volume always says whether it is encrypted: only LUKS is. */
@@ -33,6 +33,18 @@ export function printClaims(out: Output, claims: RouteClaims | undefined): void 
     out.warn(`${what} is held by repo ${l.owner}, which claimed it first: router ${l.router} (container ${l.container}) is not routed; use another name or port`);
   }
   for (const s of claims.skipped) out.warn(`container ${s.container} is not routed, its labels were refused: ${s.errors.join('; ')}`);
+}
+
+/**
+ * What up would do to each compose service (`--dry-run`): switch is a zero-downtime replacement,
+ * recreate compose's stop-then-start. Planned from the files already on the server: when the sync
+ * changes some first, the plan says so.
+ */
+export function printServicePlan(out: Output, rows: ServicePlanRow[] | undefined, filesToChange: number): void {
+  if (!rows) return out.result('services: planned once the repo\'s daemon runs (up starts it, then creates every service)');
+  out.heading(`Services${filesToChange ? ` (as the files on the server say; the sync changes ${filesToChange} file(s) first)` : ''}:`);
+  if (!rows.length) return out.result('  no compose service');
+  out.table(['DIR', 'SERVICE', 'ACTION', 'WHY'], rows.map((r) => [r.dir || '.', r.service || '-', r.action, r.reason]));
 }
 
 export function printTimings(out: Output, timings: Record<string, number>, asResult: boolean): void {

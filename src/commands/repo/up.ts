@@ -3,7 +3,7 @@ import { RdcError, ValidationError } from '../../errors.js';
 import type { Deps } from '../../services/deps.js';
 import type { RepoUpOptions } from '../../services/repo-up-service.js';
 import { runWith, type CommandEnv } from '../run.js';
-import { fallbackField, printClaims, printTimings, printUrls, volumeLine, withCreationOptions } from './print.js';
+import { fallbackField, printClaims, printServicePlan, printTimings, printUrls, volumeLine, withCreationOptions } from './print.js';
 
 export function repoUpCommand(env: CommandEnv): Command {
   const cmd: Command = withCreationOptions(new Command('up')
@@ -33,6 +33,7 @@ export function repoUpCommand(env: CommandEnv): Command {
           ['daemon', p.daemon === 'running' ? 'running' : 'would be started'],
           ['then', opts.prepOnly ? 'prep() of every Rediaccfile' : 'prep() then up() of every Rediaccfile'],
         ]);
+        if (!opts.prepOnly) printServicePlan(deps.out, p.services, p.sync ? p.sync.placed + p.sync.deleted : 0);
         return;
       }
       const s = r.reply.sync;

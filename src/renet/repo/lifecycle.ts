@@ -21,11 +21,13 @@ export function repoRediaccDirs(repoPath: string): string[] {
 /**
  * Runs the Rediaccfiles' functions in the order of SYSTEM.md §4, each in bash with its Rediaccfile
  * sourced from its own directory (`set -e`); `only` keeps one function's steps. `env` holds REPOSITORY_*, DOCKER_HOST and every {SERVICE}_IP.
- * `unsafe` (only ever from the repo-level request, `rdc repo up --unsafe`) lets their `renet compose` skip the compose policy.
+ * `unsafe` (only ever from the repo-level request, `rdc repo up --unsafe`) lets their `renet compose` skip the compose policy;
+ * `rootPrefix` (the machine's) lets it switch routed services without downtime (lifecycle-session.ts).
  */
-export async function runLifecycle(repoPath: string, phase: Phase, env: Record<string, string>, only?: 'prep' | 'up' | 'down', unsafe = false): Promise<{ ok: boolean; steps: StepResult[] }> {
+export async function runLifecycle(repoPath: string, phase: Phase, env: Record<string, string>, only?: 'prep' | 'up' | 'down', unsafe = false, rootPrefix?: string): Promise<{ ok: boolean; steps: StepResult[] }> {
   const session = openSession({
     mount: repoPath, name: env.REPOSITORY_NAME ?? '', networkId: Number(env.REPOSITORY_NETWORK_ID), dockerHost: env.DOCKER_HOST ?? '', unsafe,
+    ...(rootPrefix !== undefined ? { rootPrefix } : {}),
   });
   try {
     return await runSteps(repoPath, phase, { ...env, ...session.env }, only);

@@ -70,7 +70,7 @@ export async function repoUp(req: RepoRequest, p: RepoPaths): Promise<RepoReply>
   }
   tx.commit();
   if (req.prepOnly) return { ok: true, ...base, daemon, steps: prep.steps };
-  const up = await time('up', () => runLifecycle(p.mount, 'up', env, 'up', req.unsafe));
+  const up = await time('up', () => runLifecycle(p.mount, 'up', env, 'up', req.unsafe, req.rootPrefix));
   const routes = await time('routes', () => waitForRoutes(req.routerPort, req.networkId, p.socket, req.routesTimeoutMs ?? 20_000));
   return { ok: up.ok, ...base, daemon, steps: [...prep.steps, ...up.steps], routes: routes.owners, routesSettled: routes.settled, ...(routes.claims ? { claims: routes.claims } : {}) };
 }

@@ -5,6 +5,7 @@ import { loadedRouters } from '../route-server/proxy-compare.js';
 import { parseApi, traefikRawData } from '../route-server/traefik-api.js';
 import { waitUntil } from '../../util/wait-until.js';
 import { localGet } from '../local.js';
+import { switchedTo } from '../rollout/switch.js';
 
 interface Health {
   daemons?: { networkId: number; ok: boolean; containers: number }[];
@@ -75,4 +76,19 @@ async function traefikHolds(api: string, mine: RouteOwner[], all: RouteOwner[]):
   const published = new Set(all.map((o) => `${o.kind}/${o.router}`));
   return mine.every((o) => loaded.has(`${o.kind}/${o.router}`) && loaded.get(`${o.kind}/${o.router}`)?.status !== 'disabled')
     && [...loaded.keys()].every((r) => published.has(r));
+}
+
+/**
+ * Waits until the route server publishes a rollout's service at `want` and no longer at `away`,
+ * and Traefik has loaded that (its /api/rawdata, not a guess about a reload). False when the time
+ * ran out first.
+ */
+export async function waitForSwitch(routerPort: number, api: { host: string; port: number }, want: string, away: string, timeoutMs: number): Promise<boolean> {
+  const done = await waitUntil(async () => {
+    const routes = await localGet({ port: routerPort }, '/routes.json', 2000);
+    if (routes.status !== 200) return undefined;
+    const raw = await traefikRawData(api, 2000);
+    return raw && switchedTo(JSON.parse(routes.body) as Record<string, unknown>, raw as Record<string, unknown>, want, away) ? true : undefined;
+  }, { timeoutMs, everyMs: 25 });
+  return done === true;
 }

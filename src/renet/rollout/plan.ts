@@ -1,0 +1,100 @@
+/**
+ * Which services `renet compose -- up` replaces, and how (issue 12, pure): compose recreates a
+ * service whose running container's `com.docker.compose.config-hash` differs from what
+ * `compose config --hash` gives for the model now (v1 folds the image id into that hash; v2 keeps
+ * it apart in `com.docker.compose.image`, so a re-tagged image counts too). A recreated service
+ * with a route is switched (new container beside the old, then the route moves); one without keeps
+ * compose's own recreate.
+ */
+export type ServiceAction = 'create' | 'unchanged' | 'switch' | 'recreate';
+
+/** A running container of the project, as the repo daemon reports it. */
+export interface ObservedContainer {
+  id: string;
+  service: string;
+  configHash?: string;
+  /** `com.docker.compose.image` (compose v2): the image id the container was created from. */
+  imageId?: string;
+  candidate: boolean;
+  labels: Record<string, string>;
+}
+
+export interface PlannedService {
+  service: string;
+  action: ServiceAction;
+  /** Why it is replaced (or why not switched), in a few words. */
+  reason: string;
+  /** The container that serves now (for switch and recreate). */
+  old?: ObservedContainer;
+}
+
+export interface PlanInput {
+  /** `compose config --hash` of every service the command brings up: service → hash. */
+  hashes: Record<string, string>;
+  /** The image id each service's image has now (service → id), where the image exists. */
+  images: Record<string, string>;
+  running: ObservedContainer[];
+  /** Whether the new model's labels give the service any route. */
+  routed: (service: string) => boolean;
+  /**
+   * Whether its running container listens where its routes lead (a worker with an auto route to
+   * port 80 and no server serves nothing there: nothing to keep serving, and no port to gate on).
+   */
+  serving: (service: string) => boolean;
+  /** A free address for a candidate exists in the repo's /26. */
+  slotFree: boolean;
+  forceRecreate: boolean;
+}
+
+export function planServices(input: PlanInput): PlannedService[] {
+  return Object.keys(input.hashes).sort().map((service): PlannedService => {
+    const old = input.running.find((c) => c.service === service && !c.candidate);
+    if (!old) return { service, action: 'create', reason: 'no container runs' };
+    const why = replaceReason(input, service, old);
+    if (!why) return { service, action: 'unchanged', reason: 'config and image unchanged', old };
+    if (!input.routed(service)) return { service, action: 'recreate', reason: `${why}; no route, compose recreates it`, old };
+    if (!input.serving(service)) return { service, action: 'recreate', reason: `${why}; nothing listens where its route leads, compose recreates it`, old };
+    if (!input.slotFree) return { service, action: 'recreate', reason: `${why}; no free address in the repo's /26 for a second container`, old };
+    return { service, action: 'switch', reason: why, old };
+  });
+}
+
+function replaceReason(input: PlanInput, service: string, old: ObservedContainer): string | undefined {
+  if (input.forceRecreate) return '--force-recreate';
+  if (old.configHash !== input.hashes[service]) return 'config changed';
+  const image = input.images[service];
+  if (old.imageId && image && old.imageId !== image) return 'image changed';
+  return undefined;
+}
+
+/** What `up` was asked to do, from its arguments (after `up`): the named services and the flags that change replacing. */
+export interface UpTargets {
+  services: string[];
+  /** Every argument but the service names, in order. */
+  flags: string[];
+  forceRecreate: boolean;
+  /** `--no-recreate`, `--no-start`: compose replaces nothing, so neither does a rollout. */
+  noReplace: boolean;
+}
+
+/** Flags of `compose up` (v1 and v2) that take a separate value. */
+const UP_WITH_VALUE = new Set(['-t', '--timeout', '--scale', '--exit-code-from', '--attach', '--no-attach', '--pull', '--wait-timeout']);
+
+export function upTargets(args: string[]): UpTargets {
+  const services: string[] = [];
+  const flags: string[] = [];
+  let forceRecreate = false;
+  let noReplace = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (!a.startsWith('-')) {
+      services.push(a);
+      continue;
+    }
+    flags.push(a);
+    if (a === '--force-recreate') forceRecreate = true;
+    else if (a === '--no-recreate' || a === '--no-start') noReplace = true;
+    else if (UP_WITH_VALUE.has(a) && i + 1 < args.length) flags.push(args[++i] as string);
+  }
+  return { services, flags, forceRecreate, noReplace };
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { planServices, upTargets, type ObservedContainer, type PlanInput } from '../../../src/renet/rollout/plan.js';
+
+const H = (c: string) => c.repeat(64);
+const running = (service: string, hash: string, extra: Partial<ObservedContainer> = {}): ObservedContainer => ({ id: `${service}-id`, service, configHash: hash, candidate: false, labels: {}, ...extra });
+
+function plan(over: Partial<PlanInput>) {
+  const input: PlanInput = { hashes: {}, images: {}, running: [], routed: () => true, serving: () => true, slotFree: true, forceRecreate: false, ...over };
+  return planServices(input).map((p) => `${p.service} ${p.action}: ${p.reason}`);
+}
+
+describe('rollout plan: the action per service from observed hashes, images and labels', () => {
+  test('new, unchanged, changed routed (switch) and changed unrouted (recreate)', () => {
+    assert.deepEqual(plan({
+      hashes: { api: H('a'), db: H('b'), web: H('c'), worker: H('d') },
+      running: [running('db', H('b')), running('web', H('0')), running('worker', H('0'))],
+      routed: (s) => s === 'web' || s === 'api',
+    }), [
+      'api create: no container runs',
+      'db unchanged: config and image unchanged',
+      'web switch: config changed',
+      'worker recreate: config changed; no route, compose recreates it',
+    ]);
+  });
+
+  test('the image id compose v2 records counts: a re-tagged image is a change', () => {
+    assert.deepEqual(plan({
+      hashes: { web: H('c') }, images: { web: 'sha256:new' },
+      running: [running('web', H('c'), { imageId: 'sha256:old' })],
+    }), ['web switch: image changed']);
+    // v1 records no image label (its hash covers the image): the hash decides.
+    assert.deepEqual(plan({ hashes: { web: H('c') }, images: { web: 'sha256:new' }, running: [running('web', H('c'))] }), ['web unchanged: config and image unchanged']);
+  });
+
+  test('a candidate left running is not the service\'s container; no free address means compose\'s recreate', () => {
+    assert.deepEqual(plan({ hashes: { web: H('c') }, running: [running('web', H('c'), { candidate: true })] }), ['web create: no container runs']);
+    assert.deepEqual(plan({ hashes: { web: H('c') }, running: [running('web', H('0'))], slotFree: false }),
+      ["web recreate: config changed; no free address in the repo's /26 for a second container"]);
+  });
+
+  test('a routed service whose container listens nowhere its route leads (a worker) is recreated by compose', () => {
+    assert.deepEqual(plan({ hashes: { worker: H('c') }, running: [running('worker', H('0'))], serving: () => false }),
+      ['worker recreate: config changed; nothing listens where its route leads, compose recreates it']);
+  });
+
+  test('--force-recreate replaces even an unchanged service', () => {
+    assert.deepEqual(plan({ hashes: { web: H('c') }, running: [running('web', H('c'))], forceRecreate: true }), ['web switch: --force-recreate']);
+  });
+});
+
+describe('up arguments', () => {
+  test('services, flags with values and the flags that change replacing', () => {
+    assert.deepEqual(upTargets(['-d', '--timeout', '5', 'web', '--force-recreate', 'db']), { services: ['web', 'db'], flags: ['-d', '--timeout', '5', '--force-recreate'], forceRecreate: true, noReplace: false });
+    assert.equal(upTargets(['-d', '--no-recreate']).noReplace, true);
+    assert.equal(upTargets(['--no-start']).noReplace, true);
+    assert.deepEqual(upTargets(['-d', '--scale', 'web=1']).services, []);
+  });
+});
