@@ -3,30 +3,7 @@
  * last ACME error it logged for each domain, with the likely cause and the fix.
  */
 
-/** One certificate of acme.json, as renet reads it on the server. */
-export interface StoredCertificate {
-  resolver: string;
-  domain: string;
-  sans: string[];
-  issuer: string | null;
-  notBefore: string | null;
-  notAfter: string | null;
-}
-
-/** The last error Traefik logged for a set of domains (from the proxy container's logs). */
-export interface AcmeLogError {
-  time: string | null;
-  domains: string[];
-  error: string;
-}
-
-/** What `renet machine status` reports about certificates. */
-export interface AcmeState {
-  /** acme.json exists, and its mode (Traefik wants 0600). */
-  storage: { exists: boolean; mode: string | null };
-  certificates: StoredCertificate[];
-  errors: AcmeLogError[];
-}
+import type { AcmeState } from '../protocol/machine.js';
 
 export interface CertificateRow {
   domain: string;

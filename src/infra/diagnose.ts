@@ -1,43 +1,8 @@
-import type { AcmeState } from './certificates.js';
+import type { MachineStatusReply } from '../protocol/machine.js';
+import type { RouterHealth } from '../protocol/route-server.js';
 
-/** What `renet machine status` reports (the parts the diagnosis reads). */
-export interface MachineStatus {
-  traefik: { running: boolean; container: string | null; image: string | null; fileErrors?: string[] };
-  router: { supervisedBy: string | null; httpStatus: number; health: RouterHealth | null };
-  certResolver: string | null;
-  /** Certificates and ACME errors (absent from an older renet). */
-  acme?: AcmeState;
-  baseDomain: string | null;
-  /** Each backend of the routes; networkId and container say whose it is (the route server's owners). */
-  backends: { service: string; backend: string; accepts: boolean; networkId?: number; container?: string }[];
-  /** Every repo's volume and daemon, from renet's datastore (running/locked/unmounted/down); absent from an older renet. */
-  repoVolumes?: { name: string; networkId: number; volume: string; mounted: boolean; daemon: boolean; state: 'running' | 'locked' | 'unmounted' | 'down' }[];
-  /** Each repo daemon's containers as the daemon itself sees them (absent from an older renet). */
-  repos?: RepoServiceState[];
-}
-
-/** A repo daemon's containers: how many exist (compose created them: what the repo declares), run, and which do not. */
-export interface RepoServiceState {
-  networkId: number;
-  ok: boolean;
-  running: number;
-  declared: number;
-  stopped: { service: string; status: string }[];
-}
-
-export interface RouterHealth {
-  status: string;
-  routers: number;
-  services: number;
-  autoRoutes: number;
-  daemons: { networkId: number; ok: boolean; containers: number; error: string | null; downSince?: string | null }[];
-  conflicts: { kind: string; value: string; owner: number; loser: number; router: string; container: string }[];
-  errors: { networkId: number; container: string; errors: string[] }[];
-  /** Traefik's own view (its API) of the routes file the route server writes. */
-  proxy?: { file: string; writtenAt: string | null; loadedAt: string | null; synced: boolean; cause: string | null };
-  /** Backends Traefik's health checks hold DOWN (absent from an older renet). */
-  unhealthy?: { networkId: number | null; service: string | null; container: string | null; address: string; check: string; traefikService: string }[];
-}
+/** What `renet machine status` reports (the parts the diagnosis reads; the protocol's one check). */
+export type MachineStatus = MachineStatusReply;
 
 /**
  * Names the likely cause of what users hit (seed 002, "Problèmes courants"), from a status report.

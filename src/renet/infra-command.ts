@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { planFiles, type FileOperation } from '../plan/file-plan.js';
+import { parseInfraRequest, type FileSummary, type InfraApplyReply, type InfraRequest, type InfraStatusReply } from '../protocol/infra.js';
 import { waitUntil } from '../util/wait-until.js';
-import { parseInfraRequest, type InfraRequest } from './infra/infra-request.js';
 import { dropBatches, finishSwap, infraDirs, observeFiles, readStaged, swapIn } from './infra/live-files.js';
 import { withLock } from './infra/lock.js';
 import { proxyStatus, proxyUp } from './infra/proxy.js';
@@ -13,7 +13,7 @@ import { ensureRouter, routerHealth, routerSupervisorPid } from './infra/router-
  * `renet infra status|apply`, the server half of push-infra; the request comes as JSON on stdin
  * and the report goes to stdout as JSON. `status` only looks; `apply` changes, under the lock.
  */
-export async function infraCommand(args: string[], stdin: string): Promise<unknown> {
+export async function infraCommand(args: string[], stdin: string): Promise<InfraStatusReply | InfraApplyReply> {
   const req = parseInfraRequest(stdin);
   if (args[0] === 'status') return status(req);
   if (args[0] === 'apply') {
@@ -32,7 +32,7 @@ export async function infraCommand(args: string[], stdin: string): Promise<unkno
   throw new Error('usage: renet infra status|apply < request.json');
 }
 
-async function status(req: InfraRequest) {
+async function status(req: InfraRequest): Promise<InfraStatusReply> {
   const [proxy, health] = await Promise.all([proxyStatus(req.rootPrefix), routerHealth(req.routerPort)]);
   const plan = planFiles(req.files, observeFiles(req.rootPrefix, req.files.map((f) => f.path)));
   return {
@@ -43,7 +43,7 @@ async function status(req: InfraRequest) {
   };
 }
 
-async function apply(req: InfraRequest) {
+async function apply(req: InfraRequest): Promise<InfraApplyReply> {
   const recovered = finishSwap(req.rootPrefix);
   const plan = planFiles(req.files, observeFiles(req.rootPrefix, req.files.map((f) => f.path)));
   const changed = plan.filter((o) => o.op === 'create' || o.op === 'update');
@@ -55,7 +55,7 @@ async function apply(req: InfraRequest) {
 
   const touched = (prefix: string) => changed.some((o) => o.file.path.startsWith(prefix) && !o.file.path.includes('/dynamic/'));
   const proxyBefore = await proxyStatus(req.rootPrefix);
-  let proxy: string = 'unchanged';
+  let proxy: InfraApplyReply['proxy'] = 'unchanged';
   if (touched(SERVER_PATHS.proxyDir) || !proxyBefore.running) {
     await proxyUp(req.rootPrefix);
     proxy = proxyBefore.running ? 'updated' : 'started';
@@ -67,8 +67,8 @@ async function apply(req: InfraRequest) {
 }
 
 /** Traefik's container runs and the route server answers /health (waits up to 15 s for both). */
-async function verifyServices(req: InfraRequest) {
-  let last: { ok: boolean; proxyRunning: boolean; proxyContainer: string | null; routerHealth: number } | undefined;
+async function verifyServices(req: InfraRequest): Promise<InfraApplyReply['verify']> {
+  let last: InfraApplyReply['verify'] | undefined;
   const ok = await waitUntil(async () => {
     const [proxy, health] = await Promise.all([proxyStatus(req.rootPrefix), routerHealth(req.routerPort)]);
     last = { ok: proxy.running && health.status === 200, proxyRunning: proxy.running, proxyContainer: proxy.container, routerHealth: health.status };
@@ -78,6 +78,6 @@ async function verifyServices(req: InfraRequest) {
   return ok ?? (last as NonNullable<typeof last>);
 }
 
-function summary(o: FileOperation): { op: string; path: string; cause: string } {
+function summary(o: FileOperation): FileSummary {
   return { op: o.op, path: o.file.path, cause: o.cause };
 }

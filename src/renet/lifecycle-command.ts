@@ -1,15 +1,8 @@
-import type { Phase } from '../repo/lifecycle-plan.js';
-import { runLifecycle, type StepResult } from './repo/lifecycle.js';
-
-interface LifecycleRequest {
-  repoPath: string;
-  phase: Phase;
-  /** REPOSITORY_*, DOCKER_HOST and every {SERVICE}_IP. */
-  env: Record<string, string>;
-}
+import { parseLifecycleRequest, type LifecycleReply } from '../protocol/lifecycle.js';
+import { runLifecycle } from './repo/lifecycle.js';
 
 /** `renet lifecycle` with {repoPath, phase, env} on stdin: the Rediaccfiles alone, without volume or sync. */
-export async function lifecycleCommand(stdin: string): Promise<{ ok: boolean; steps: StepResult[] }> {
-  const req = JSON.parse(stdin) as LifecycleRequest;
+export async function lifecycleCommand(stdin: string): Promise<LifecycleReply> {
+  const req = parseLifecycleRequest(stdin);
   return runLifecycle(req.repoPath, req.phase, req.env);
 }

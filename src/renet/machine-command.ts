@@ -10,13 +10,8 @@ import { usesSystemd } from './host/supervisor.js';
 import { routerSupervisorPid } from './infra/router-service.js';
 import { repoStates } from './repo/repo-states.js';
 import { acmeState } from './infra/acme-state.js';
-
-interface MachineRequest {
-  rootPrefix: string;
-  routerPort: number;
-  /** Where the repos' volumes live: status lists each repo and whether it is running or locked. */
-  datastore?: string;
-}
+import { parseMachineRequest, type MachineRequest, type MachinePortsReply, type MachineRoutesReply, type MachineStatusReply } from '../protocol/machine.js';
+import type { RouterHealth } from '../protocol/route-server.js';
 
 type Obj = Record<string, unknown>;
 
@@ -26,20 +21,23 @@ type Obj = Record<string, unknown>;
  * ports are the route server's own answers; status adds Traefik, the route server's health, and a
  * check that every backend accepts connections (the usual cause of a 502).
  */
-export async function machineCommand(args: string[], stdin: string): Promise<unknown> {
-  const req = JSON.parse(stdin) as MachineRequest;
-  if (typeof req.rootPrefix !== 'string' || !Number.isInteger(req.routerPort)) throw new Error('machine request: rootPrefix and routerPort are required');
+export async function machineCommand(args: string[], stdin: string): Promise<MachineStatusReply | MachineRoutesReply | MachinePortsReply> {
+  const req = parseMachineRequest(stdin);
   if (args[0] === 'routes') {
     // A 503 body ({status: 'starting'}) is no list of routes: DNS sync must not read it as "none".
     const owners = await getJson(req.routerPort, ROUTE_OWNERS_PATH);
-    return owners.status === 200 ? owners.body : null;
+    return owners.status === 200 ? owners.body as MachineRoutesReply : null;
   }
-  if (args[0] === 'ports') return (await getJson(req.routerPort, '/ports')).body;
+  if (args[0] === 'ports') {
+    // A route server still starting answers 503 with no ports: that is "does not answer" to rdc.
+    const ports = await getJson(req.routerPort, '/ports');
+    return ports.status === 200 ? ports.body as MachinePortsReply : null;
+  }
   if (args[0] === 'status') return status(req);
   throw new Error('usage: renet machine status|routes|ports < request.json');
 }
 
-async function status(req: MachineRequest) {
+async function status(req: MachineRequest): Promise<MachineStatusReply> {
   const [proxy, health, routes, owners, repos, repoVolumes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek'),
     getJson(req.routerPort, ROUTE_OWNERS_PATH), repoServiceStates(req.rootPrefix), typeof req.datastore === 'string' ? repoStates(req.rootPrefix, req.datastore) : []]);
   let settings: Obj = {};
@@ -54,11 +52,11 @@ async function status(req: MachineRequest) {
     router: {
       supervisedBy: usesSystemd(req.rootPrefix) ? 'systemd' : routerSupervisorPid(req.rootPrefix) ? 'renet supervise' : null,
       httpStatus: health.status,
-      health: health.status === 200 ? health.body : null,
+      health: health.status === 200 ? health.body as RouterHealth : null,
     },
-    certResolver: settings.certResolver ?? null,
+    certResolver: (settings.certResolver as string | undefined) ?? null,
     acme: await acmeState(req.rootPrefix, proxy.container),
-    baseDomain: settings.baseDomain ?? null,
+    baseDomain: (settings.baseDomain as string | undefined) ?? null,
     repoVolumes,
     backends: routes.status === 200 ? await probeBackends(routes.body as Obj, owners.status === 200 ? parseRouteOwners(owners.body, ROUTE_OWNERS_PATH).routes : []) : [],
     repos,

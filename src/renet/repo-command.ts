@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { withLock } from './infra/lock.js';
-import type { RepoReply } from '../repo/repo-reply.js';
+import type { RepoReply } from '../protocol/repo-reply.js';
 import { syncCounts } from '../repo/sync-plan.js';
 import { daemonRunning, removeDaemonFiles, stopDaemon } from './repo/daemon.js';
 import { runLifecycle } from './repo/lifecycle.js';
 import { repoEnv } from './repo/repo-env.js';
 import { repoUp } from './repo/repo-up.js';
-import { checkRequest, daemonTarget, repoPaths, type RepoPaths, type RepoRequest } from './repo/request.js';
+import { parseRepoRequest, type RepoRequest } from '../protocol/repo-request.js';
+import { daemonTarget, repoPaths, type RepoPaths } from './repo/request.js';
 import { repoContainers, repoOwners, waitForRoutes } from './repo/routes-wait.js';
 import { observeAndPlan } from './repo/sync.js';
 import { planRepoServices } from './rollout/repo-plan.js';
@@ -18,7 +19,7 @@ import { availableKinds, checkCredential, chooseKind, chooseVolume, createVolume
  * reply. `plan` is what `--dry-run` and `status` read: it never changes anything.
  */
 export async function repoCommand(args: string[], stdin: string): Promise<RepoReply> {
-  const req = checkRequest(JSON.parse(stdin) as RepoRequest);
+  const req = parseRepoRequest(stdin);
   const p = repoPaths(req);
   if (['create', 'up', 'down', 'delete'].includes(args[0] ?? '')) {
     // One change at a time per repo: two `rdc repo up` at once must not interleave their syncs.

@@ -1,17 +1,16 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
-import { isNetworkId } from '../infra/network.js';
-import { restartContainers, runningAtCrash } from './repo/restore.js';
+import { parseRepoDaemonRequest, type RepoDaemonReply } from '../protocol/repo-daemon.js';
+import { restartContainers, runningAtCrash, type RestoreReport } from './repo/restore.js';
 import { daemonPaths, daemonRunning, startDaemon, stopDaemon, type DaemonTarget } from './repo/daemon.js';
 
 /**
  * `renet repo-daemon start|stop|status` with {rootPrefix, networkId, dataRoot} on stdin: a repo's
  * own dockerd on its own, without the rest of `renet repo` (volume, sync, lifecycle).
  */
-export async function repoDaemonCommand(args: string[], stdin: string): Promise<unknown> {
+export async function repoDaemonCommand(args: string[], stdin: string): Promise<RepoDaemonReply | { captured: string[] } | RestoreReport> {
   if (args[0] === 'capture' || args[0] === 'restore') return restoreHook(args);
-  const t = JSON.parse(stdin) as DaemonTarget;
-  if (!isNetworkId(t.networkId) || typeof t.rootPrefix !== 'string' || typeof t.dataRoot !== 'string') throw new Error('repo-daemon request: rootPrefix, networkId (2816 + 64·n) and dataRoot are required');
+  const t = parseRepoDaemonRequest<DaemonTarget>(stdin);
   const socket = daemonPaths(t).socket;
   if (args[0] === 'status') return { networkId: t.networkId, socket, running: await daemonRunning(t) };
   if (args[0] === 'start') return { networkId: t.networkId, socket, action: await startDaemon(t) };
@@ -27,7 +26,7 @@ export async function repoDaemonCommand(args: string[], stdin: string): Promise<
  * do it): `capture --data-root D --file F` after the daemon stops lists the containers that were
  * running (none after a clean stop), `restore --socket S --file F` after it starts starts them.
  */
-async function restoreHook(args: string[]): Promise<unknown> {
+async function restoreHook(args: string[]): Promise<{ captured: string[] } | RestoreReport> {
   const flag = (name: string) => {
     const i = args.indexOf(name);
     const v = i >= 0 ? args[i + 1] : undefined;

@@ -1,5 +1,5 @@
 import type { RouteOwner } from '../protocol/route-owners.js';
-import type { RouteClaims } from './repo-reply.js';
+import type { RouteClaims } from '../protocol/repo-reply.js';
 
 /** The parts of the route server's /health, /ports and /owners.json that name repos (SYSTEM.md §5). */
 export interface ClaimSources {

@@ -1,33 +1,36 @@
 import { UserError } from '../errors.js';
-import { diagnose, type MachineStatus } from '../infra/diagnose.js';
+import { diagnose } from '../infra/diagnose.js';
 import type { Context, Machine } from '../config/model.js';
 import { routeRows } from '../infra/route-rows.js';
 import { parseRouteOwners, type RouteOwner } from '../protocol/route-owners.js';
+import type { PortRoute } from '../protocol/route-server.js';
 import { certificateFindings, certificateRows } from '../infra/certificates.js';
 import type { Runner } from '../remote/runner.js';
-import { parseRenetReply, renetMachine } from '../remote/commands/renet.js';
+import { machinePortsReply, machineRoutesReply, machineStatusReply, type MachineVerb } from '../protocol/machine.js';
+import type { Check } from '../protocol/check.js';
+import { readRenetReply, renetMachine } from '../remote/commands/renet.js';
 import { loadMachine, withConnection } from './connect-machine.js';
 import type { Deps } from './deps.js';
 import { localRenet } from './renet-bundle.js';
 
 /** One SSH round trip: renet on the machine answers for the route server and Traefik. */
-async function askMachine(deps: Deps, name: string, verb: 'status' | 'routes' | 'ports'): Promise<unknown> {
+async function askMachine<T>(deps: Deps, name: string, verb: MachineVerb, check: Check<T>): Promise<T> {
   const { machine, context } = await loadMachine(deps, name);
-  return withConnection(deps, name, machine, context, (runner) => askOver(runner, name, machine, verb));
+  return withConnection(deps, name, machine, context, (runner) => askOver(runner, name, machine, verb, check));
 }
 
 /** The same question over a connection the caller already holds (push-infra reuses its own). */
-async function askOver(runner: Runner, name: string, machine: Machine, verb: 'status' | 'routes' | 'ports'): Promise<unknown> {
+async function askOver<T>(runner: Runner, name: string, machine: Machine, verb: MachineVerb, check: Check<T>): Promise<T> {
   const { sha256 } = await localRenet();
   const r = await runner.run(renetMachine(verb, machine.rootPrefix, sha256, { rootPrefix: machine.rootPrefix, routerPort: machine.infra.routeServerPort, datastore: machine.datastore }));
-  const reply = parseRenetReply<unknown>(r.stdout);
+  const reply = readRenetReply(`machine ${verb}`, check, r.stdout);
   if (reply === undefined) throw new UserError(`${name} does not run this version of renet (or none yet).`, { hint: `Push the infra first: rdc context push-infra ${name}` });
   return reply;
 }
 
 /** Who owns each of the machine's routes (the route server's /owners.json), over an open connection. */
 export async function routesOver(runner: Runner, name: string, machine: Machine): Promise<RouteOwner[]> {
-  return ownersOf(name, await askOver(runner, name, machine, 'routes'));
+  return ownersOf(name, await askOver(runner, name, machine, 'routes', machineRoutesReply));
 }
 
 function ownersOf(name: string, reply: unknown): RouteOwner[] {
@@ -41,7 +44,7 @@ function repoNamesOn(context: Context, name: string): Record<number, string> {
 }
 
 export async function machineStatus(deps: Deps, name: string) {
-  const status = (await askMachine(deps, name, 'status')) as MachineStatus;
+  const status = await askMachine(deps, name, 'status', machineStatusReply);
   // Findings name repos as the user knows them, not by network ID.
   const { context } = await loadMachine(deps, name);
   const repoNames = repoNamesOn(context, name);
@@ -52,7 +55,7 @@ export async function machineStatus(deps: Deps, name: string) {
 
 /** Who owns each of the machine's routes, over a connection of its own. */
 export async function machineOwners(deps: Deps, name: string): Promise<RouteOwner[]> {
-  return ownersOf(name, await askMachine(deps, name, 'routes'));
+  return ownersOf(name, await askMachine(deps, name, 'routes', machineRoutesReply));
 }
 
 export async function machineRoutes(deps: Deps, name: string) {
@@ -62,16 +65,10 @@ export async function machineRoutes(deps: Deps, name: string) {
 }
 
 export async function machinePorts(deps: Deps, name: string) {
-  const ports = (await askMachine(deps, name, 'ports')) as { tcp: PortOwner[]; udp: PortOwner[] } | null;
+  const ports = await askMachine(deps, name, 'ports', machinePortsReply);
   if (!ports) throw new UserError(`The route server on ${name} does not answer.`, { hint: `rdc machine status ${name} tells why.` });
   const { context } = await loadMachine(deps, name);
   const names = repoNamesOn(context, name);
-  const named = (rows: PortOwner[]) => rows.map((p) => (names[p.networkId] === undefined ? p : { ...p, repo: names[p.networkId] }));
+  const named = (rows: PortRoute[]) => rows.map((p) => (names[p.networkId] === undefined ? p : { ...p, repo: names[p.networkId] }));
   return { machine: name, tcp: named(ports.tcp), udp: named(ports.udp) };
-}
-
-/** The part of a /ports row that says whose it is. */
-interface PortOwner {
-  networkId: number;
-  repo?: string;
 }

@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
 import { RdcError } from '../errors.js';
-import { onServer } from '../infra/server-layout.js';
+import { onServer, SERVER_DIRS } from '../infra/server-layout.js';
 import { aptFailure, parseFacts, planSetup, type SetupStep } from '../plan/setup-plan.js';
-import { aptInstall, aptUpdate, makeDirs, probeServer, SERVER_DIRS } from '../remote/commands/setup.js';
+import { aptInstall, aptUpdate, makeDirs, probeServer } from '../remote/commands/setup.js';
 import { loadMachine, withConnection } from './connect-machine.js';
 import type { Deps } from './deps.js';
 import type { Runner } from '../remote/runner.js';

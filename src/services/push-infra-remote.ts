@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Machine } from '../config/model.js';
 import { RdcError } from '../errors.js';
+import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
 import { octal } from '../plan/file-plan.js';
 import { sha256, type RenderedFile } from '../render/rendered-file.js';
-import { installRenet, parseRenetReply, renetInfra, renetStage } from '../remote/commands/renet.js';
+import { infraApplyReply, infraStatusReply, type InfraRequest, type InfraStatusReply } from '../protocol/infra.js';
+import { installRenet, readRenetReply, renetInfra, renetStage } from '../remote/commands/renet.js';
 import type { Runner } from '../remote/runner.js';
 import { withConnection } from './connect-machine.js';
 import { chooseBindAddress } from './push-infra-address.js';
@@ -11,20 +13,6 @@ import type { Deps } from './deps.js';
 import { syncDnsAfterChange } from './dns-after-change.js';
 import { localRenet } from './renet-bundle.js';
 import { phaseTimer } from '../util/phase-timer.js';
-
-interface StatusReport {
-  plan: { op: string; path: string; cause: string }[];
-  proxy: { running: boolean };
-  router: { running: boolean; health: number };
-}
-
-export interface ApplyReport {
-  changed: { op: string; path: string }[];
-  chmod: { op: string; path: string }[];
-  proxy: string;
-  router: string;
-  verify: { ok: boolean; proxyRunning: boolean; routerHealth: number };
-}
 
 /**
  * push-infra over SSH: one connection; one exec when nothing changed (renet's hash check and the
@@ -44,7 +32,7 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
     const { bind, machine: rendered } = await chooseBindAddress(runner, name, machine);
     const files = await render(rendered);
     const desired = files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode }));
-    const request = { rootPrefix: machine.rootPrefix, files: desired, routerPort: machine.infra.routeServerPort, lockTimeoutMs };
+    const request: InfraRequest = { rootPrefix: machine.rootPrefix, files: desired, routerPort: machine.infra.routeServerPort, lockTimeoutMs };
     let status = await time('status', () => remoteStatus(runner, machine, renetHash, request));
     let renetChanged = false;
 
@@ -68,11 +56,11 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
     const staged = [...new Map(files.map((f) => [sha256(f.content), { sha256: sha256(f.content), content: Buffer.from(f.content) }])).values()];
     await time('upload', () => runner.run(renetStage(machine.rootPrefix, renetHash, { infra: batch }, staged)));
     const applied = await time('apply', () => runner.run(renetInfra('apply', machine.rootPrefix, renetHash, { ...request, renetChanged, batch })));
-    const report = parseRenetReply<ApplyReport>(applied.stdout);
+    const report = readRenetReply('infra apply', infraApplyReply, applied.stdout);
     if (!report) throw new RdcError(`renet on ${name} was replaced during the push (another rdc version?); push again.`);
     if (!report.verify.ok) {
       throw new RdcError(`push-infra applied the config on ${name} but verification failed: Traefik ${report.verify.proxyRunning ? 'runs' : 'is not running'}, route server /health ${report.verify.routerHealth || 'does not answer'}.`,
-        { hint: `Look at the proxy with docker logs, and at ${machine.rootPrefix === '/' ? '' : machine.rootPrefix}/var/log/rediacc/router.log (or journalctl -u rediacc-router).` });
+        { hint: `Look at the proxy with docker logs, and at ${onServer(machine.rootPrefix, SERVER_PATHS.routerLog)} (or journalctl -u rediacc-router).` });
     }
     // With a token, DNS follows over this same connection (SYSTEM.md §6); a failure there is only reported.
     const dns = await syncDnsAfterChange(deps, name, machine, runner);
@@ -81,6 +69,6 @@ export async function pushInfraRemote(deps: Deps, name: string, machine: Machine
 }
 
 /** The server's view, or undefined when renet is missing or another build. */
-async function remoteStatus(runner: Runner, machine: Machine, renetHash: string, request: unknown): Promise<StatusReport | undefined> {
-  return parseRenetReply<StatusReport>((await runner.run(renetInfra('status', machine.rootPrefix, renetHash, request))).stdout);
+async function remoteStatus(runner: Runner, machine: Machine, renetHash: string, request: InfraRequest): Promise<InfraStatusReply | undefined> {
+  return readRenetReply('infra status', infraStatusReply, (await runner.run(renetInfra('status', machine.rootPrefix, renetHash, request))).stdout);
 }

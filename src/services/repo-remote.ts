@@ -1,20 +1,20 @@
 import { RdcError, UserError } from '../errors.js';
-import { parseRenetReply, renetRepo, renetStage, type StageFile } from '../remote/commands/renet.js';
+import { readRenetReply, renetRepo, renetStage, type StageFile } from '../remote/commands/renet.js';
 import type { Runner } from '../remote/runner.js';
-import type { RepoReply } from '../repo/repo-reply.js';
+import { repoReply, type RepoReply } from '../protocol/repo-reply.js';
+import type { RepoRequest, RepoVerb } from '../protocol/repo-request.js';
+import { stageReply } from '../protocol/stage.js';
 import { localRenet } from './renet-bundle.js';
 import type { RepoTarget } from './repo-target.js';
-
-type Verb = Parameters<typeof renetRepo>[0];
 
 /**
  * One `renet repo <verb>` exec; renet refusing before any change becomes a UserError with the fix
  * (with `keepRefusal` the caller gets the reply and calls throwIfRefused itself, after recording
  * what renet did create).
  */
-export async function askRepo(runner: Runner, t: RepoTarget, verb: Verb, request: Record<string, unknown>, keepRefusal = false): Promise<RepoReply> {
+export async function askRepo(runner: Runner, t: RepoTarget, verb: RepoVerb, request: RepoRequest, keepRefusal = false): Promise<RepoReply> {
   const { sha256 } = await localRenet();
-  const reply = parseRenetReply<RepoReply>((await runner.run(renetRepo(verb, t.machine.rootPrefix, sha256, request))).stdout);
+  const reply = readRenetReply(`repo ${verb}`, repoReply, (await runner.run(renetRepo(verb, t.machine.rootPrefix, sha256, request))).stdout);
   if (!reply) throw new UserError(`${t.machineName} does not run this version of renet (or none yet).`, { hint: `Push the infra first: rdc context push-infra ${t.machineName}` });
   if (!keepRefusal) throwIfRefused(reply, t);
   return reply;
@@ -28,7 +28,7 @@ export async function askRepo(runner: Runner, t: RepoTarget, verb: Verb, request
 export async function stageRepoFiles(runner: Runner, t: RepoTarget, incoming: string, files: StageFile[]): Promise<void> {
   const { sha256 } = await localRenet();
   const r = await runner.run(renetStage(t.machine.rootPrefix, sha256, { incoming }, files));
-  if (parseRenetReply(r.stdout) === undefined) throw new RdcError(`renet on ${t.machineName} was replaced during repo up (another rdc version?); run it again.`);
+  if (readRenetReply('stage', stageReply, r.stdout) === undefined) throw new RdcError(`renet on ${t.machineName} was replaced during repo up (another rdc version?); run it again.`);
 }
 
 export function throwIfRefused(reply: RepoReply, t: RepoTarget): void {

@@ -12,7 +12,7 @@ import { readConfig, type Deps } from './deps.js';
 import { askRepo, throwIfRefused } from './repo-remote.js';
 import { urlsOf } from './repo-up-service.js';
 import { forgetRepo, repoRequest, repoTarget, saveRepo, targetIn, type RepoTarget, type VolumeChoice } from './repo-target.js';
-import type { RepoReply } from '../repo/repo-reply.js';
+import type { RepoReply } from '../protocol/repo-reply.js';
 import type { Runner } from '../remote/runner.js';
 
 /** A local directory flag: not empty, existing, a directory; returned absolute. Checked before anything is created. */

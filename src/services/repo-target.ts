@@ -4,6 +4,7 @@ import { assertName, selectContext, selectMachine, type SelectedContext } from '
 import { checkVolumeKind, show, VOLUME_KINDS, type VolumeKind } from '../config/validators.js';
 import { UserError } from '../errors.js';
 import { isNetworkId } from '../infra/network.js';
+import type { RepoRequest, RepoRequestExtra } from '../protocol/repo-request.js';
 import { nextNetworkId } from '../repo/network-alloc.js';
 import { checkSize } from '../repo/size.js';
 import { Secret } from '../util/secret.js';
@@ -79,7 +80,7 @@ export async function forgetRepo(deps: Deps, name: string): Promise<void> {
 }
 
 /** What every `renet repo` call carries; the credential leaves only on stdin. */
-export function repoRequest(t: RepoTarget, extra: { volume?: VolumeChoice; size?: string } & Record<string, unknown> = {}) {
+export function repoRequest(t: RepoTarget, extra: { volume?: VolumeChoice; size?: string } & RepoRequestExtra = {}): RepoRequest {
   const { volume, size, ...rest } = extra;
   if (volume !== undefined && volume !== 'auto' && !checkVolumeKind(volume).ok) throw new UserError(`--volume: expected one of auto, ${VOLUME_KINDS.join(', ')}, got ${show(volume)}`);
   const sizeCheck = checkSize(size ?? '10G');

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tlsConfigured } from '../config/model.js';
 import { RdcError, UserError, ValidationError } from '../errors.js';
-import type { RepoReply } from '../repo/repo-reply.js';
+import type { RepoReply } from '../protocol/repo-reply.js';
 import { repoUrls } from '../repo/repo-urls.js';
 import { checkSource } from '../repo/source-check.js';
 import { withConnection } from './connect-machine.js';

@@ -86,14 +86,12 @@ describe('SSH to a real sshd', () => {
     assert.match(r.stderr, /Connection refused by down-1 \(root@127\.0\.0\.1:\d+\): nothing listens on that port/);
     assert.doesNotMatch(readFileSync(configPath, 'utf8'), /down-1/, 'nothing registered');
 
-    // Something accepts the connection but never speaks SSH: bounded by the handshake timeout.
+    // Something accepts the connection but never speaks SSH: the handshake timeout ends the wait (how long it takes is the bench's business).
     const mute = createServer(() => undefined);
     await new Promise<void>((res) => mute.listen(0, '127.0.0.1', () => res()));
     try {
-      const started = Date.now();
       const { port } = mute.address() as { port: number };
       await assert.rejects(SshRunner.connect({ ...target(), port }, { RDC_SSH_TIMEOUT_MS: '1500' }), (err: SshError) => err.kind === 'timeout' && /Timed out connecting to server-1/.test(err.message));
-      assert.ok(Date.now() - started < 5_000, 'bounded by the handshake timeout');
     } finally {
       mute.close();
     }

@@ -2,17 +2,6 @@ import { Command } from 'commander';
 import { repoLabel } from '../../infra/route-rows.js';
 import { runWith, type CommandEnv } from '../run.js';
 
-interface PortRow {
-  port: number;
-  entrypoint: string;
-  networkId: number;
-  /** The repo's name, when the config records it on this machine. */
-  repo?: string;
-  service: string;
-  backend: string;
-  requested?: number;
-}
-
 export function machinePortsCommand(env: CommandEnv): Command {
   return new Command('ports')
     .description('TCP and UDP ports forwarded to repos, including dynamic allocations')
@@ -21,7 +10,7 @@ export function machinePortsCommand(env: CommandEnv): Command {
       const { machinePorts } = await import('../../services/machine-inspect.js');
       const r = await machinePorts(deps, args[0] as string);
       if (deps.out.json) return deps.out.data(r);
-      const rows = [...(r.tcp as PortRow[]).map((p) => ['tcp', p] as const), ...(r.udp as PortRow[]).map((p) => ['udp', p] as const)];
+      const rows = [...r.tcp.map((p) => ['tcp', p] as const), ...r.udp.map((p) => ['udp', p] as const)];
       if (!rows.length) return deps.out.result(`No TCP or UDP forwarding on ${r.machine}.`);
       deps.out.table(['PROTO', 'PORT', 'ENTRYPOINT', 'REPO', 'SERVICE', 'BACKEND', 'NOTE'],
         rows.map(([proto, p]) => [proto, String(p.port), p.entrypoint, repoLabel(p), p.service, p.backend, p.requested ? `asked for ${p.requested}, which another repo holds` : '']));

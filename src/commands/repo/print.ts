@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Output } from '../../output/output.js';
-import type { RouteClaims, ServicePlanRow, VolumeKind } from '../../repo/repo-reply.js';
+import type { RouteClaims, ServicePlanRow, VolumeKind } from '../../protocol/repo-reply.js';
 import type { RepoUrl } from '../../repo/repo-urls.js';
 
 /** The volume always says whether it is encrypted: only LUKS is. */

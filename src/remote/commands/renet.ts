@@ -1,6 +1,11 @@
 import { posix } from 'node:path';
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
 import { RdcError } from '../../errors.js';
+import { checkReply, type Check } from '../../protocol/check.js';
+import type { InfraRequest, InfraVerb } from '../../protocol/infra.js';
+import type { MachineRequest, MachineVerb } from '../../protocol/machine.js';
+import type { RepoRequest, RepoVerb } from '../../protocol/repo-request.js';
+import type { StageHeader, StageInto } from '../../protocol/stage.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import { command, type RemoteCommand } from '../command.js';
 
@@ -15,17 +20,17 @@ export function renetPath(rootPrefix: string): string {
  * `renet infra <verb>` with the request on stdin, run only if the installed renet has the expected
  * sha256, all in one exec: a push with nothing to do costs a single round trip.
  */
-export function renetInfra(verb: 'status' | 'apply', rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
+export function renetInfra(verb: InfraVerb, rootPrefix: string, renetSha256: string, request: InfraRequest): RemoteCommand {
   return renetChecked(['infra', verb], rootPrefix, renetSha256, request);
 }
 
 /** `renet machine status|routes|ports`: what the server looks like, in one round trip. */
-export function renetMachine(verb: 'status' | 'routes' | 'ports', rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
+export function renetMachine(verb: MachineVerb, rootPrefix: string, renetSha256: string, request: MachineRequest): RemoteCommand {
   return renetChecked(['machine', verb], rootPrefix, renetSha256, request);
 }
 
 /** `renet repo <verb>` with the repo request (credential included) on stdin. */
-export function renetRepo(verb: 'create' | 'up' | 'plan' | 'down' | 'status' | 'delete' | 'check-key', rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
+export function renetRepo(verb: RepoVerb, rootPrefix: string, renetSha256: string, request: RepoRequest): RemoteCommand {
   return renetChecked(['repo', verb], rootPrefix, renetSha256, request);
 }
 
@@ -34,14 +39,14 @@ export function renetRepo(verb: 'create' | 'up' | 'plan' | 'down' | 'status' | '
  * bytes back to back) and renet, as root, writes each into a root-only staging dir once its sha256
  * matches: nothing waits where a user could read or swap it, and no secret lands in a user's file.
  */
-export function renetStage(rootPrefix: string, renetSha256: string, into: { infra: string } | { incoming: string }, files: StageFile[]): RemoteCommand {
-  const header = JSON.stringify({ rootPrefix, into, files: files.map((f) => ({ sha256: f.sha256, size: 'content' in f ? f.content.length : f.size })) });
+export function renetStage(rootPrefix: string, renetSha256: string, into: StageInto, files: StageFile[]): RemoteCommand {
+  const header: StageHeader = { rootPrefix, into, files: files.map((f) => ({ sha256: f.sha256, size: 'content' in f ? f.content.length : f.size })) };
   const cmd = renetChecked(['stage'], rootPrefix, renetSha256, undefined);
   const inline = files.every((f) => 'content' in f);
   // Given bytes travel inline; local files are streamed by the runner after the header line.
   return inline
-    ? { ...cmd, title: `upload ${files.length} file(s)`, stdin: Buffer.concat([Buffer.from(`${header}\n`), ...files.map((f) => (f as { content: Buffer }).content)]) }
-    : { ...cmd, title: `upload ${files.length} file(s)`, stdin: `${header}\n`, stdinFiles: files.map((f) => ('content' in f ? unreachable() : f.localPath)) };
+    ? { ...cmd, title: `upload ${files.length} file(s)`, stdin: Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...files.map((f) => (f as { content: Buffer }).content)]) }
+    : { ...cmd, title: `upload ${files.length} file(s)`, stdin: `${JSON.stringify(header)}\n`, stdinFiles: files.map((f) => ('content' in f ? unreachable() : f.localPath)) };
 }
 
 /** A file for `renet stage`: bytes at hand, or a local file (its size as hashed; renet checks the bytes). */
@@ -51,7 +56,7 @@ function unreachable(): never {
   throw new Error('renetStage: mix of inline and local files');
 }
 
-function renetChecked(args: string[], rootPrefix: string, renetSha256: string, request: unknown): RemoteCommand {
+function renetChecked(args: string[], rootPrefix: string, renetSha256: string, request: InfraRequest | MachineRequest | RepoRequest | undefined): RemoteCommand {
   const renet = shellQuote(renetPath(rootPrefix));
   const script = [
     `if [ "$(sha256sum ${renet} 2>/dev/null | cut -d' ' -f1)" = ${shellQuote(renetSha256)} ]`,
@@ -83,13 +88,22 @@ export function installRenet(rootPrefix: string, renet: Buffer, renetSha256: str
  * another build. A reply that is not whole JSON (cut on the way) is an error saying so, never a
  * JSON parser's message.
  */
-export function parseRenetReply<T>(stdout: string): T | undefined {
+export function parseRenetReply(stdout: string): unknown {
   const line = stdout.trimEnd().split('\n').pop() ?? '';
   if (line === RENET_MISMATCH) return undefined;
   try {
-    return JSON.parse(line) as T;
+    return JSON.parse(line) as unknown;
   } catch (err) {
     throw new RdcError(`renet's reply could not be read (${Buffer.byteLength(stdout)} bytes of output${line ? '' : ', none of it a reply'}: ${(err as Error).message}); the connection may have been cut.`,
       { hint: 'Run the command again; if it keeps failing, push-infra installs the current renet.' });
   }
+}
+
+/**
+ * renet's answer to `verb` (e.g. `machine status`), read with the protocol's one check for it; undefined
+ * when the installed renet is missing or another build. A reply that does not fit names the field.
+ */
+export function readRenetReply<T>(verb: string, check: Check<T>, stdout: string): T | undefined {
+  const reply = parseRenetReply(stdout);
+  return reply === undefined ? undefined : checkReply(verb, check, reply);
 }

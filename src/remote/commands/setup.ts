@@ -1,16 +1,13 @@
-import { onServer } from '../../infra/server-layout.js';
+import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import { command, type RemoteCommand } from '../command.js';
-
-/** Directories renet needs, under the root prefix (the datastore is added by the caller). */
-export const SERVER_DIRS = ['opt/rediacc/bin', 'opt/rediacc/proxy', 'opt/rediacc/infra/staging', 'etc/rediacc', 'var/lib/rediacc/router', 'var/run/rediacc', 'var/log/rediacc'];
 
 /**
  * One exec that reports what a server has, as `key=value` lines: the OS, the Docker daemon that
  * renet will use (`{prefix}/var/run/docker.sock`), compose v2 or v1, Node.js, the user, apt, systemd.
  */
 export function probeServer(rootPrefix: string): RemoteCommand {
-  const socket = onServer(rootPrefix, 'var/run/docker.sock');
+  const socket = onServer(rootPrefix, SERVER_PATHS.hostDockerSocket);
   const dockerHost = rootPrefix === '/' ? '' : `DOCKER_HOST=unix://${shellQuote(socket)} `;
   const script = [
     'if [ -r /etc/os-release ]; then . /etc/os-release; fi',

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import type { AcmeLogError, AcmeState, StoredCertificate } from '../../infra/certificates.js';
+import type { AcmeLogError, AcmeState, StoredCertificate } from '../../protocol/machine.js';
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
 import { hostDockerEnv, hostExec } from './host-exec.js';
 

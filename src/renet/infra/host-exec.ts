@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { onServer } from '../../infra/server-layout.js';
+import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
 
 export interface HostResult {
   code: number;
@@ -29,6 +29,6 @@ export function hostExec(file: string, args: string[], env: NodeJS.ProcessEnv = 
  * Docker's own default; a test server under a temp prefix gets a private daemon there.
  */
 export function hostDockerEnv(rootPrefix: string): NodeJS.ProcessEnv {
-  const socket = onServer(rootPrefix, 'var/run/docker.sock');
+  const socket = onServer(rootPrefix, SERVER_PATHS.hostDockerSocket);
   return rootPrefix === '/' || !existsSync(socket) ? { ...process.env } : { ...process.env, DOCKER_HOST: `unix://${socket}` };
 }

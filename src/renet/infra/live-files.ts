@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256 } from '../../render/rendered-file.js';
-import { onServer } from '../../infra/server-layout.js';
+import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
 import type { ObservedFile } from '../../plan/file-plan.js';
 import { hashFileSync } from '../../util/file-hash.js';
 
@@ -13,8 +13,8 @@ export interface WantedFile {
 
 /** Where push-infra keeps its own state on the server, under the root prefix. */
 export function infraDirs(rootPrefix: string) {
-  const base = onServer(rootPrefix, 'opt/rediacc/infra');
-  return { base, staging: join(base, 'staging'), lock: join(base, 'lock'), journal: join(base, 'pending.json') };
+  const at = (path: string) => onServer(rootPrefix, path);
+  return { base: at(SERVER_PATHS.infraDir), staging: at(SERVER_PATHS.infraStaging), lock: at(SERVER_PATHS.infraLock), journal: at(SERVER_PATHS.infraJournal) };
 }
 
 /**

@@ -7,8 +7,8 @@ function routerService(rootPrefix: string): HostService {
   const renet = onServer(rootPrefix, SERVER_PATHS.renet);
   return {
     rootPrefix, unit: 'rediacc-router', renet,
-    pidfile: onServer(rootPrefix, 'var/run/rediacc/router-supervisor.pid'),
-    log: onServer(rootPrefix, 'var/log/rediacc/router.log'),
+    pidfile: onServer(rootPrefix, SERVER_PATHS.routerSupervisorPid),
+    log: onServer(rootPrefix, SERVER_PATHS.routerLog),
     command: [process.execPath, renet, 'route-server', '--config', onServer(rootPrefix, SERVER_PATHS.routerConfig)],
     stopWithinMs: 5000,
   };

@@ -2,15 +2,8 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { StageHeader, StageReply } from '../../protocol/stage.js';
 import { infraBatchDir } from './live-files.js';
-
-/** What `renet stage` reads first on stdin (one JSON line); the files' bytes follow, back to back. */
-export interface StageHeader {
-  rootPrefix: string;
-  /** A dir of this push's own under push-infra's staging dir, or the `incoming` dir a `repo up` reply named (on the repo's volume). */
-  into: { infra: string } | { incoming: string };
-  files: { sha256: string; size: number }[];
-}
 
 /** The header line is bounded: it lists hashes and sizes, 20,000 files take about 1.7 MB. */
 const MAX_HEADER = 64 * 1024 * 1024;
@@ -22,7 +15,7 @@ const MAX_HEADER = 64 * 1024 * 1024;
  * Read as a stream, one chunk at a time (stdin pauses while a chunk is written): files of any size
  * at constant memory.
  */
-export async function stageCommand(input: AsyncIterable<Buffer>): Promise<{ staged: number }> {
+export async function stageCommand(input: AsyncIterable<Buffer>): Promise<StageReply> {
   const source = input[Symbol.asyncIterator]();
   let pending: Buffer = Buffer.alloc(0);
   const more = async (): Promise<boolean> => {

@@ -26,8 +26,8 @@ export function daemonPaths(t: DaemonTarget) {
     supervisor: join(run, `docker-${t.networkId}.supervisor.pid`),
     /** Under systemd: the containers that ran when the daemon stopped, until it is back (restore.ts). */
     restoreList: join(run, `docker-${t.networkId}.restore.json`),
-    config: onServer(t.rootPrefix, `etc/rediacc/docker-${t.networkId}.json`),
-    log: onServer(t.rootPrefix, `var/log/rediacc/docker-${t.networkId}.log`),
+    config: onServer(t.rootPrefix, `${SERVER_PATHS.configDir}/docker-${t.networkId}.json`),
+    log: onServer(t.rootPrefix, `${SERVER_PATHS.logDir}/docker-${t.networkId}.log`),
     unit: `rediacc-repo-${t.networkId}`,
     dataRoot: t.dataRoot,
   };

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { shellQuote } from '../../util/shell-quote.js';
 import { lifecycleSteps, rediaccDirs, type Phase } from '../../repo/lifecycle-plan.js';
-import type { LifecycleStepReport } from '../../repo/repo-reply.js';
+import type { LifecycleStepReport } from '../../protocol/repo-reply.js';
 import { openSession, SESSION_VARIABLE } from '../lifecycle-session.js';
 
 export type StepResult = LifecycleStepReport;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
 import { syncCounts } from '../../repo/sync-plan.js';
-import type { RepoReply } from '../../repo/repo-reply.js';
+import type { RepoReply } from '../../protocol/repo-reply.js';
 import { startDaemon } from './daemon.js';
 import { runLifecycle } from './lifecycle.js';
 import { repoEnv } from './repo-env.js';

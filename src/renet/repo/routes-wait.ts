@@ -1,5 +1,5 @@
 import { parseRouteOwners, ROUTE_OWNERS_PATH, type RouteOwner } from '../../protocol/route-owners.js';
-import type { ContainerReport, RouteClaims } from '../../repo/repo-reply.js';
+import type { ContainerReport, RouteClaims } from '../../protocol/repo-reply.js';
 import { repoClaims, type ClaimSources } from '../../repo/route-claims.js';
 import { loadedRouters } from '../route-server/proxy-compare.js';
 import { parseApi, traefikRawData } from '../route-server/traefik-api.js';

@@ -1,4 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { PortRoutes, RouterHealth } from '../../protocol/route-server.js';
 import { ROUTE_OWNERS_PATH, type RouteOwners } from '../../protocol/route-owners.js';
 import type { RouteServer } from './route-server.js';
 
@@ -21,7 +22,7 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
       res.end(req.method === 'HEAD' ? undefined : snap.routesJson);
       return;
     }
-    if (path === '/ports') return send(res, 200, snap.build.ports);
+    if (path === '/ports') return send(res, 200, snap.build.ports satisfies PortRoutes);
     if (path === ROUTE_OWNERS_PATH) return send(res, 200, { routes: snap.build.owners } satisfies RouteOwners);
     const { build, daemons } = snap;
     const proxy = server.proxy;
@@ -41,7 +42,7 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
       rollouts: build.rollouts,
       // Backends Traefik's health checks hold DOWN: out of rotation, the service answers 503 without another.
       unhealthy: server.unhealthy,
-    });
+    } satisfies RouterHealth);
   });
 }
 

@@ -1,5 +1,6 @@
 import type { RouterConfig } from '../../render/router-config.js';
 import type { Section } from './decode-labels.js';
+import type { PortRoute } from '../../protocol/route-server.js';
 
 /** One running container as discovered on a repo daemon. */
 export interface ContainerInfo {
@@ -61,16 +62,8 @@ export interface ContainerError {
   errors: string[];
 }
 
-export interface PortRoute {
-  port: number;
-  entrypoint: string;
-  networkId: number;
-  service: string;
-  backend: string;
-  router: string;
-  /** The port the container asked for, when it was moved into the dynamic range. */
-  requested?: number;
-}
+/** One forwarded TCP/UDP port as /ports serves it: the protocol's type (rdc machine ports reads it). */
+export type { PortRoute };
 
 export function emptyState(): RouteState {
   return { hostClaims: {}, tcpOwners: {}, udpOwners: {}, allocations: {} };

@@ -1,20 +1,13 @@
 import { CANDIDATE_LABEL, CANDIDATE_VALUE, type RepoPins } from '../../repo/rollout-pins.js';
 import { LABELS } from './labels.js';
 import type { ContainerInfo } from './model.js';
+import type { Rollout } from '../../protocol/route-server.js';
 
 /** Each repo's pins file, by network ID (absent: no pin in that repo). */
 export type PinTable = ReadonlyMap<number, RepoPins>;
 
-/** A service with more than one running container (a rollout in progress): which one Traefik gets. */
-export interface Rollout {
-  networkId: number;
-  service: string;
-  /** Container names whose routes are published, and those held back. */
-  published: string[];
-  held: string[];
-  /** Why: a pin names the published container, or the rule "no candidate while the old one runs". */
-  by: 'pin' | 'candidate-rule';
-}
+/** A service with more than one running container (a rollout in progress): which one Traefik gets (/health lists them). */
+export type { Rollout };
 
 export function isCandidate(c: ContainerInfo): boolean {
   return (c.labels[CANDIDATE_LABEL] ?? '').trim() === CANDIDATE_VALUE;

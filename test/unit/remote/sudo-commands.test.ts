@@ -26,10 +26,13 @@ test('toShell puts sudo -n in front of a command that needs root, for a user oth
 });
 
 test('every command that touches the server\'s state needs root; secrets travel on stdin, never in the argv sudo logs', () => {
-  const request = { credential: SECRET, cfDnsApiToken: SECRET };
+  // A secret in any request (none of infra's or machine's carries one today) must stay on stdin too.
+  const secret = { credential: SECRET, cfDnsApiToken: SECRET };
+  const infra = { rootPrefix: '/', files: [], routerPort: 7111, ...secret };
+  const repo = { rootPrefix: '/', datastore: 'mnt/rediacc', routerPort: 7111, name: 'app', guid: '0f8fad5b-d9cb-469f-a165-70867728950e', networkId: 2816, volume: 'auto' as const, sizeBytes: 1, ...secret };
   const all: RemoteCommand[] = [
-    renetInfra('status', '/', SHA, request), renetInfra('apply', '/', SHA, request), renetMachine('routes', '/', SHA, request),
-    renetRepo('up', '/', SHA, request), renetStage('/', SHA, { infra: 'ab12cd34' }, [{ sha256: hash(SECRET), content: Buffer.from(`CF_DNS_API_TOKEN=${SECRET}\n`) }]),
+    renetInfra('status', '/', SHA, infra), renetInfra('apply', '/', SHA, infra), renetMachine('routes', '/', SHA, infra),
+    renetRepo('up', '/', SHA, repo), renetStage('/', SHA, { infra: 'ab12cd34' }, [{ sha256: hash(SECRET), content: Buffer.from(`CF_DNS_API_TOKEN=${SECRET}\n`) }]),
     installRenet('/', Buffer.from('renet'), SHA), repoLogs('/var/run/rediacc/docker-2816.sock', 'web', { follow: false, tail: 10 }),
     probeServer('/'), aptUpdate(), aptInstall(['docker.io']), makeDirs(['/opt/rediacc/bin']),
   ];
