@@ -44,7 +44,7 @@ await build({
 });
 
 await build({
-  entryPoints: [new URL('../src/cli.ts', import.meta.url).pathname],
+  entryPoints: [new URL('../src/rdc/cli.ts', import.meta.url).pathname],
   outdir,
   bundle: true,
   splitting: true,

@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { parse } from 'yaml';
-import { checkFileRefs } from '../compose/file-refs.js';
-import { COMPOSE_FILES } from '../compose/files.js';
-import { outsideReason, type PathScope } from '../compose/host-paths.js';
-import { checkComposeModel, formatFinding, type Finding } from '../compose/policy.js';
-import { checkNestedBinds } from '../compose/nested-binds.js';
-import { rewriteCompose, type Slots } from '../compose/rewrite.js';
+import { checkFileRefs } from '../core/compose/file-refs.js';
+import { COMPOSE_FILES } from '../core/compose/files.js';
+import { outsideReason, type PathScope } from '../core/compose/host-paths.js';
+import { checkComposeModel, formatFinding, type Finding } from '../core/compose/policy.js';
+import { checkNestedBinds } from '../core/compose/nested-binds.js';
+import { rewriteCompose, type Slots } from '../core/compose/rewrite.js';
 import { composeTool, type Compose } from './compose-tool.js';
 import { SESSION_VARIABLE } from './lifecycle-session.js';
 

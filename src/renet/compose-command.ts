@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { checkComposeArgs } from '../compose/compose-args.js';
+import { checkComposeArgs } from '../core/compose/compose-args.js';
 import { composeEnv, prepareCompose } from './compose-check.js';
 import { composeTool } from './compose-tool.js';
 import { readSession } from './lifecycle-session.js';

@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
-import { planFiles, type FileOperation } from '../plan/file-plan.js';
-import { parseInfraRequest, type FileSummary, type InfraApplyReply, type InfraRequest, type InfraStatusReply } from '../protocol/infra.js';
-import { waitUntil } from '../util/wait-until.js';
+import { onServer, SERVER_PATHS } from '../core/infra/server-layout.js';
+import { planFiles, type FileOperation } from '../core/plan/file-plan.js';
+import { parseInfraRequest, type FileSummary, type InfraApplyReply, type InfraRequest, type InfraStatusReply } from '../core/protocol/infra.js';
+import { waitUntil } from '../core/util/wait-until.js';
 import { dropBatches, finishSwap, infraDirs, observeFiles, readStaged, swapIn } from './infra/live-files.js';
 import { withLock } from './infra/lock.js';
 import { proxyStatus, proxyUp } from './infra/proxy.js';

@@ -1,4 +1,4 @@
-import { parseLifecycleRequest, type LifecycleReply } from '../protocol/lifecycle.js';
+import { parseLifecycleRequest, type LifecycleReply } from '../core/protocol/lifecycle.js';
 import { runLifecycle } from './repo/lifecycle.js';
 
 /** `renet lifecycle` with {repoPath, phase, env} on stdin: the Rediaccfiles alone, without volume or sync. */

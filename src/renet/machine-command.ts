@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { onServer, SERVER_PATHS } from '../infra/server-layout.js';
-import { parseRouteOwners, ROUTE_OWNERS_PATH, type RouteOwner } from '../protocol/route-owners.js';
+import { onServer, SERVER_PATHS } from '../core/infra/server-layout.js';
+import { parseRouteOwners, ROUTE_OWNERS_PATH, type RouteOwner } from '../core/protocol/route-owners.js';
 import { proxyFileErrors, proxyStatus } from './infra/proxy.js';
 import { localGet } from './local.js';
 import { hostPort } from './route-server/backend-health.js';
@@ -10,8 +10,8 @@ import { usesSystemd } from './host/supervisor.js';
 import { routerSupervisorPid } from './infra/router-service.js';
 import { repoStates } from './repo/repo-states.js';
 import { acmeState } from './infra/acme-state.js';
-import { parseMachineRequest, type MachineRequest, type MachinePortsReply, type MachineRoutesReply, type MachineStatusReply } from '../protocol/machine.js';
-import type { RouterHealth } from '../protocol/route-server.js';
+import { parseMachineRequest, type MachineRequest, type MachinePortsReply, type MachineRoutesReply, type MachineStatusReply } from '../core/protocol/machine.js';
+import type { RouterHealth } from '../core/protocol/route-server.js';
 
 type Obj = Record<string, unknown>;
 

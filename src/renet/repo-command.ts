@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { withLock } from './infra/lock.js';
-import type { RepoReply } from '../protocol/repo-reply.js';
-import { syncCounts } from '../repo/sync-plan.js';
+import type { RepoReply } from '../core/protocol/repo-reply.js';
+import { syncCounts } from '../core/repo/sync-plan.js';
 import { daemonRunning, removeDaemonFiles, stopDaemon } from './repo/daemon.js';
 import { runLifecycle } from './repo/lifecycle.js';
 import { repoEnv } from './repo/repo-env.js';
 import { repoUp } from './repo/repo-up.js';
-import { parseRepoRequest, type RepoRequest } from '../protocol/repo-request.js';
+import { parseRepoRequest, type RepoRequest } from '../core/protocol/repo-request.js';
 import { daemonTarget, repoPaths, type RepoPaths } from './repo/request.js';
 import { repoContainers, repoOwners, waitForRoutes } from './repo/routes-wait.js';
 import { observeAndPlan } from './repo/sync.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
-import { parseRepoDaemonRequest, type RepoDaemonReply } from '../protocol/repo-daemon.js';
+import { parseRepoDaemonRequest, type RepoDaemonReply } from '../core/protocol/repo-daemon.js';
 import { restartContainers, runningAtCrash, type RestoreReport } from './repo/restore.js';
 import { daemonPaths, daemonRunning, startDaemon, stopDaemon, type DaemonTarget } from './repo/daemon.js';
 

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyConfig, emptyContext, emptyInfra } from '../../src/config/model.js';
-import { ConfigStore, renderConfigFile } from '../../src/config/store.js';
-import { Secret } from '../../src/util/secret.js';
+import { emptyConfig, emptyContext, emptyInfra } from '../../src/core/config/model.js';
+import { ConfigStore, renderConfigFile } from '../../src/rdc/config/store.js';
+import { Secret } from '../../src/core/util/secret.js';
 import { BIN } from '../helpers/paths.js';
 import { fmt, percentile } from './stats.js';
 

@@ -1,5 +1,5 @@
-import { CloudflareDns } from '../../src/dns/cloudflare-client.js';
-import { marker, planDns, wantedRecords } from '../../src/plan/dns-plan.js';
+import { CloudflareDns } from '../../src/rdc/dns/cloudflare-client.js';
+import { marker, planDns, wantedRecords } from '../../src/core/plan/dns-plan.js';
 import { CloudflareApi } from '../helpers/cloudflare-api.js';
 import { fmt, percentile } from './stats.js';
 

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Machine } from '../../src/config/model.js';
-import { serviceIp } from '../../src/infra/network.js';
-import { renderRouterConfig } from '../../src/render/router-config.js';
+import type { Machine } from '../../src/core/config/model.js';
+import { serviceIp } from '../../src/core/infra/network.js';
+import { renderRouterConfig } from '../../src/core/render/router-config.js';
 import { buildRoutes } from '../../src/renet/route-server/build-routes.js';
 import { emptyState, type ContainerInfo } from '../../src/renet/route-server/model.js';
 import { testMachine } from '../helpers/machine.js';

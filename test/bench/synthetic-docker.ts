@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { serviceIp } from '../../src/infra/network.js';
+import { serviceIp } from '../../src/core/infra/network.js';
 
 /**
  * A stand-in Docker Engine API on a unix socket, for the scale benchmark only (100 daemons × 50

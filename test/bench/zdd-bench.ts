@@ -4,7 +4,7 @@ import { describeTotals } from '../helpers/load.js';
 import { redeployUnderLoad, type RedeployRun } from '../helpers/redeploy-under-load.js';
 import { startRepoBed, type RepoBed } from '../helpers/repo-bed.js';
 import { plainComposeUp, repoOnServer, setZddApp, zddAppSource } from '../helpers/zdd-app.js';
-import { CANDIDATE_LABEL, CANDIDATE_VALUE } from '../../src/repo/rollout-pins.js';
+import { CANDIDATE_LABEL, CANDIDATE_VALUE } from '../../src/core/repo/rollout-pins.js';
 import { fmt, percentile } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_ZDD_RUNS ?? 5);

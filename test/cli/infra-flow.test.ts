@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { checkInfraTree } from '../../src/services/render-infra.js';
+import { checkInfraTree } from '../../src/rdc/services/render-infra.js';
 import { cliWithConfig } from '../helpers/run-cli.js';
 import { schemaErrors } from '../helpers/schemas.js';
 import { tempDir } from '../helpers/temp-dir.js';

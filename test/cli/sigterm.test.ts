@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { emptyConfig, emptyContext, emptyInfra } from '../../src/config/model.js';
-import { renderConfigFile } from '../../src/config/store.js';
-import { Secret } from '../../src/util/secret.js';
+import { emptyConfig, emptyContext, emptyInfra } from '../../src/core/config/model.js';
+import { renderConfigFile } from '../../src/rdc/config/store.js';
+import { Secret } from '../../src/core/util/secret.js';
 import { BIN } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

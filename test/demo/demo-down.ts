@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/rdc/cli.js';
 import { stopDemoServer } from './demo-server.js';
 
 /** `npm run demo:down`: deletes the demo repo, stops the demo server and removes ~/.rdc-demo. */

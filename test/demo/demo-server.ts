@@ -2,7 +2,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { dockerdArgs } from '../../src/repo/dockerd-args.js';
+import { dockerdArgs } from '../../src/core/repo/dockerd-args.js';
 import { ping } from '../helpers/testbed/dockerd.js';
 import { unmountUnder } from '../helpers/testbed/mounts.js';
 import { stopSupervisors } from '../helpers/testbed/server.js';

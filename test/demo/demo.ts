@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/rdc/cli.js';
 import { ROOT } from '../helpers/paths.js';
 import { ensureDemoServer } from './demo-server.js';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { serviceIp } from '../../src/infra/network.js';
+import { serviceIp } from '../../src/core/infra/network.js';
 import { BIN } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd } from '../helpers/testbed/dockerd.js';

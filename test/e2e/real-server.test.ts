@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { fingerprint } from '../../src/remote/host-key.js';
+import { fingerprint } from '../../src/core/config/host-key.js';
 import { ROOT } from '../helpers/paths.js';
 import { tcpRequest } from '../helpers/repo-bed.js';
 import { waitFor } from '../helpers/testbed/ports.js';

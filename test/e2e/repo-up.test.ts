@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { serviceIp } from '../../src/infra/network.js';
+import { serviceIp } from '../../src/core/infra/network.js';
 import { CloudflareApi } from '../helpers/cloudflare-api.js';
 import { startRepoBed, tcpRequest, type RepoBed } from '../helpers/repo-bed.js';
 import { httpGet } from '../helpers/testbed/http.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { serviceIp } from '../../src/infra/network.js';
+import { serviceIp } from '../../src/core/infra/network.js';
 import { candidateModel, candidateServiceName, parseHashes, ROLLOUT_ARGS } from '../../src/renet/rollout/candidate.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd, type Dockerd } from '../helpers/testbed/dockerd.js';

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { renderRouterConfig } from '../../src/render/router-config.js';
+import { renderRouterConfig } from '../../src/core/render/router-config.js';
 import { testMachine } from '../helpers/machine.js';
 import { ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -1,4 +1,4 @@
-import { emptyInfra, type Infra, type Machine } from '../../src/config/model.js';
+import { emptyInfra, type Infra, type Machine } from '../../src/core/config/model.js';
 
 /** A machine as the config would hold it, for tests that render or run server parts directly. */
 export function testMachine(rootPrefix: string, infra: Partial<Infra>): Machine {

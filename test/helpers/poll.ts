@@ -1,4 +1,4 @@
-import { waitUntil } from '../../src/util/wait-until.js';
+import { waitUntil } from '../../src/core/util/wait-until.js';
 
 export interface PollOptions {
   timeoutMs: number;
@@ -8,7 +8,7 @@ export interface PollOptions {
 }
 
 /**
- * The tests' poll, on renet's one loop (src/util/wait-until.ts). Unlike renet's, a probe that throws
+ * The tests' poll, on renet's one loop (src/core/util/wait-until.ts). Unlike renet's, a probe that throws
  * means "not yet" (a server still starting refuses connections); its last error goes into the
  * failure, which the caller words with its own context.
  */

@@ -3,8 +3,8 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { ipVariable } from '../../src/compose/rewrite.js';
-import { serviceIp } from '../../src/infra/network.js';
+import { ipVariable } from '../../src/core/compose/rewrite.js';
+import { serviceIp } from '../../src/core/infra/network.js';
 import { FIXTURES } from './paths.js';
 
 const run = promisify(execFile);

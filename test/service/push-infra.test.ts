@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { InfraRequest } from '../../src/protocol/infra.js';
-import { RENET_MISMATCH, renetInfra } from '../../src/remote/commands/renet.js';
-import type { RemoteCommand } from '../../src/remote/command.js';
-import { setInfra } from '../../src/services/infra-service.js';
-import { pushInfra } from '../../src/services/push-infra-service.js';
-import { localRenet } from '../../src/services/renet-bundle.js';
+import type { InfraRequest } from '../../src/core/protocol/infra.js';
+import { RENET_MISMATCH, renetInfra } from '../../src/rdc/remote/commands/renet.js';
+import type { RemoteCommand } from '../../src/rdc/remote/command.js';
+import { setInfra } from '../../src/rdc/services/infra-service.js';
+import { pushInfra } from '../../src/rdc/services/push-infra-service.js';
+import { localRenet } from '../../src/rdc/services/renet-bundle.js';
 import { says, withBed, type ServiceBed } from './service-deps.js';
 
 /** A bed whose machine m1 has infra settings (an address: no detection exec before the status). */

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ExitCode, RdcError } from '../../src/errors.js';
-import type { RepoRequest } from '../../src/protocol/repo-request.js';
-import type { RemoteCommand } from '../../src/remote/command.js';
-import { repoCreate } from '../../src/services/repo-service.js';
-import { repoUp } from '../../src/services/repo-up-service.js';
+import { ExitCode, RdcError } from '../../src/core/errors.js';
+import type { RepoRequest } from '../../src/core/protocol/repo-request.js';
+import type { RemoteCommand } from '../../src/rdc/remote/command.js';
+import { repoCreate } from '../../src/rdc/services/repo-service.js';
+import { repoUp } from '../../src/rdc/services/repo-up-service.js';
 import { says, withBed, type ServiceBed } from './service-deps.js';
 
 /** A source directory: a Rediaccfile that needs no compose file, and one page. */

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ConfigStore } from '../../src/config/store.js';
-import { Output } from '../../src/output/output.js';
-import { RecordingRunner, type ScriptedReply } from '../../src/remote/recording-runner.js';
-import type { Deps } from '../../src/services/deps.js';
-import { addMachine } from '../../src/services/machine-service.js';
+import { ConfigStore } from '../../src/rdc/config/store.js';
+import { Output } from '../../src/rdc/output/output.js';
+import { RecordingRunner, type ScriptedReply } from '../../src/rdc/remote/recording-runner.js';
+import type { Deps } from '../../src/rdc/services/deps.js';
+import { addMachine } from '../../src/rdc/services/machine-service.js';
 
 /**
  * Services with a RecordingRunner for Deps.connect (the middle test tier: no sshd, no server, the

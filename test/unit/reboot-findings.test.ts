@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diagnose, type MachineStatus } from '../../src/infra/diagnose.js';
-import { dockerdArgs, repoDaemonUnit } from '../../src/repo/dockerd-args.js';
+import { diagnose, type MachineStatus } from '../../src/core/status/diagnose.js';
+import { dockerdArgs, repoDaemonUnit } from '../../src/core/repo/dockerd-args.js';
 
 const base = (over: Partial<MachineStatus>, daemons: NonNullable<MachineStatus['router']['health']>['daemons'] = []): MachineStatus => ({
   traefik: { running: true, container: 'p', image: 'traefik:v3.7' },

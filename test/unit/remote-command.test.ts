@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { command, toShell } from '../../src/remote/command.js';
-import { shellQuote } from '../../src/util/shell-quote.js';
+import { command, toShell } from '../../src/rdc/remote/command.js';
+import { shellQuote } from '../../src/core/util/shell-quote.js';
 
 const HOSTILE = [`it's`, '$(touch /tmp/rdc-pwned)', '`id`', 'a;rm -rf /', 'line1\nline2', '"quoted"', '', ' spaces ', '*', '~root', '\\', '-n'];
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { diagnose, type MachineStatus } from '../../src/infra/diagnose.js';
-import { repoLabel, routeRows } from '../../src/infra/route-rows.js';
-import type { RouteOwner } from '../../src/protocol/route-owners.js';
+import { diagnose, type MachineStatus } from '../../src/core/status/diagnose.js';
+import { repoLabel, routeRows } from '../../src/core/status/route-rows.js';
+import type { RouteOwner } from '../../src/core/protocol/route-owners.js';
 import { FIXTURES } from '../helpers/paths.js';
 
 test('route rows name the host or entrypoint, the backend, the repo and the level', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { resolveAlias } from '../../src/remote/ssh-target.js';
+import { resolveAlias } from '../../src/rdc/remote/ssh-target.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 test('a Host alias of ~/.ssh/config gives HostName, Port (when rdc has the default) and IdentityFile', async () => {

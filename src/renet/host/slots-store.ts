@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { Slots } from '../../compose/rewrite.js';
+import type { Slots } from '../../core/compose/rewrite.js';
 
 /**
  * `.rediacc.json` at the repo root: each service's slot, kept across runs (never renumbered). The one

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { waitUntil } from '../../util/wait-until.js';
+import { waitUntil } from '../../core/util/wait-until.js';
 import { hostExec } from '../infra/host-exec.js';
 import { pidFromFile } from './pid-file.js';
 

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import type { AcmeLogError, AcmeState, StoredCertificate } from '../../protocol/machine.js';
-import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import type { AcmeLogError, AcmeState, StoredCertificate } from '../../core/protocol/machine.js';
+import { onServer, SERVER_PATHS } from '../../core/infra/server-layout.js';
 import { hostDockerEnv, hostExec } from './host-exec.js';
 
 /** How far back the proxy's logs are read for ACME errors (a few thousand lines: days of a quiet proxy). */

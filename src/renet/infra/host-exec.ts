@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { onServer, SERVER_PATHS } from '../../core/infra/server-layout.js';
 
 export interface HostResult {
   code: number;

@@ -1,9 +1,9 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sha256 } from '../../render/rendered-file.js';
-import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
-import type { ObservedFile } from '../../plan/file-plan.js';
-import { hashFileSync } from '../../util/file-hash.js';
+import { sha256 } from '../../core/render/rendered-file.js';
+import { onServer, SERVER_PATHS } from '../../core/infra/server-layout.js';
+import type { ObservedFile } from '../../core/plan/file-plan.js';
+import { hashFileSync } from '../../core/util/file-hash.js';
 
 export interface WantedFile {
   path: string;

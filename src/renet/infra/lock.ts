@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitUntil } from '../../util/wait-until.js';
+import { waitUntil } from '../../core/util/wait-until.js';
 import { pidAlive } from '../host/pid-file.js';
 
 /**

@@ -1,5 +1,5 @@
-import { sha256 } from '../../render/rendered-file.js';
-import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { sha256 } from '../../core/render/rendered-file.js';
+import { onServer, SERVER_PATHS } from '../../core/infra/server-layout.js';
 import { composeCli } from '../host/compose-cli.js';
 import { hostDocker } from '../local.js';
 import { hostDockerEnv, hostExec } from './host-exec.js';

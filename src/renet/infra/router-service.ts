@@ -1,4 +1,4 @@
-import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
+import { onServer, SERVER_PATHS } from '../../core/infra/server-layout.js';
 import { startService, supervisorPid, type HostService, type StartResult } from '../host/supervisor.js';
 import { localGet } from '../local.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { StageHeader, StageReply } from '../../protocol/stage.js';
+import type { StageHeader, StageReply } from '../../core/protocol/stage.js';
 import { infraBatchDir } from './live-files.js';
 
 /** The header line is bounded: it lists hashes and sizes, 20,000 files take about 1.7 MB. */

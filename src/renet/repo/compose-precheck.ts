@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Slots } from '../../compose/rewrite.js';
+import type { Slots } from '../../core/compose/rewrite.js';
 import { projectName } from '../compose-command.js';
 import { prepareCompose, type ComposeJob, type Prepared } from '../compose-check.js';
 import { repoRediaccDirs } from './lifecycle.js';

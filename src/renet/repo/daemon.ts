@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onServer, repoSocket, SERVER_PATHS } from '../../infra/server-layout.js';
-import { dockerdArgs, repoDaemonUnit, type UnitVolume } from '../../repo/dockerd-args.js';
-import { waitUntil } from '../../util/wait-until.js';
+import { onServer, repoSocket, SERVER_PATHS } from '../../core/infra/server-layout.js';
+import { dockerdArgs, repoDaemonUnit, type UnitVolume } from '../../core/repo/dockerd-args.js';
+import { waitUntil } from '../../core/util/wait-until.js';
 import { startService, stopService, type HostService } from '../host/supervisor.js';
 import { localGet, mountPoints } from '../local.js';
 

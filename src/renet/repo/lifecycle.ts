@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { shellQuote } from '../../util/shell-quote.js';
-import { lifecycleSteps, rediaccDirs, type Phase } from '../../repo/lifecycle-plan.js';
-import type { LifecycleStepReport } from '../../protocol/repo-reply.js';
+import { shellQuote } from '../../core/util/shell-quote.js';
+import { lifecycleSteps, rediaccDirs, type Phase } from '../../core/repo/lifecycle-plan.js';
+import type { LifecycleStepReport } from '../../core/protocol/repo-reply.js';
 import { openSession, SESSION_VARIABLE } from '../lifecycle-session.js';
 
 export type StepResult = LifecycleStepReport;

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { onServer } from '../../infra/server-layout.js';
-import type { ObservedFile } from '../../plan/file-plan.js';
-import { hashFileSync } from '../../util/file-hash.js';
+import { onServer } from '../../core/infra/server-layout.js';
+import type { ObservedFile } from '../../core/plan/file-plan.js';
+import { hashFileSync } from '../../core/util/file-hash.js';
 
 /** A file changed this recently may change again within the same timestamp tick: hashed, never cached (git's "racy" rule). */
 const SETTLE_NS = 2_000_000_000n;

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256 } from '../../render/rendered-file.js';
-import type { SourceFile } from '../../repo/sync-plan.js';
+import { sha256 } from '../../core/render/rendered-file.js';
+import type { SourceFile } from '../../core/repo/sync-plan.js';
 
 /**
  * The pre-start compose check (compose-precheck.ts) is skipped when nothing it read can differ from

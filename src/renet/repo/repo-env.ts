@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { COMPOSE_FILES } from '../../compose/files.js';
-import { ipVariable, rewriteCompose, type Slots } from '../../compose/rewrite.js';
-import { serviceIp } from '../../infra/network.js';
+import { COMPOSE_FILES } from '../../core/compose/files.js';
+import { ipVariable, rewriteCompose, type Slots } from '../../core/compose/rewrite.js';
+import { serviceIp } from '../../core/infra/network.js';
 import { repoRediaccDirs } from './lifecycle.js';
 import { readSlots, writeSlots } from '../host/slots-store.js';
 

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { posix } from 'node:path';
-import { onServer } from '../../infra/server-layout.js';
-import { checkGuid } from '../../config/validators.js';
-import { isNetworkId } from '../../infra/network.js';
+import { onServer } from '../../core/infra/server-layout.js';
+import { checkGuid } from '../../core/config/validators.js';
+import { isNetworkId } from '../../core/infra/network.js';
 import { daemonRunning } from './daemon.js';
 import { repoPaths } from './request.js';
 import { isMounted, readMeta } from './volume.js';

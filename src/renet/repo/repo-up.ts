@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
-import { syncCounts } from '../../repo/sync-plan.js';
-import type { RepoReply } from '../../protocol/repo-reply.js';
+import { onServer, SERVER_PATHS } from '../../core/infra/server-layout.js';
+import { syncCounts } from '../../core/repo/sync-plan.js';
+import type { RepoReply } from '../../core/protocol/repo-reply.js';
 import { startDaemon } from './daemon.js';
 import { runLifecycle } from './lifecycle.js';
 import { repoEnv } from './repo-env.js';
@@ -11,7 +11,7 @@ import { applySync, incomingDir, observeAndPlan } from './sync.js';
 import { precheckCompose } from './compose-precheck.js';
 import { precheckKey, precheckPassed, recordPrecheck } from './precheck-cache.js';
 import { createVolume, destroyVolume, isMounted, mountVolume, readMeta, unmountVolume } from './volume.js';
-import { phaseTimer } from '../../util/phase-timer.js';
+import { phaseTimer } from '../../core/util/phase-timer.js';
 
 /**
  * `renet repo up`: create the volume if needed, mount it (with `mount`), sync the manifest, start

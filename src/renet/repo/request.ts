@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import { onServer, repoSocket } from '../../infra/server-layout.js';
-import type { RepoRequest } from '../../protocol/repo-request.js';
-import type { VolumeKind } from '../../config/validators.js';
+import { onServer, repoSocket } from '../../core/infra/server-layout.js';
+import type { RepoRequest } from '../../core/protocol/repo-request.js';
+import type { VolumeKind } from '../../core/config/validators.js';
 
 export type { RepoRequest, VolumeKind };
 

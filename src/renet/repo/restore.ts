@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitUntil } from '../../util/wait-until.js';
+import { waitUntil } from '../../core/util/wait-until.js';
 import { localGet, localRequest } from '../local.js';
 
 /**

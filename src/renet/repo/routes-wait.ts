@@ -1,9 +1,9 @@
-import { parseRouteOwners, ROUTE_OWNERS_PATH, type RouteOwner } from '../../protocol/route-owners.js';
-import type { ContainerReport, RouteClaims } from '../../protocol/repo-reply.js';
-import { repoClaims, type ClaimSources } from '../../repo/route-claims.js';
+import { parseRouteOwners, ROUTE_OWNERS_PATH, type RouteOwner } from '../../core/protocol/route-owners.js';
+import type { ContainerReport, RouteClaims } from '../../core/protocol/repo-reply.js';
+import { repoClaims, type ClaimSources } from '../../core/repo/route-claims.js';
 import { loadedRouters } from '../route-server/proxy-compare.js';
 import { parseApi, traefikRawData } from '../route-server/traefik-api.js';
-import { waitUntil } from '../../util/wait-until.js';
+import { waitUntil } from '../../core/util/wait-until.js';
 import { localGet } from '../local.js';
 import { switchedTo } from '../rollout/switch.js';
 

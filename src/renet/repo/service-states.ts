@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
-import type { RepoServiceState } from '../../protocol/machine.js';
+import { onServer, SERVER_PATHS } from '../../core/infra/server-layout.js';
+import type { RepoServiceState } from '../../core/protocol/machine.js';
 import { repoContainers } from './routes-wait.js';
 
 /**

@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, linkSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { hashFileSync } from '../../util/file-hash.js';
-import { planSync, safeRelativePath, type SourceFile, type SyncPlan } from '../../repo/sync-plan.js';
+import { hashFileSync } from '../../core/util/file-hash.js';
+import { planSync, safeRelativePath, type SourceFile, type SyncPlan } from '../../core/repo/sync-plan.js';
 import { observeRepoFiles } from './observe-cache.js';
 import type { RepoPaths } from './request.js';
 

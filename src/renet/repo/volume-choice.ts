@@ -1,4 +1,4 @@
-import type { VolumeKind } from '../../protocol/repo-reply.js';
+import type { VolumeKind } from '../../core/protocol/repo-reply.js';
 
 /** What this server lacks for each kind of volume, in words for the user (empty: it can make it). */
 export type VolumeLacks = Record<VolumeKind, string[]>;

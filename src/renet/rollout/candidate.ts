@@ -1,6 +1,6 @@
-import { MAX_SERVICES, serviceIp } from '../../infra/network.js';
-import { CANDIDATE_LABEL, CANDIDATE_VALUE } from '../../repo/rollout-pins.js';
-import type { Slots } from '../../compose/rewrite.js';
+import { MAX_SERVICES, serviceIp } from '../../core/infra/network.js';
+import { CANDIDATE_LABEL, CANDIDATE_VALUE } from '../../core/repo/rollout-pins.js';
+import type { Slots } from '../../core/compose/rewrite.js';
 
 type Obj = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { sleep, waitUntil } from '../../util/wait-until.js';
+import { sleep, waitUntil } from '../../core/util/wait-until.js';
 import { establishedTo, parseProcNetTcp, type TcpSocket } from './proc-net-tcp.js';
 
 /**

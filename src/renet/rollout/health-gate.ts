@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import type { HealthSettings } from '../../compose/health-labels.js';
-import { HEALTH_LABELS } from '../../compose/health-labels.js';
-import { waitUntil } from '../../util/wait-until.js';
+import type { HealthSettings } from '../../core/compose/health-labels.js';
+import { HEALTH_LABELS } from '../../core/compose/health-labels.js';
+import { waitUntil } from '../../core/util/wait-until.js';
 import { tcpEndpoints, type Backends } from './backends.js';
 import { containerLogTail, containerState } from './repo-docker.js';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { Slots } from '../../compose/rewrite.js';
-import { onServer, SERVER_PATHS } from '../../infra/server-layout.js';
-import type { RouterConfig } from '../../render/router-config.js';
+import type { Slots } from '../../core/compose/rewrite.js';
+import { onServer, SERVER_PATHS } from '../../core/infra/server-layout.js';
+import type { RouterConfig } from '../../core/render/router-config.js';
 import type { Compose } from '../compose-tool.js';
 import { parseRouterConfig } from '../route-server/settings-file.js';
 import { isRouted, routeBackends, tcpEndpoints } from './backends.js';

@@ -1,4 +1,4 @@
-import { CANDIDATE_LABEL, CANDIDATE_VALUE } from '../../repo/rollout-pins.js';
+import { CANDIDATE_LABEL, CANDIDATE_VALUE } from '../../core/repo/rollout-pins.js';
 import { localGet, localRequest } from '../local.js';
 import type { ObservedContainer } from './plan.js';
 

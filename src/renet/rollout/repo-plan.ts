@@ -1,4 +1,4 @@
-import type { ServicePlanRow } from '../../protocol/repo-reply.js';
+import type { ServicePlanRow } from '../../core/protocol/repo-reply.js';
 import { eachComposeModel } from '../repo/compose-precheck.js';
 import { observePlan, readRouterConfig } from './observe.js';
 

@@ -1,4 +1,4 @@
-import type { HealthSettings } from '../../compose/health-labels.js';
+import type { HealthSettings } from '../../core/compose/health-labels.js';
 import type { RouteSettings } from '../route-server/model.js';
 import type { Compose } from '../compose-tool.js';
 import { waitForSwitch } from '../repo/routes-wait.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { parsePins, pinsFileName, serializePins, type RepoPins } from '../../repo/rollout-pins.js';
+import { parsePins, pinsFileName, serializePins, type RepoPins } from '../../core/repo/rollout-pins.js';
 
 type Obj = Record<string, unknown>;
 

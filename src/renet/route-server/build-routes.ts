@@ -4,7 +4,7 @@ import { emptyTables, type Conflict, type ContainerError, type ContainerInfo, ty
 import { routeOwners } from './owners.js';
 import { resolveClaims, routerKey, type Decisions, type Move } from './resolve.js';
 import { selectPublished, type PinTable, type Rollout } from './rollout-select.js';
-import type { RouteOwner } from '../../protocol/route-owners.js';
+import type { RouteOwner } from '../../core/protocol/route-owners.js';
 
 /**
  * Per-container results kept between recomputes (the route server holds one per settings): a

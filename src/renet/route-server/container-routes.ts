@@ -1,6 +1,6 @@
-import { parseHealthLabels } from '../../compose/health-labels.js';
-import { ipBelongsTo } from '../../infra/network.js';
-import { lintTraefikDynamic } from '../../traefik/lint-dynamic.js';
+import { parseHealthLabels } from '../../core/compose/health-labels.js';
+import { ipBelongsTo } from '../../core/infra/network.js';
+import { lintTraefikDynamic } from '../../core/traefik/lint-dynamic.js';
 import { LABELS, traefikEnabled } from './labels.js';
 import { autoFragment } from './level1.js';
 import { labelFragment } from './level2.js';

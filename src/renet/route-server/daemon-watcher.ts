@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { coalesced } from '../../util/coalesced.js';
+import { coalesced } from '../../core/util/coalesced.js';
 import type { ContainerInfo } from './model.js';
 
 export interface DaemonStatus {

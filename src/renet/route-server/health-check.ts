@@ -1,4 +1,4 @@
-import type { HealthSettings } from '../../compose/health-labels.js';
+import type { HealthSettings } from '../../core/compose/health-labels.js';
 import type { Obj } from './model.js';
 
 /** Traefik durations are Go's: whole seconds read best, anything else in milliseconds. */
@@ -8,7 +8,7 @@ export function goDuration(ms: number): string {
 
 /**
  * The Traefik health check for one of a container's services (issue 12), from the same labels the
- * rollout's health gate reads (src/compose/health-labels.ts), so a backend that fails after the
+ * rollout's health gate reads (src/core/compose/health-labels.ts), so a backend that fails after the
  * deploy leaves rotation. HTTP: only with `rediacc.healthcheck.path` (Traefik's HTTP check needs a
  * path; 2xx and 3xx are healthy, as for the gate). TCP: always a connect check (Traefik 3.6+ has
  * `tcp.services.*.loadBalancer.healthCheck`; probed on 3.7). UDP: Traefik has none.

@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { PortRoutes, RouterHealth } from '../../protocol/route-server.js';
-import { ROUTE_OWNERS_PATH, type RouteOwners } from '../../protocol/route-owners.js';
+import type { PortRoutes, RouterHealth } from '../../core/protocol/route-server.js';
+import { ROUTE_OWNERS_PATH, type RouteOwners } from '../../core/protocol/route-owners.js';
 import type { RouteServer } from './route-server.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { HealthSettings } from '../../compose/health-labels.js';
+import type { HealthSettings } from '../../core/compose/health-labels.js';
 import { traefikHealthCheck } from './health-check.js';
 import { LABELS, parsePort } from './labels.js';
 import { emptyTables, type ContainerInfo, type Fragment, type FragmentResult, type RouteSettings } from './model.js';

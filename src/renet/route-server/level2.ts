@@ -1,4 +1,4 @@
-import type { HealthSettings } from '../../compose/health-labels.js';
+import type { HealthSettings } from '../../core/compose/health-labels.js';
 import { decodeTraefikLabels, type Section } from './decode-labels.js';
 import { traefikHealthCheck } from './health-check.js';
 import { LABELS, parsePort } from './labels.js';

@@ -1,4 +1,4 @@
-import type { RouteOwner } from '../../protocol/route-owners.js';
+import type { RouteOwner } from '../../core/protocol/route-owners.js';
 import type { Section } from './decode-labels.js';
 import type { Fragment, Obj, Tables } from './model.js';
 

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { isNetworkId } from '../../infra/network.js';
-import { checkRule, hostBound } from '../../traefik/rule.js';
+import { isNetworkId } from '../../core/infra/network.js';
+import { checkRule, hostBound } from '../../core/traefik/rule.js';
 import { LIMITS, PRIORITY } from './limits.js';
 import type { Fragment, Obj, RouteSettings } from './model.js';
 

@@ -1,10 +1,10 @@
 import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { isNetworkId } from '../../infra/network.js';
-import { SERVER_PATHS } from '../../infra/server-layout.js';
-import { parsePins, type RepoPins } from '../../repo/rollout-pins.js';
-import { coalesced } from '../../util/coalesced.js';
+import { isNetworkId } from '../../core/infra/network.js';
+import { SERVER_PATHS } from '../../core/infra/server-layout.js';
+import { parsePins, type RepoPins } from '../../core/repo/rollout-pins.js';
+import { coalesced } from '../../core/util/coalesced.js';
 import type { PinTable } from './rollout-select.js';
 
 /** `{stateDir}/pins`: SERVER_PATHS.routerPins, placed relative to the router's state dir as router.json gives it. */
@@ -16,7 +16,7 @@ export function pinsDir(stateDir: string): string {
 const MAX_BYTES = 64 * 1024;
 
 /**
- * Follows renet's rollout pins (`{networkId}.json` in the pins dir, src/repo/rollout-pins.ts): re-reads
+ * Follows renet's rollout pins (`{networkId}.json` in the pins dir, src/core/repo/rollout-pins.ts): re-reads
  * them on every change the directory reports (renet renames each file into place) and whenever
  * `reload` is called (the route server's periodic resync, the fallback for a missed event). Calls
  * `onChange` only when what the files say has changed.

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ipBelongsTo } from '../../infra/network.js';
+import { ipBelongsTo } from '../../core/infra/network.js';
 import type { Section } from './decode-labels.js';
 import type { KeyNode } from './key-tree.js';
 import type { Obj } from './model.js';

@@ -1,7 +1,7 @@
-import { CANDIDATE_LABEL, CANDIDATE_VALUE, type RepoPins } from '../../repo/rollout-pins.js';
+import { CANDIDATE_LABEL, CANDIDATE_VALUE, type RepoPins } from '../../core/repo/rollout-pins.js';
 import { LABELS } from './labels.js';
 import type { ContainerInfo } from './model.js';
-import type { Rollout } from '../../protocol/route-server.js';
+import type { Rollout } from '../../core/protocol/route-server.js';
 
 /** Each repo's pins file, by network ID (absent: no pin in that repo). */
 export type PinTable = ReadonlyMap<number, RepoPins>;

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isNetworkId } from '../../infra/network.js';
+import { isNetworkId } from '../../core/infra/network.js';
 import { nameBackends, type UnhealthyBackend } from './backend-health.js';
 import { buildRoutes, type FragmentCache, type RouteBuild } from './build-routes.js';
 import { DaemonWatcher } from './daemon-watcher.js';

@@ -1,4 +1,4 @@
-import type { RouterConfig } from '../../render/router-config.js';
+import type { RouterConfig } from '../../core/render/router-config.js';
 
 /**
  * Checks the router.json rdc rendered (or a test wrote). Not a general parser: rdc is its only

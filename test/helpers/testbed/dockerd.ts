@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { dockerdArgs } from '../../../src/repo/dockerd-args.js';
+import { dockerdArgs } from '../../../src/core/repo/dockerd-args.js';
 import { unmountUnder } from './mounts.js';
 import { requireTool } from './tools.js';
 import { waitFor } from './ports.js';

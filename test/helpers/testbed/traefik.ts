@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { emptyInfra, type Infra } from '../../../src/config/model.js';
-import { traefikApiAddress } from '../../../src/infra/entrypoints.js';
-import { renderTraefikStatic } from '../../../src/render/traefik-static.js';
+import { emptyInfra, type Infra } from '../../../src/core/config/model.js';
+import { traefikApiAddress } from '../../../src/core/infra/entrypoints.js';
+import { renderTraefikStatic } from '../../../src/core/render/traefik-static.js';
 import { httpGet } from './http.js';
 import { waitFor } from './ports.js';
 import { startProcess, type Proc } from './process.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkComposeArgs } from '../../../src/compose/compose-args.js';
-import { checkFileRefs } from '../../../src/compose/file-refs.js';
-import { interpolate } from '../../../src/compose/interpolate.js';
+import { checkComposeArgs } from '../../../src/core/compose/compose-args.js';
+import { checkFileRefs } from '../../../src/core/compose/file-refs.js';
+import { interpolate } from '../../../src/core/compose/interpolate.js';
 
 const MOUNT = '/m/g1';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { checkComposeModel, formatFinding } from '../../../src/compose/policy.js';
+import { checkComposeModel, formatFinding } from '../../../src/core/compose/policy.js';
 
 const MOUNT = '/mnt/rediacc/mounts/g1';
 /** A symlink farm for the checks that follow symlinks: `link-out` points at /etc, `link-in` inside. */

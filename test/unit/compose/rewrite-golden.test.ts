@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { rewriteCompose, type Slots } from '../../../src/compose/rewrite.js';
+import { rewriteCompose, type Slots } from '../../../src/core/compose/rewrite.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
 /**

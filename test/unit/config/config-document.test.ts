@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseConfigText } from '../../../src/config/config-document.js';
-import { parseConfig } from '../../../src/config/parse-config.js';
-import { ConfigStore } from '../../../src/config/store.js';
-import { ConfigFileError } from '../../../src/errors.js';
+import { parseConfigText } from '../../../src/core/config/config-document.js';
+import { parseConfig } from '../../../src/core/config/parse-config.js';
+import { ConfigStore } from '../../../src/rdc/config/store.js';
+import { ConfigFileError } from '../../../src/core/errors.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const HAND_EDITED = `# my servers — keep this comment

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as v from '../../../src/config/validators.js';
+import * as v from '../../../src/core/config/validators.js';
 
 const HUGE = 'a'.repeat(100_000);
 
@@ -103,7 +103,7 @@ test('server paths: whitespace, control characters, quotes and backslashes are r
 });
 
 test('config paths show a long or unprintable key quoted and cut', async () => {
-  const { parseConfig } = await import('../../../src/config/parse-config.js');
+  const { parseConfig } = await import('../../../src/core/config/parse-config.js');
   const { errors, warnings } = parseConfig({ contexts: { [HUGE]: {}, default: { ['\u001b[31mred']: 1 } } });
   assert.ok(errors.every((e) => e.where.length < 120), errors.map((e) => e.where.slice(0, 130)).join());
   assert.match(errors[0]?.where ?? '', /^contexts\."a{60}"… \(100000 characters\)$/);

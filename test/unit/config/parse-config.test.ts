@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { parseConfig } from '../../../src/config/parse-config.js';
-import { renderConfigFile } from '../../../src/config/store.js';
+import { parseConfig } from '../../../src/core/config/parse-config.js';
+import { renderConfigFile } from '../../../src/rdc/config/store.js';
 
 const good = () => parse(`
 currentContext: default

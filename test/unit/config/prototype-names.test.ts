@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { entryOf, nameMap } from '../../../src/config/model.js';
-import { parseConfig } from '../../../src/config/parse-config.js';
-import { selectContext, selectMachine } from '../../../src/config/select.js';
-import { serializeConfig } from '../../../src/config/serialize-config.js';
-import { UserError } from '../../../src/errors.js';
+import { entryOf, nameMap } from '../../../src/core/config/model.js';
+import { parseConfig } from '../../../src/core/config/parse-config.js';
+import { selectContext, selectMachine } from '../../../src/core/config/select.js';
+import { serializeConfig } from '../../../src/core/config/serialize-config.js';
+import { UserError } from '../../../src/core/errors.js';
 
 /** Names that are also Object.prototype members must be ordinary names, present or absent. */
 const PROTO_NAMES = ['constructor', 'valueof', 'tostring', 'hasownproperty'];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as v from '../../../src/config/validators.js';
+import * as v from '../../../src/core/config/validators.js';
 
 const accepts = <T>(check: (s: string) => v.Check<T>, input: string, value: T) => {
   const r = check(input);

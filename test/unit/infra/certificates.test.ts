@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { certificateFindings, certificateRows, explainAcmeError } from '../../../src/infra/certificates.js';
-import type { AcmeState } from '../../../src/protocol/machine.js';
+import { certificateFindings, certificateRows, explainAcmeError } from '../../../src/core/status/certificates.js';
+import type { AcmeState } from '../../../src/core/protocol/machine.js';
 import { acmeLogErrors } from '../../../src/renet/infra/acme-state.js';
 
 // Traefik v3.7's log lines as the proxy container writes them (coloured even without a terminal),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diagnose, type MachineStatus } from '../../../src/infra/diagnose.js';
+import { diagnose, type MachineStatus } from '../../../src/core/status/diagnose.js';
 
 const status = (cause: string | null, running = true, fileErrors: string[] = []): MachineStatus => ({
   traefik: { running, container: running ? 'rediacc-proxy-traefik-1' : null, image: 'traefik:v3.7', fileErrors },

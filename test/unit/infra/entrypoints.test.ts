@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { emptyInfra, type Infra } from '../../../src/config/model.js';
-import { bindAddress, entryPoints, routeEntryPoints } from '../../../src/infra/entrypoints.js';
-import { parsePrimaryAddress } from '../../../src/infra/primary-address.js';
+import { emptyInfra, type Infra } from '../../../src/core/config/model.js';
+import { bindAddress, entryPoints, routeEntryPoints } from '../../../src/core/infra/entrypoints.js';
+import { parsePrimaryAddress } from '../../../src/rdc/remote/commands/primary-address.js';
 
 const infra = (over: Partial<Infra>): Infra => ({ ...emptyInfra(), ...over });
 const addresses = (i: Infra) => Object.fromEntries(entryPoints(i).map((e) => [e.name, e.address]));

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { emptyInfra } from '../../../src/config/model.js';
-import { parseConfig } from '../../../src/config/parse-config.js';
-import { renderInfraTree } from '../../../src/render/infra-tree.js';
-import { applyInfraFlags, checkInfra, type InfraFlags } from '../../../src/infra/set-infra.js';
-import { checkInfraTree } from '../../../src/services/render-infra.js';
-import { loadInfraTemplates } from '../../../src/services/templates.js';
+import { emptyInfra } from '../../../src/core/config/model.js';
+import { parseConfig } from '../../../src/core/config/parse-config.js';
+import { renderInfraTree } from '../../../src/core/render/infra-tree.js';
+import { applyInfraFlags, checkInfra, type InfraFlags } from '../../../src/core/infra/set-infra.js';
+import { checkInfraTree } from '../../../src/rdc/services/render-infra.js';
+import { loadInfraTemplates } from '../../../src/rdc/services/templates.js';
 
 const problemsOf = (flags: InfraFlags, base = emptyInfra()) => applyInfraFlags(base, flags).problems.map((p) => `${p.where}: ${p.message}`).join('\n');
 const templates = await loadInfraTemplates();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { emptyInfra } from '../../../src/config/model.js';
-import { applyInfraFlags } from '../../../src/infra/set-infra.js';
+import { emptyInfra } from '../../../src/core/config/model.js';
+import { applyInfraFlags } from '../../../src/core/infra/set-infra.js';
 
 const problemsOf = (flags: Parameters<typeof applyInfraFlags>[1], base = emptyInfra()) =>
   applyInfraFlags(base, flags).problems.map((p) => `${p.where}: ${p.message}`);
@@ -34,7 +34,7 @@ test('values are normalised and an empty value restores the default', () => {
 });
 
 test('ACME: an email alone gives TLS-ALPN-01, a token DNS-01, a chosen challenge wins; a CA root is checked PEM', async () => {
-  const { acmeChallenge, tlsConfigured } = await import('../../../src/config/model.js');
+  const { acmeChallenge, tlsConfigured } = await import('../../../src/core/config/model.js');
   const { readFileSync } = await import('node:fs');
   const email = applyInfraFlags(emptyInfra(), { certEmail: 'a@example.com' });
   assert.deepEqual(email.problems, []);

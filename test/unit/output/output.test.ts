@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import type { Io } from '../../../src/output/io.js';
-import { Output } from '../../../src/output/output.js';
+import type { Io } from '../../../src/rdc/output/io.js';
+import { Output } from '../../../src/rdc/output/output.js';
 
 function capture(env: Record<string, string>, tty: boolean) {
   const out = { stdout: '', stderr: '' };

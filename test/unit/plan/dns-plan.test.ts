@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { marker, planDns, wantedRecords, zoneFor } from '../../../src/plan/dns-plan.js';
+import { marker, planDns, wantedRecords, zoneFor } from '../../../src/core/plan/dns-plan.js';
 
 test('the zone is the longest suffix among the zones the token sees', () => {
   const zones = [{ id: 'z1', name: 'example.com' }, { id: 'z2', name: 'apps.example.com' }, { id: 'z3', name: 'ample.com' }];

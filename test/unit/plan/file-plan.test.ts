@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planFiles, planSummary } from '../../../src/plan/file-plan.js';
-import { sha256 } from '../../../src/render/rendered-file.js';
+import { planFiles, planSummary } from '../../../src/core/plan/file-plan.js';
+import { sha256 } from '../../../src/core/render/rendered-file.js';
 
 test('plans by content hash and mode', () => {
   const desired = [

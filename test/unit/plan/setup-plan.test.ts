@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { aptFailure, parseFacts, planSetup } from '../../../src/plan/setup-plan.js';
+import { aptFailure, parseFacts, planSetup } from '../../../src/core/plan/setup-plan.js';
 
 const probe = (over: Record<string, string>) => parseFacts(Object.entries({
   os: 'debian', os_like: '', os_name: 'Debian GNU/Linux 12 (bookworm)', docker: '20.10.24', dockerd: '/usr/sbin/dockerd',

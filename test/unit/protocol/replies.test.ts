@@ -6,13 +6,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RdcError } from '../../../src/errors.js';
-import { checkReply } from '../../../src/protocol/check.js';
-import { infraApplyReply, infraStatusReply } from '../../../src/protocol/infra.js';
-import { machinePortsReply, machineStatusReply } from '../../../src/protocol/machine.js';
-import { repoReply } from '../../../src/protocol/repo-reply.js';
-import { stageReply } from '../../../src/protocol/stage.js';
-import { readRenetReply, RENET_MISMATCH } from '../../../src/remote/commands/renet.js';
+import { RdcError } from '../../../src/core/errors.js';
+import { checkReply } from '../../../src/core/protocol/check.js';
+import { infraApplyReply, infraStatusReply } from '../../../src/core/protocol/infra.js';
+import { machinePortsReply, machineStatusReply } from '../../../src/core/protocol/machine.js';
+import { repoReply } from '../../../src/core/protocol/repo-reply.js';
+import { stageReply } from '../../../src/core/protocol/stage.js';
+import { readRenetReply, RENET_MISMATCH } from '../../../src/rdc/remote/commands/renet.js';
 import { ROOT } from '../../helpers/paths.js';
 
 const health = { status: 'ok', routers: 1, services: 1, autoRoutes: 1, autoRoutesEnabled: true, daemons: [], conflicts: [], errors: [],

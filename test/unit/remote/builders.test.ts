@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { toShell } from '../../../src/remote/command.js';
-import { installRenet, renetMachine, renetRepo, renetStage } from '../../../src/remote/commands/renet.js';
-import { repoLogs } from '../../../src/remote/commands/repo-logs.js';
-import { aptInstall, makeDirs } from '../../../src/remote/commands/setup.js';
+import { toShell } from '../../../src/rdc/remote/command.js';
+import { installRenet, renetMachine, renetRepo, renetStage } from '../../../src/rdc/remote/commands/renet.js';
+import { repoLogs } from '../../../src/rdc/remote/commands/repo-logs.js';
+import { aptInstall, makeDirs } from '../../../src/rdc/remote/commands/setup.js';
 
 // Builder equality (as Kamal tests its command builders): each builder's exact argv and stdin, so a
 // change to what runs on the server shows in review as a change to one of these strings.

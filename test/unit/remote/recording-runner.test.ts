@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { command } from '../../../src/remote/command.js';
-import { PrintingRunner } from '../../../src/remote/printing-runner.js';
-import { RecordingRunner } from '../../../src/remote/recording-runner.js';
-import { RemoteCommandError } from '../../../src/remote/ssh-errors.js';
+import { command } from '../../../src/rdc/remote/command.js';
+import { PrintingRunner } from '../../../src/rdc/remote/printing-runner.js';
+import { RecordingRunner } from '../../../src/rdc/remote/recording-runner.js';
+import { RemoteCommandError } from '../../../src/rdc/remote/ssh-errors.js';
 
 test('the recording runner records in order, answers from its script, and refuses to make answers up', async () => {
   const runner = new RecordingRunner([{ stdout: 'one\n' }, (cmd) => ({ code: 3, stderr: `no ${cmd.argv[1]}` }), { stdout: 'streamed' }]);

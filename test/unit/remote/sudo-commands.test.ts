@@ -5,13 +5,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { command, toShell, type RemoteCommand } from '../../../src/remote/command.js';
-import { installRenet, renetInfra, renetMachine, renetPath, renetRepo, renetStage } from '../../../src/remote/commands/renet.js';
-import { repoLogs } from '../../../src/remote/commands/repo-logs.js';
-import { aptInstall, aptUpdate, makeDirs, probeServer } from '../../../src/remote/commands/setup.js';
-import { needsSudo, sudoRefusal } from '../../../src/remote/sudo.js';
+import { command, toShell, type RemoteCommand } from '../../../src/rdc/remote/command.js';
+import { installRenet, renetInfra, renetMachine, renetPath, renetRepo, renetStage } from '../../../src/rdc/remote/commands/renet.js';
+import { repoLogs } from '../../../src/rdc/remote/commands/repo-logs.js';
+import { aptInstall, aptUpdate, makeDirs, probeServer } from '../../../src/rdc/remote/commands/setup.js';
+import { needsSudo, sudoRefusal } from '../../../src/rdc/remote/sudo.js';
 import { stageCommand } from '../../../src/renet/infra/stage.js';
-import { ExitCode } from '../../../src/errors.js';
+import { ExitCode } from '../../../src/core/errors.js';
 
 const SHA = 'a'.repeat(64);
 const hash = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');

@@ -3,12 +3,12 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { parseConfig } from '../../../src/config/parse-config.js';
-import type { Machine } from '../../../src/config/model.js';
-import { SERVER_PATHS } from '../../../src/infra/server-layout.js';
-import { renderInfraTree } from '../../../src/render/infra-tree.js';
-import { checkInfraTree } from '../../../src/services/render-infra.js';
-import { loadInfraTemplates } from '../../../src/services/templates.js';
+import { parseConfig } from '../../../src/core/config/parse-config.js';
+import type { Machine } from '../../../src/core/config/model.js';
+import { SERVER_PATHS } from '../../../src/core/infra/server-layout.js';
+import { renderInfraTree } from '../../../src/core/render/infra-tree.js';
+import { checkInfraTree } from '../../../src/rdc/services/render-infra.js';
+import { loadInfraTemplates } from '../../../src/rdc/services/templates.js';
 import { FIXTURES } from '../../helpers/paths.js';
 import { schemaErrors } from '../../helpers/schemas.js';
 

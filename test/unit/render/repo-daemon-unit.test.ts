@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { dockerdArgs, repoDaemonUnit } from '../../../src/repo/dockerd-args.js';
+import { dockerdArgs, repoDaemonUnit } from '../../../src/core/repo/dockerd-args.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
 /** The repo daemon's systemd unit, golden (UPDATE_GOLDEN=1 rewrites it): paths with spaces, quotes and % stay one argument. */

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { emptyInfra, type Machine } from '../../../src/config/model.js';
-import { SERVER_PATHS } from '../../../src/infra/server-layout.js';
-import { renderInfraTree } from '../../../src/render/infra-tree.js';
-import { execArg, pathListItem, quoteExecArg } from '../../../src/render/systemd-escape.js';
-import { loadInfraTemplates } from '../../../src/services/templates.js';
+import { emptyInfra, type Machine } from '../../../src/core/config/model.js';
+import { SERVER_PATHS } from '../../../src/core/infra/server-layout.js';
+import { renderInfraTree } from '../../../src/core/render/infra-tree.js';
+import { execArg, pathListItem, quoteExecArg } from '../../../src/core/render/systemd-escape.js';
+import { loadInfraTemplates } from '../../../src/rdc/services/templates.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
 /** systemd.syntax(7): specifiers (%), variables ($) and C escapes inside double quotes. */

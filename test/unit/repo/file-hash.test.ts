@@ -5,9 +5,9 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { UserError } from '../../../src/errors.js';
-import { readSource } from '../../../src/services/repo-source.js';
-import { hashFile, hashFileSync } from '../../../src/util/file-hash.js';
+import { UserError } from '../../../src/core/errors.js';
+import { readSource } from '../../../src/rdc/services/repo-source.js';
+import { hashFile, hashFileSync } from '../../../src/core/util/file-hash.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rdc-file-hash-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

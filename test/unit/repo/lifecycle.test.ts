@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { lifecycleSteps, rediaccDirs } from '../../../src/repo/lifecycle-plan.js';
+import { lifecycleSteps, rediaccDirs } from '../../../src/core/repo/lifecycle-plan.js';
 import { ROOT } from '../../helpers/paths.js';
 
 test('Rediaccfiles: the root and first-level subdirectories, hidden ones skipped, root first then A→Z', () => {

@@ -4,8 +4,8 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RdcError } from '../../../src/errors.js';
-import { parseRenetReply, RENET_MISMATCH } from '../../../src/remote/commands/renet.js';
+import { RdcError } from '../../../src/core/errors.js';
+import { parseRenetReply, RENET_MISMATCH } from '../../../src/rdc/remote/commands/renet.js';
 import { ROOT } from '../../helpers/paths.js';
 
 test('a renet reply of several MB reaches a slow reader whole (it used to exit with 64 KiB written)', async () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RouteOwner } from '../../../src/protocol/route-owners.js';
-import { nextNetworkId } from '../../../src/repo/network-alloc.js';
-import { repoUrls } from '../../../src/repo/repo-urls.js';
-import { checkSize } from '../../../src/repo/size.js';
+import type { RouteOwner } from '../../../src/core/protocol/route-owners.js';
+import { nextNetworkId } from '../../../src/core/repo/network-alloc.js';
+import { repoUrls } from '../../../src/core/repo/repo-urls.js';
+import { checkSize } from '../../../src/core/repo/size.js';
 
 const row = (r: Partial<RouteOwner>): RouteOwner => ({ kind: 'http', router: 'x', networkId: 2816, service: 'web', container: 'web-1', level: 1, hosts: [], ports: [], entryPoints: ['web'], backends: [], ...r });
 

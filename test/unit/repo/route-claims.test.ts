@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import { printClaims } from '../../../src/commands/repo/print.js';
-import type { Io } from '../../../src/output/io.js';
-import { Output } from '../../../src/output/output.js';
+import { printClaims } from '../../../src/rdc/commands/repo/print.js';
+import type { Io } from '../../../src/rdc/output/io.js';
+import { Output } from '../../../src/rdc/output/output.js';
 import { buildRoutes } from '../../../src/renet/route-server/build-routes.js';
 import { emptyState, type ContainerInfo } from '../../../src/renet/route-server/model.js';
-import { parseRouteOwners } from '../../../src/protocol/route-owners.js';
-import { repoClaims } from '../../../src/repo/route-claims.js';
+import { parseRouteOwners } from '../../../src/core/protocol/route-owners.js';
+import { repoClaims } from '../../../src/core/repo/route-claims.js';
 import { BASE_SETTINGS } from '../route-server/settings.js';
 
 /** The route server's real output for three repos: one claims first, one loses a host and a port and has a skipped container. */

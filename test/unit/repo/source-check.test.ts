@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkSource } from '../../../src/repo/source-check.js';
+import { checkSource } from '../../../src/core/repo/source-check.js';
 
 const check = (files: Record<string, string>, unsafe = false) => checkSource(Object.keys(files), (p) => files[p] ?? '', { root: '/src/app', unsafe });
 const RF = 'up() { renet compose -- up -d; }\n';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diagnose, stoppedServices, type MachineStatus } from '../../../src/infra/diagnose.js';
-import { dockerdArgs, repoDaemonUnit } from '../../../src/repo/dockerd-args.js';
+import { diagnose, stoppedServices, type MachineStatus } from '../../../src/core/status/diagnose.js';
+import { dockerdArgs, repoDaemonUnit } from '../../../src/core/repo/dockerd-args.js';
 
 const healthy: MachineStatus = {
   traefik: { running: true, container: 'c', image: 'traefik:v3.7' },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planSync, safeRelativePath, syncCounts, type ObservedFile, type SourceFile } from '../../../src/repo/sync-plan.js';
+import { planSync, safeRelativePath, syncCounts, type ObservedFile, type SourceFile } from '../../../src/core/repo/sync-plan.js';
 
 const h = (c: string) => c.repeat(64);
 const file = (path: string, c: string, mode = 0o644): SourceFile => ({ path, sha256: h(c), mode });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { serviceIp } from '../../../src/infra/network.js';
+import { serviceIp } from '../../../src/core/infra/network.js';
 import { candidateAddress, candidateModel, candidateServiceName, parseHashes } from '../../../src/renet/rollout/candidate.js';
 
 const ID = 2816 + 64 * 3;

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parsePins } from '../../../src/repo/rollout-pins.js';
+import { parsePins } from '../../../src/core/repo/rollout-pins.js';
 import { setPin, switchedTo } from '../../../src/renet/rollout/switch.js';
 
 const OLD = '127.0.11.2';

@@ -7,7 +7,7 @@ import { LIMITS } from '../../../src/renet/route-server/limits.js';
 import { emptyState, type ContainerInfo } from '../../../src/renet/route-server/model.js';
 import { fieldRole } from '../../../src/renet/route-server/references.js';
 import { TRAEFIK_KEYS } from '../../../src/renet/route-server/traefik-keys.generated.js';
-import { hostBound, checkRule } from '../../../src/traefik/rule.js';
+import { hostBound, checkRule } from '../../../src/core/traefik/rule.js';
 import { BASE_SETTINGS } from './settings.js';
 
 /** Every leaf of the key tree as [role path, shape]; `[]` marks list items, `{}` map values. */

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SERVER_PATHS } from '../../../src/infra/server-layout.js';
+import { SERVER_PATHS } from '../../../src/core/infra/server-layout.js';
 import { buildRoutes } from '../../../src/renet/route-server/build-routes.js';
 import type { ContainerInfo } from '../../../src/renet/route-server/model.js';
 import { emptyState } from '../../../src/renet/route-server/model.js';
 import { PinsWatcher, pinsDir } from '../../../src/renet/route-server/pins-watcher.js';
 import { selectPublished, type PinTable } from '../../../src/renet/route-server/rollout-select.js';
-import { serializePins } from '../../../src/repo/rollout-pins.js';
-import { waitUntil } from '../../../src/util/wait-until.js';
+import { serializePins } from '../../../src/core/repo/rollout-pins.js';
+import { waitUntil } from '../../../src/core/util/wait-until.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { BASE_SETTINGS } from './settings.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lintTraefikDynamic } from '../../../src/traefik/lint-dynamic.js';
-import { lintTraefikStatic, staticContext } from '../../../src/traefik/lint-static.js';
+import { lintTraefikDynamic } from '../../../src/core/traefik/lint-dynamic.js';
+import { lintTraefikStatic, staticContext } from '../../../src/core/traefik/lint-static.js';
 import { schemaErrors } from '../../helpers/schemas.js';
 
 const where = (problems: { where: string }[]) => problems.map((p) => p.where);

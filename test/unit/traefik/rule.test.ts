@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkRule } from '../../../src/traefik/rule.js';
+import { checkRule } from '../../../src/core/traefik/rule.js';
 
 test('accepts v3 HTTP rules and collects their hosts', () => {
   const r = checkRule('Host(`App.example.com`) && (PathPrefix(`/api`) || !Method(`POST`)) || Host("b.example.com")', 'http');
