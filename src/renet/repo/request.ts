@@ -3,7 +3,6 @@ import { onServer, repoSocket } from '../../core/infra/server-layout.js';
 import type { RepoRequest } from '../../core/protocol/repo-request.js';
 import type { VolumeKind } from '../../core/config/validators.js';
 
-export type { RepoRequest, VolumeKind };
 
 /** Where a repo's parts live on the server (SYSTEM.md §4), under the machine's root prefix. */
 export function repoPaths(req: Pick<RepoRequest, 'rootPrefix' | 'datastore' | 'guid' | 'networkId'>) {

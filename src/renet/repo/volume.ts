@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { hostExec } from '../infra/host-exec.js';
 import { mountPoints } from '../local.js';
-import type { RepoPaths, RepoRequest, VolumeKind } from './request.js';
+import type { RepoRequest } from '../../core/protocol/repo-request.js';
+import type { VolumeKind } from '../../core/config/validators.js';
+import type { RepoPaths } from './request.js';
 import { pickVolume, volumeLacks } from './volume-choice.js';
 
 /** Kept beside the image: what renet needs to know to open the volume again (never the credential). */

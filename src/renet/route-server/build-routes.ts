@@ -1,9 +1,10 @@
 import { containerFragment, entryPointMap } from './container-routes.js';
 import type { Section } from './decode-labels.js';
-import { emptyTables, type Conflict, type ContainerError, type ContainerInfo, type Fragment, type FragmentResult, type Obj, type PortRoute, type RouteSettings, type RouteState, type Tables } from './model.js';
+import { emptyTables, type Conflict, type ContainerError, type ContainerInfo, type Fragment, type FragmentResult, type Obj, type RouteSettings, type RouteState, type Tables } from './model.js';
 import { routeOwners } from './owners.js';
 import { resolveClaims, routerKey, type Decisions, type Move } from './resolve.js';
-import { selectPublished, type PinTable, type Rollout } from './rollout-select.js';
+import type { PortRoute, Rollout } from '../../core/protocol/route-server.js';
+import { selectPublished, type PinTable } from './rollout-select.js';
 import type { RouteOwner } from '../../core/protocol/route-owners.js';
 
 /**

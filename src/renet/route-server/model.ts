@@ -63,7 +63,6 @@ export interface ContainerError {
 }
 
 /** One forwarded TCP/UDP port as /ports serves it: the protocol's type (rdc machine ports reads it). */
-export type { PortRoute };
 
 export function emptyState(): RouteState {
   return { hostClaims: {}, tcpOwners: {}, udpOwners: {}, allocations: {} };

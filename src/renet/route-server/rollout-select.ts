@@ -7,7 +7,6 @@ import type { Rollout } from '../../core/protocol/route-server.js';
 export type PinTable = ReadonlyMap<number, RepoPins>;
 
 /** A service with more than one running container (a rollout in progress): which one Traefik gets (/health lists them). */
-export type { Rollout };
 
 export function isCandidate(c: ContainerInfo): boolean {
   return (c.labels[CANDIDATE_LABEL] ?? '').trim() === CANDIDATE_VALUE;
