@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
 import { onServer, repoSocket } from '../../core/infra/server-layout.js';
 import type { RepoRequest } from '../../core/protocol/repo-request.js';
-import type { VolumeKind } from '../../core/config/validators.js';
 
 
 /** Where a repo's parts live on the server (SYSTEM.md §4), under the machine's root prefix. */

@@ -1,6 +1,5 @@
 import type { RouterConfig } from '../../core/render/router-config.js';
 import type { Section } from './decode-labels.js';
-import type { PortRoute } from '../../core/protocol/route-server.js';
 
 /** One running container as discovered on a repo daemon. */
 export interface ContainerInfo {
