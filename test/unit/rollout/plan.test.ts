@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { planServices, upTargets, type ObservedContainer, type PlanInput } from '../../../src/renet/rollout/plan.js';
+import { planServices, restArgs, upServices, upTargets, type ObservedContainer, type PlanInput } from '../../../src/renet/rollout/plan.js';
 
 const H = (c: string) => c.repeat(64);
 const running = (service: string, hash: string, extra: Partial<ObservedContainer> = {}): ObservedContainer => ({ id: `${service}-id`, service, configHash: hash, candidate: false, labels: {}, ...extra });
@@ -51,9 +51,28 @@ describe('rollout plan: the action per service from observed hashes, images and 
 
 describe('up arguments', () => {
   test('services, flags with values and the flags that change replacing', () => {
-    assert.deepEqual(upTargets(['-d', '--timeout', '5', 'web', '--force-recreate', 'db']), { services: ['web', 'db'], flags: ['-d', '--timeout', '5', '--force-recreate'], forceRecreate: true, noReplace: false });
+    assert.deepEqual(upTargets(['-d', '--timeout', '5', 'web', '--force-recreate', 'db']), { services: ['web', 'db'], flags: ['-d', '--timeout', '5', '--force-recreate'], forceRecreate: true, noReplace: false, noDeps: false });
+    assert.equal(upTargets(['web', '--no-deps']).noDeps, true);
     assert.equal(upTargets(['-d', '--no-recreate']).noReplace, true);
     assert.equal(upTargets(['--no-start']).noReplace, true);
     assert.deepEqual(upTargets(['-d', '--scale', 'web=1']).services, []);
+  });
+});
+
+describe('what up acts on', () => {
+  const services = { web: { depends_on: { api: {} } }, api: { depends_on: ['db'] }, db: {}, worker: {} };
+  test('named services bring their dependencies (compose recreates a changed one too), transitively; not with --no-deps', () => {
+    assert.deepEqual(upServices(services, upTargets(['-d'])), ['api', 'db', 'web', 'worker']);
+    assert.deepEqual(upServices(services, upTargets(['-d', 'web'])), ['api', 'db', 'web']);
+    assert.deepEqual(upServices(services, upTargets(['-d', '--no-deps', 'web'])), ['web']);
+    assert.deepEqual(upServices({ a: { depends_on: { b: {} } }, b: { depends_on: { a: {} } } }, upTargets(['a'])), ['a', 'b'], 'a cycle ends');
+  });
+
+  test('--force-recreate after a switch names every other service acted on, with --no-deps, so no switched service is recreated again as a dependency', () => {
+    const t = upTargets(['-d', '--force-recreate', 'web']);
+    assert.deepEqual(restArgs(t, ['api'], upServices(services, t)), ['-d', '--force-recreate', '--no-deps', 'db', 'web']);
+    assert.equal(restArgs(t, ['api', 'db', 'web'], upServices(services, t)), undefined, 'all switched: nothing left to run');
+    const plain = upTargets(['-d', 'web']);
+    assert.deepEqual(restArgs(plain, ['api'], upServices(services, plain)), ['-d', 'web'], 'without it the switched services are up to date');
   });
 });
