@@ -1,3 +1,5 @@
+import { ipVariable } from '../../compose/rewrite.js';
+
 /**
  * Which services `renet compose -- up` replaces, and how (issue 12, pure): compose recreates a
  * service whose running container's `com.docker.compose.config-hash` differs from what
@@ -41,6 +43,8 @@ export interface PlanInput {
    * port 80 and no server serves nothing there: nothing to keep serving, and no port to gate on).
    */
   serving: (service: string) => boolean;
+  /** Where its running container listens on every address instead of its own (proc-net-tcp.ts wildcardOnly), if it does. */
+  wildcard: (service: string) => string | undefined;
   /** A free address for a candidate exists in the repo's /26. */
   slotFree: boolean;
   forceRecreate: boolean;
@@ -54,6 +58,8 @@ export function planServices(input: PlanInput): PlannedService[] {
     if (!why) return { service, action: 'unchanged', reason: 'config and image unchanged', old };
     if (!input.routed(service)) return { service, action: 'recreate', reason: `${why}; no route, compose recreates it`, old };
     if (!input.serving(service)) return { service, action: 'recreate', reason: `${why}; nothing listens where its route leads, compose recreates it`, old };
+    const wildcard = input.wildcard(service);
+    if (wildcard) return { service, action: 'recreate', reason: `${why}; it listens on every address (${wildcard}), so a second container cannot bind beside it (bind \${${ipVariable(service)}} for zero downtime), compose recreates it`, old };
     if (!input.slotFree) return { service, action: 'recreate', reason: `${why}; no free address in the repo's /26 for a second container`, old };
     return { service, action: 'switch', reason: why, old };
   });

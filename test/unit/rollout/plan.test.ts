@@ -6,7 +6,7 @@ const H = (c: string) => c.repeat(64);
 const running = (service: string, hash: string, extra: Partial<ObservedContainer> = {}): ObservedContainer => ({ id: `${service}-id`, service, configHash: hash, candidate: false, labels: {}, ...extra });
 
 function plan(over: Partial<PlanInput>) {
-  const input: PlanInput = { hashes: {}, images: {}, running: [], routed: () => true, serving: () => true, slotFree: true, forceRecreate: false, ...over };
+  const input: PlanInput = { hashes: {}, images: {}, running: [], routed: () => true, serving: () => true, wildcard: () => undefined, slotFree: true, forceRecreate: false, ...over };
   return planServices(input).map((p) => `${p.service} ${p.action}: ${p.reason}`);
 }
 
@@ -42,6 +42,11 @@ describe('rollout plan: the action per service from observed hashes, images and 
   test('a routed service whose container listens nowhere its route leads (a worker) is recreated by compose', () => {
     assert.deepEqual(plan({ hashes: { worker: H('c') }, running: [running('worker', H('0'))], serving: () => false }),
       ['worker recreate: config changed; nothing listens where its route leads, compose recreates it']);
+  });
+
+  test('a routed service listening on every address is recreated by compose: a second container could not bind beside it', () => {
+    assert.deepEqual(plan({ hashes: { 'my-web': H('c') }, running: [running('my-web', H('0'))], wildcard: () => '0.0.0.0:8080' }),
+      ['my-web recreate: config changed; it listens on every address (0.0.0.0:8080), so a second container cannot bind beside it (bind ${MY_WEB_IP} for zero downtime), compose recreates it']);
   });
 
   test('--force-recreate replaces even an unchanged service', () => {
