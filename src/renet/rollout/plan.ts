@@ -139,3 +139,13 @@ export function restArgs(targets: UpTargets, switched: string[], acted: string[]
   const rest = acted.filter((s) => !switched.includes(s));
   return rest.length ? [...targets.flags, ...(targets.noDeps ? [] : ['--no-deps']), ...rest] : undefined;
 }
+
+/**
+ * What becomes of a candidate an earlier rollout left running: one never pinned never served
+ * (removed); a pinned one serves and stays, unless compose recreates its service now (no route
+ * any more, no room for a switch…): that container would never get the route back from the pin.
+ */
+export function leftoverFate(c: ObservedContainer, pinned: ReadonlySet<string>, recreated: ReadonlySet<string>): 'keep' | 'remove' | 'unpin-remove' {
+  if (!pinned.has(c.id)) return 'remove';
+  return recreated.has(c.service) ? 'unpin-remove' : 'keep';
+}

@@ -65,7 +65,7 @@ export async function rolloutUp(u: RolloutUpJob): Promise<{ code: number } | { u
   };
   const signals = holdSignals(u.log);
   try {
-    await clearLeftovers(ctx, observed.running);
+    await clearLeftovers(ctx, observed.running, new Set(observed.plan.filter((p) => p.action === 'recreate').map((p) => p.service)));
     for (const p of switching) {
       const failed = await switchOne(u, ctx, p, observed, health.get(p.service) as HealthSettings);
       if (failed) return { code: 1 };

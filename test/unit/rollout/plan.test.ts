@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { planServices, restArgs, upServices, upTargets, type ObservedContainer, type PlanInput } from '../../../src/renet/rollout/plan.js';
+import { leftoverFate, planServices, restArgs, upServices, upTargets, type ObservedContainer, type PlanInput } from '../../../src/renet/rollout/plan.js';
 
 const H = (c: string) => c.repeat(64);
 const running = (service: string, hash: string, extra: Partial<ObservedContainer> = {}): ObservedContainer => ({ id: `${service}-id`, service, configHash: hash, candidate: false, labels: {}, ...extra });
@@ -80,4 +80,13 @@ describe('what up acts on', () => {
     const plain = upTargets(['-d', 'web']);
     assert.deepEqual(restArgs(plain, ['api'], upServices(services, plain)), ['-d', 'web'], 'without it the switched services are up to date');
   });
+});
+
+test('a candidate left by an earlier rollout: removed when it never served; kept while pinned, unless compose recreates its service (the pin would hold the route on it)', () => {
+  const c = running('web', H('a'), { id: 'cand', candidate: true });
+  assert.equal(leftoverFate(c, new Set(), new Set()), 'remove');
+  assert.equal(leftoverFate(c, new Set(), new Set(['web'])), 'remove');
+  assert.equal(leftoverFate(c, new Set(['cand']), new Set()), 'keep');
+  assert.equal(leftoverFate(c, new Set(['cand']), new Set(['api'])), 'keep');
+  assert.equal(leftoverFate(c, new Set(['cand']), new Set(['web'])), 'unpin-remove');
 });
