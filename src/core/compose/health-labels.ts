@@ -46,8 +46,9 @@ export function parseHealthLabels(labels: Record<string, string>): { settings: H
   const path = labels[HEALTH_LABELS.path];
   if (path !== undefined) {
     // Printable ASCII without spaces, quotes or backslashes: it goes into Traefik's config and an HTTP request line.
-    if (/^\/[!#-&(-[\]-~]{0,255}$/.test(path)) settings.path = path;
-    else errors.push(`${HEALTH_LABELS.path}=${JSON.stringify(path)} must be a URL path starting with "/" (at most 256 printable characters, no spaces or quotes), e.g. /health`);
+    // Not `//…`: resolved against the backend's URL (Traefik's check, the gate's) that names another host.
+    if (/^\/(?!\/)[!#-&(-[\]-~]{0,255}$/.test(path)) settings.path = path;
+    else errors.push(`${HEALTH_LABELS.path}=${JSON.stringify(path)} must be a URL path starting with a single "/" (at most 256 printable characters, no spaces or quotes), e.g. /health`);
   }
   const durations: [keyof typeof HEALTH_DEFAULTS, string, number][] = [
     ['intervalMs', HEALTH_LABELS.interval, 100],

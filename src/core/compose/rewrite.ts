@@ -1,4 +1,6 @@
 import { MAX_SERVICES, serviceIp } from '../infra/network.js';
+import { parseHealthLabels } from './health-labels.js';
+import { CANDIDATE_LABEL, isCandidateServiceName } from '../repo/rollout-pins.js';
 
 type Obj = Record<string, unknown>;
 
@@ -48,6 +50,10 @@ export function rewriteCompose(model: Obj, networkId: number, previous: Slots): 
       errors.push(`service ${JSON.stringify(name)}: a service name may use letters, digits, '.', '_' and '-'`);
       continue;
     }
+    if (isCandidateServiceName(name)) {
+      errors.push(`service ${name}: names ending in --candidate-NUMBER are renet's, for the new container of a zero-downtime rollout; rename the service`);
+      continue;
+    }
     if (!slots.services[name]) {
       let slot = 0;
       while (taken.has(slot)) slot++;
@@ -62,6 +68,11 @@ export function rewriteCompose(model: Obj, networkId: number, previous: Slots): 
   }
   for (const [name, raw] of Object.entries(services as Record<string, unknown>)) {
     const service: Obj = raw && typeof raw === 'object' ? { ...(raw as Obj) } : {};
+    // Only renet marks a rollout's candidate: a service marked so would be held back from routing and removed as a leftover.
+    const labels = labelsOf(service.labels);
+    if (labels[CANDIDATE_LABEL] !== undefined) errors.push(`service ${name}: the label ${CANDIDATE_LABEL} is set by renet during a zero-downtime rollout; remove it from the compose file`);
+    // Checked here, for every service: a bad one would otherwise leave the service unrouted (the route server refuses it) yet started.
+    for (const e of parseHealthLabels(labels).errors) errors.push(`service ${name}: ${e}`);
     if (service.ports !== undefined) {
       warnings.push(`service ${name}: ports are ignored with host networking; the service listens on ${env[ipVariable(name)] ?? 'its IP'} directly (forward TCP with rediacc.tcp_ports)`);
       delete service.ports;
@@ -69,7 +80,7 @@ export function rewriteCompose(model: Obj, networkId: number, previous: Slots): 
     delete service.networks;
     if (service.blkio_config !== undefined) service.blkio_config = blkioKeys(service.blkio_config);
     service.network_mode = 'host';
-    service.labels = { ...labelsOf(service.labels), 'rediacc.service_name': name, 'rediacc.service_ip': env[ipVariable(name)] ?? '', 'rediacc.network_id': String(networkId) };
+    service.labels = { ...labels, 'rediacc.service_name': name, 'rediacc.service_ip': env[ipVariable(name)] ?? '', 'rediacc.network_id': String(networkId) };
     out[name] = service;
   }
   const rewritten: Obj = { ...model, services: out };

@@ -9,6 +9,17 @@
 export const CANDIDATE_LABEL = 'rediacc.rollout';
 export const CANDIDATE_VALUE = 'candidate';
 
+/**
+ * A candidate's compose service is `{service}--candidate-{last octet}` (rollout/candidate.ts). A user's
+ * service named that way would be overwritten in the candidate's model and removed as a leftover, so
+ * such names are refused (compose/rewrite.ts), like a user's own `rediacc.rollout` label.
+ */
+export const CANDIDATE_INFIX = '--candidate-';
+
+export function isCandidateServiceName(name: string): boolean {
+  return new RegExp(`${CANDIDATE_INFIX}[0-9]+$`, 'i').test(name);
+}
+
 export interface RepoPins {
   /** service name → the container id (full) whose routes are published. */
   services: Record<string, string>;

@@ -1,5 +1,5 @@
 import { MAX_SERVICES, serviceIp } from '../../core/infra/network.js';
-import { CANDIDATE_LABEL, CANDIDATE_VALUE } from '../../core/repo/rollout-pins.js';
+import { CANDIDATE_INFIX, CANDIDATE_LABEL, CANDIDATE_VALUE } from '../../core/repo/rollout-pins.js';
 import type { Slots } from '../../core/compose/rewrite.js';
 
 type Obj = Record<string, unknown>;
@@ -8,7 +8,7 @@ type Obj = Record<string, unknown>;
  * The candidate: the new version of a routed service, started beside the old container (pure
  * parts). It lives at a transient address of the repo's /26 — a slot `.rediacc.json` does not
  * give, never recorded — under its own compose service name in the SAME project (so it shares the
- * project's named volumes), and never with `depends_on` or a `container_name` (the old one holds it).
+ * project's named volumes), and never with `depends_on`, a `container_name` (the old one holds it) or replicas.
  */
 
 /** The highest slot no service holds and no running container uses: new services take the lowest, so the two rarely meet. */
@@ -28,7 +28,7 @@ export function candidateAddress(networkId: number, slots: Slots, inUse: Iterabl
  * recreates for the next.
  */
 export function candidateServiceName(service: string, ip: string): string {
-  return `${service}--candidate-${ip.slice(ip.lastIndexOf('.') + 1)}`;
+  return `${service}${CANDIDATE_INFIX}${ip.slice(ip.lastIndexOf('.') + 1)}`;
 }
 
 /**
@@ -44,6 +44,9 @@ export function candidateModel(model: Obj, service: string, ip: string): Obj {
   const candidate: Obj = { ...(source as Obj) };
   delete candidate.container_name;
   delete candidate.depends_on;
+  // One candidate container: the rollout gates, pins and removes one (more would be left running at its address).
+  delete candidate.scale;
+  if (candidate.deploy && typeof candidate.deploy === 'object') candidate.deploy = { ...(candidate.deploy as Obj), replicas: 1 };
   candidate.labels = {
     ...((candidate.labels ?? {}) as Record<string, string>),
     'rediacc.service_name': service,

@@ -45,7 +45,8 @@ export async function healthGate(socket: string, id: string, backends: Backends,
 async function probeOnce(b: Backends, s: HealthSettings): Promise<{ ok: boolean; how: string; output: string }> {
   const httpUrl = b.http.find((u) => u.startsWith('http://'));
   if (s.path && httpUrl) {
-    const url = new URL(s.path, httpUrl);
+    // The path is appended to the backend's origin, never resolved against it: it cannot name another host.
+    const url = new URL(`${new URL(httpUrl).origin}${s.path}`);
     const status = await httpStatus(url, s.timeoutMs);
     const ok = typeof status === 'number' && status >= 200 && status < 400;
     return { ok, how: `GET ${url.href}`, output: typeof status === 'number' ? `HTTP ${status}` : status };

@@ -7,9 +7,9 @@ import type { Compose } from '../compose-tool.js';
 import { parseRouterConfig } from '../route-server/settings-file.js';
 import { isRouted, routeBackends, tcpEndpoints } from './backends.js';
 import { hostSockets } from './drain.js';
-import { listensOn } from './proc-net-tcp.js';
+import { listensOn, wildcardOnly } from './proc-net-tcp.js';
 import { candidateAddress } from './candidate.js';
-import { planServices, type ObservedContainer, type PlannedService, type UpTargets } from './plan.js';
+import { planServices, upServices, type ObservedContainer, type PlannedService, type UpTargets } from './plan.js';
 import { imageId, projectContainers } from './repo-docker.js';
 
 type Obj = Record<string, unknown>;
@@ -47,9 +47,10 @@ export interface Observed {
 export async function observePlan(job: ObserveJob, targets: UpTargets): Promise<Observed | { error: string }> {
   const hashes = await job.compose.hashes(job.project, job.dir, job.file, job.globals, job.env);
   if ('error' in hashes && typeof hashes.error === 'string') return { error: hashes.error };
-  const wanted = Object.fromEntries(Object.entries(hashes as Record<string, string>).filter(([s]) => !targets.services.length || targets.services.includes(s)));
   const model = parse(readFileSync(job.file, 'utf8'), { logLevel: 'error' }) as Obj;
   const services = (model.services ?? {}) as Record<string, Obj>;
+  const acted = upServices(services, targets);
+  const wanted = Object.fromEntries(Object.entries(hashes as Record<string, string>).filter(([s]) => acted.includes(s)));
   const running = await projectContainers(job.socket, job.project);
   const images: Record<string, string> = {};
   for (const service of Object.keys(wanted)) {
@@ -60,15 +61,15 @@ export async function observePlan(job: ObserveJob, targets: UpTargets): Promise<
   const labels = (service: string) => (services[service]?.labels ?? {}) as Record<string, string>;
   const inUse = running.map((c) => c.labels['rediacc.service_ip'] ?? '');
   const sockets = hostSockets();
+  const oldBackends = (service: string) => routeBackends(running.find((c) => c.service === service && !c.candidate)?.labels ?? {}, job.networkId, job.router);
   const serving = (service: string) => {
-    const old = running.find((c) => c.service === service && !c.candidate);
-    const b = routeBackends(old?.labels ?? {}, job.networkId, job.router);
+    const b = oldBackends(service);
     const endpoints = tcpEndpoints(b);
     // UDP only: nothing to look at; taken as serving.
     return endpoints.length ? listensOn(sockets, endpoints) : isRouted(b);
   };
   const plan = planServices({
-    hashes: wanted, images, running, serving,
+    hashes: wanted, images, running, serving, wildcard: (service) => wildcardOnly(sockets, tcpEndpoints(oldBackends(service))),
     routed: (service) => isRouted(routeBackends(labels(service), job.networkId, job.router)),
     slotFree: candidateAddress(job.networkId, job.slots, inUse) !== undefined,
     forceRecreate: targets.forceRecreate,

@@ -54,8 +54,24 @@ export function establishedTo(sockets: TcpSocket[], endpoints: { ip: string; por
   return sockets.filter((s) => s.state === TCP_ESTABLISHED && endpoints.some((e) => e.ip === s.local.ip && e.port === s.local.port)).length;
 }
 
+const ANY = new Set(['0.0.0.0', '0:0:0:0:0:0:0:0']);
+
 /** Something listens on one of these endpoints (on its address, or on every address). */
 export function listensOn(sockets: TcpSocket[], endpoints: { ip: string; port: number }[]): boolean {
-  const any = new Set(['0.0.0.0', '0:0:0:0:0:0:0:0']);
-  return sockets.some((s) => s.state === TCP_LISTEN && endpoints.some((e) => e.port === s.local.port && (e.ip === s.local.ip || any.has(s.local.ip))));
+  return sockets.some((s) => s.state === TCP_LISTEN && endpoints.some((e) => e.port === s.local.port && (e.ip === s.local.ip || ANY.has(s.local.ip))));
+}
+
+/**
+ * The first endpoint served only by a listener on every address (`0.0.0.0:8080`), as `ip:port`:
+ * a second container could not bind that port at its own address, and a probe of that address
+ * would reach the listener on every address instead.
+ */
+export function wildcardOnly(sockets: TcpSocket[], endpoints: { ip: string; port: number }[]): string | undefined {
+  const listening = sockets.filter((s) => s.state === TCP_LISTEN);
+  for (const e of endpoints) {
+    if (listening.some((s) => s.local.port === e.port && s.local.ip === e.ip)) continue;
+    const any = listening.find((s) => s.local.port === e.port && ANY.has(s.local.ip));
+    if (any) return `${any.local.ip}:${e.port}`;
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import type { ServicePlanRow } from '../../core/protocol/repo-reply.js';
 import { eachComposeModel } from '../repo/compose-precheck.js';
 import { observePlan, readRouterConfig } from './observe.js';
+import { upTargets } from './plan.js';
 
 /**
  * What `up` would do to each compose service of the repo (`rdc repo up --dry-run`), from the files
@@ -17,7 +18,7 @@ export async function planRepoServices(mount: string, name: string, networkId: n
     }
     if (!router) return;
     const observed = await observePlan({ compose: r.compose, project: job.project, dir: job.dir, file: r.file, globals: [], env: r.env, socket, networkId, slots: r.slots, router },
-      { services: [], flags: [], forceRecreate: false, noReplace: false }).catch((err: Error) => ({ error: err.message }));
+      upTargets([])).catch((err: Error) => ({ error: err.message }));
     if ('error' in observed) rows.push({ dir, service: '', action: 'unknown', reason: observed.error });
     else rows.push(...observed.plan.map((p) => ({ dir, service: p.service, action: p.action, reason: p.reason })));
   });

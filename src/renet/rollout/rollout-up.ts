@@ -9,7 +9,7 @@ import { prepareCompose, type ComposeJob } from '../compose-check.js';
 import type { Compose } from '../compose-tool.js';
 import { candidateAddress, candidateModel, candidateServiceName } from './candidate.js';
 import { observePlan, readRouterConfig, type Observed } from './observe.js';
-import { upTargets, type PlannedService, type UpTargets } from './plan.js';
+import { restArgs, upServices, upTargets, type PlannedService } from './plan.js';
 import { clearLeftovers, rolloutService, type RolloutContext } from './rollout.js';
 
 type Obj = Record<string, unknown>;
@@ -65,7 +65,7 @@ export async function rolloutUp(u: RolloutUpJob): Promise<{ code: number } | { u
   };
   const signals = holdSignals(u.log);
   try {
-    await clearLeftovers(ctx, observed.running);
+    await clearLeftovers(ctx, observed.running, new Set(observed.plan.filter((p) => p.action === 'recreate').map((p) => p.service)));
     for (const p of switching) {
       const failed = await switchOne(u, ctx, p, observed, health.get(p.service) as HealthSettings);
       if (failed) return { code: 1 };
@@ -76,7 +76,7 @@ export async function rolloutUp(u: RolloutUpJob): Promise<{ code: number } | { u
     signals.release();
     rmSync(rolloutDir, { recursive: true, force: true });
   }
-  const rest = restArgs(targets, switching.map((p) => p.service), Object.keys((observed.model.services ?? {}) as Obj));
+  const rest = restArgs(targets, switching.map((p) => p.service), upServices((observed.model.services ?? {}) as Record<string, Obj>, targets));
   return rest ? { upArgs: rest } : { code: 0 };
 }
 
@@ -103,16 +103,6 @@ async function switchOne(u: RolloutUpJob, ctx: RolloutContext, p: PlannedService
   if (failed.serving === 'old') say('the new container was removed; the old one keeps serving, untouched');
   if (failed.logs.length) say(`the new container's last log lines:\n${failed.logs.map((l) => `  | ${l}`).join('\n')}`);
   return true;
-}
-
-/**
- * With `--force-recreate`, compose would recreate the switched services once more (with the gap):
- * the command then names the other services only. Without it, the switched services are up to date.
- */
-function restArgs(targets: UpTargets, switched: string[], all: string[]): string[] | undefined {
-  if (!targets.forceRecreate || !switched.length) return [...targets.flags, ...targets.services];
-  const rest = (targets.services.length ? targets.services : all).filter((s) => !switched.includes(s));
-  return rest.length ? [...targets.flags, ...rest] : undefined;
 }
 
 /**

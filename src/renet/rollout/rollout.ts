@@ -6,7 +6,7 @@ import { routeBackends, tcpEndpoints, type Backends } from './backends.js';
 import { candidateServiceName, ROLLOUT_ARGS } from './candidate.js';
 import { drain } from './drain.js';
 import { healthGate } from './health-gate.js';
-import type { ObservedContainer } from './plan.js';
+import { leftoverFate, type ObservedContainer } from './plan.js';
 import { projectContainers, removeContainer } from './repo-docker.js';
 import { readPins, setPin } from './switch.js';
 
@@ -115,16 +115,19 @@ export async function rolloutService(ctx: RolloutContext, r: ServiceRollout): Pr
  * Candidates left by a rollout that was killed (renet compose holds signals during one, but a
  * power cut or SIGKILL cannot be held). One that is not pinned never got traffic (the route server
  * holds candidates back while the service's own container runs): it is removed. A pinned one serves
- * (its rollout failed at the second gate, or died after the switch): it stays, and is said.
+ * (its rollout failed at the second gate, or died after the switch): it stays, and is said; unless
+ * compose recreates its service now (plan.ts leftoverFate): its pin and it go first.
  */
-export async function clearLeftovers(ctx: RolloutContext, running: ObservedContainer[]): Promise<void> {
+export async function clearLeftovers(ctx: RolloutContext, running: ObservedContainer[], recreated: ReadonlySet<string>): Promise<void> {
   const pinned = new Set(Object.values(readPins(ctx.pinsDir, ctx.networkId).services));
   for (const c of running.filter((x) => x.candidate)) {
-    if (pinned.has(c.id)) {
+    const fate = leftoverFate(c, pinned, recreated);
+    if (fate === 'keep') {
       ctx.log(`warning: renet compose: ${c.service}: candidate ${c.id.slice(0, 12)} of an earlier rollout still serves it (pinned); the next change of ${c.service} replaces it`);
       continue;
     }
-    ctx.log(`renet compose: ${c.service}: removing candidate ${c.id.slice(0, 12)} left by an interrupted rollout (it never served)`);
+    if (fate === 'unpin-remove') setPin(ctx.pinsDir, ctx.networkId, c.service, undefined);
+    ctx.log(`renet compose: ${c.service}: removing candidate ${c.id.slice(0, 12)} of an earlier rollout (${fate === 'unpin-remove' ? 'compose recreates the service' : 'it never served'})`);
     await removeContainer(ctx.socket, c.id, 0);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { parsePins, pinsFileName, serializePins, type RepoPins } from '../../core/repo/rollout-pins.js';
@@ -10,12 +10,16 @@ type Obj = Record<string, unknown>;
  * container's routes for it) and waits until Traefik itself serves the change.
  */
 
-/** The repo's pins (none when the file is absent). */
+/** The repo's pins (none when the file is absent, or is not a regular file: a symlink is not followed, a FIFO not waited on). */
 export function readPins(pinsDir: string, networkId: number): RepoPins {
+  let fd: number | undefined;
   try {
-    return parsePins(readFileSync(join(pinsDir, pinsFileName(networkId)), 'utf8'));
+    fd = openSync(join(pinsDir, pinsFileName(networkId)), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    return fstatSync(fd).isFile() ? parsePins(readFileSync(fd, 'utf8')) : { services: {} };
   } catch {
     return { services: {} };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -30,6 +34,8 @@ export function setPin(pinsDir: string, networkId: number, service: string, id: 
     return;
   }
   mkdirSync(pinsDir, { recursive: true, mode: 0o700 });
+  // write-file-atomic writes through a symlink to its target: whatever is there that is not our file goes first.
+  if (lstatSync(file, { throwIfNoEntry: false })?.isFile() === false) rmSync(file, { force: true });
   writeFileAtomic.sync(file, serializePins(pins), { mode: 0o600 });
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { constants, mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isNetworkId } from '../../core/infra/network.js';
@@ -97,11 +97,16 @@ export class PinsWatcher {
   }
 }
 
-/** The file's text, or '' when it is gone (renamed over or deleted between readdir and open) or too big. */
+/**
+ * The file's text, or '' when it is gone (renamed over or deleted between readdir and open), too big,
+ * or not a regular file: a symlink is not followed and a FIFO is not waited on (either would let one
+ * odd entry stall every repo's pins).
+ */
 async function readSmall(file: string): Promise<string> {
-  const fh = await open(file, 'r').catch(() => undefined);
+  const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
   if (!fh) return '';
   try {
+    if (!(await fh.stat()).isFile()) return '';
     const buf = Buffer.alloc(MAX_BYTES + 1);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     return bytesRead > MAX_BYTES ? '' : buf.subarray(0, bytesRead).toString('utf8');

@@ -39,3 +39,12 @@ describe('the candidate (pure parts)', () => {
     assert.deepEqual(parseHashes(`db ${'a'.repeat(64)}\nweb ${'b'.repeat(64)}\nnoise\n`), { db: 'a'.repeat(64), web: 'b'.repeat(64) });
   });
 });
+
+test('the candidate is one container whatever the service\'s scale or replicas (the rollout gates, pins and removes one)', () => {
+  const model = { services: { web: { image: 'app:2', scale: 3, deploy: { replicas: 3, resources: { limits: { memory: '1g' } } } } } };
+  const out = candidateModel(model, 'web', '127.0.11.60') as { services: Record<string, Record<string, unknown>> };
+  const c = out.services['web--candidate-60'] as Record<string, unknown>;
+  assert.equal(c.scale, undefined);
+  assert.deepEqual(c.deploy, { replicas: 1, resources: { limits: { memory: '1g' } } });
+  assert.deepEqual(out.services.web, model.services.web, 'the service itself keeps its replicas');
+});

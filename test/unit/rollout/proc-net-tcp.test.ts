@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { establishedTo, listensOn, parseProcNetTcp } from '../../../src/renet/rollout/proc-net-tcp.js';
+import { establishedTo, listensOn, parseProcNetTcp, wildcardOnly } from '../../../src/renet/rollout/proc-net-tcp.js';
 
 /** Lines as the kernel prints them (x86-64): 127.0.11.2:8080 listening, one request in, one closing, one outgoing. */
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -38,6 +38,18 @@ describe('/proc/net/tcp{,6}', () => {
     assert.equal(listensOn(all, [{ ip: '127.0.11.2', port: 80 }]), false);
     const wildcard = parseProcNetTcp(`h\n   0: 00000000:0050 00000000:0000 0A 0 0 0 0 0 1\n`);
     assert.equal(listensOn(wildcard, [{ ip: '127.0.11.9', port: 80 }]), true);
+  });
+
+  test('served only by a listener on every address (v4 or v6): named; on its own address, or not at all: not', () => {
+    const all = [...parseProcNetTcp(TCP), ...parseProcNetTcp(TCP6)];
+    assert.equal(wildcardOnly(all, [{ ip: '127.0.11.2', port: 8080 }]), undefined);
+    const v4 = parseProcNetTcp(`h\n   0: 00000000:0050 00000000:0000 0A 0 0 0 0 0 1\n`);
+    assert.equal(wildcardOnly(v4, [{ ip: '127.0.11.9', port: 80 }]), '0.0.0.0:80');
+    assert.equal(wildcardOnly(v4, [{ ip: '127.0.11.9', port: 81 }]), undefined);
+    const v6 = parseProcNetTcp(`h\n   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 0 0 0 0 0 1\n`);
+    assert.equal(wildcardOnly(v6, [{ ip: '127.0.11.2', port: 80 }, { ip: '127.0.11.2', port: 8080 }]), '0:0:0:0:0:0:0:0:8080');
+    const both = [...v4, ...parseProcNetTcp(`h\n   0: 090B007F:0050 00000000:0000 0A 0 0 0 0 0 1\n`)];
+    assert.equal(wildcardOnly(both, [{ ip: '127.0.11.9', port: 80 }]), undefined, 'its own listener counts first');
   });
 
   test('garbage lines are skipped', () => {

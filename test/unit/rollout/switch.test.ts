@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parsePins } from '../../../src/core/repo/rollout-pins.js';
-import { setPin, switchedTo } from '../../../src/renet/rollout/switch.js';
+import { readPins, setPin, switchedTo } from '../../../src/renet/rollout/switch.js';
 
 const OLD = '127.0.11.2';
 const NEW = '127.0.11.62';
@@ -44,6 +45,25 @@ describe('the switch', () => {
       assert.equal(existsSync(file), false);
     } finally {
       rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  });
+
+  test('pins: a symlinked file is not followed (nor its target written), a FIFO is not waited on: both read as no pin', () => {
+    const root = mkdtempSync(join(tmpdir(), 'rdc-pins-odd-'));
+    const dir = join(root, 'pins');
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+      const target = join(root, 'elsewhere.json');
+      writeFileSync(target, `{"services":{"web":"${'c'.repeat(64)}"}}`);
+      symlinkSync(target, join(dir, '2816.json'));
+      assert.deepEqual(readPins(dir, 2816).services, {});
+      setPin(dir, 2816, 'api', 'b'.repeat(64));
+      assert.equal(lstatSync(join(dir, '2816.json')).isFile(), true, 'the link is replaced by the file');
+      assert.deepEqual(parsePins(readFileSync(target, 'utf8')).services, { web: 'c'.repeat(64) }, 'the target is untouched');
+      execFileSync('mkfifo', [join(dir, '2880.json')]);
+      assert.deepEqual(readPins(dir, 2880).services, {});
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SERVER_PATHS } from '../../../src/core/infra/server-layout.js';
@@ -80,6 +81,24 @@ test('PinsWatcher creates the dir root-only, and follows files renamed into it a
     rmSync(join(dir, '2816.json'));
     assert.equal(await waitUntil(() => (w.pins.size === 0 ? true : undefined), { timeoutMs: 5000 }), true, 'the removal was seen');
     assert.ok(changes >= 2);
+  } finally {
+    w.close();
+  }
+});
+
+test('PinsWatcher: a symlinked pins file is not followed and a FIFO is not waited on; the other repos\' pins are read', async () => {
+  const state = join(tempDir('rdc-pins-odd-'), 'router');
+  const dir = pinsDir(state);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(state, 'elsewhere.json'), serializePins({ services: { web: hex(3) } }));
+  symlinkSync(join(state, 'elsewhere.json'), join(dir, '2880.json'));
+  execFileSync('mkfifo', [join(dir, '2944.json')]);
+  writeFileSync(join(dir, '2816.json'), serializePins({ services: { web: hex(2) } }));
+  const w = new PinsWatcher(dir, () => {}, () => {});
+  try {
+    await w.start();
+    assert.deepEqual([...w.pins.keys()], [2816], 'only the regular file counts');
+    assert.equal(w.pins.get(2816)?.services.web, hex(2));
   } finally {
     w.close();
   }
