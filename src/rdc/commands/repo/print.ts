@@ -42,7 +42,7 @@ export function printClaims(out: Output, claims: RouteClaims | undefined): void 
  */
 export function printServicePlan(out: Output, rows: ServicePlanRow[] | undefined, filesToChange: number): void {
   if (!rows) return out.result('services: planned once the repo\'s daemon runs (up starts it, then creates every service)');
-  out.heading(`Services${filesToChange ? ` (as the files on the server say; the sync changes ${filesToChange} file(s) first)` : ''}:`);
+  out.heading(`Services${filesToChange ? ` (planned from the files now on the server: the ${filesToChange} file(s) the sync would change first are not in this plan)` : ''}:`);
   if (!rows.length) return out.result('  no compose service');
   out.table(['DIR', 'SERVICE', 'ACTION', 'WHY'], rows.map((r) => [r.dir || '.', r.service || '-', r.action, r.reason]));
 }

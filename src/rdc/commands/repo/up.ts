@@ -33,7 +33,7 @@ export function repoUpCommand(env: CommandEnv): Command {
           ['daemon', p.daemon === 'running' ? 'running' : 'would be started'],
           ['then', opts.prepOnly ? 'prep() of every Rediaccfile' : 'prep() then up() of every Rediaccfile'],
         ]);
-        if (!opts.prepOnly) printServicePlan(deps.out, p.services, p.sync ? p.sync.placed + p.sync.deleted : 0);
+        if (!opts.prepOnly) printServicePlan(deps.out, p.services, p.sync ? p.sync.upload + p.sync.placed + p.sync.deleted : 0);
         return;
       }
       const s = r.reply.sync;
