@@ -63,7 +63,8 @@ export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings
   for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
   const { state, conflicts, moves, decisions } = resolveClaims(fragments, settings, prior, liveRepos);
   const merged = mergeFragments(fragments, decisions);
-  const owners = routeOwners(fragments, merged);
+  // Built when /owners.json is first asked for, not on every recompute: most recomputes are never read.
+  let owners: RouteOwner[] | undefined;
 
   const dynamic: Record<string, unknown> = {};
   for (const section of ['http', 'tcp', 'udp'] as const) {
@@ -77,11 +78,13 @@ export function buildRoutes(containers: ContainerInfo[], settings: RouteSettings
     conflicts,
     errors,
     ports: { tcp: portRoutes(merged, fragments, 'tcp', moves), udp: portRoutes(merged, fragments, 'udp', moves) },
-    owners,
+    get owners() {
+      return (owners ??= routeOwners(fragments, merged));
+    },
     counts: {
       routers: ['http', 'tcp', 'udp'].reduce((n, s) => n + Object.keys(merged[s as Section].routers).length, 0),
       services: ['http', 'tcp', 'udp'].reduce((n, s) => n + Object.keys(merged[s as Section].services).length, 0),
-      autoRoutes: owners.filter((o) => o.kind === 'http' && o.level === 1).length,
+      autoRoutes: fragments.reduce((n, f) => (f.level === 1 ? n + Object.keys(f.config.http.routers).filter((r) => merged.http.routers[r]).length : n), 0),
     },
     rollouts,
   };
