@@ -147,7 +147,7 @@ describe('route server with real dockerds and the real Traefik', () => {
     await waitFor('the route to come back', async () => ((await viaTraefik(`web-${A}.${domain}`)).status === 200 ? true : undefined));
   });
 
-  type Health = { status: string; proxySynced: boolean; proxy: { synced: boolean; loadedAt: string | null; writtenAt: string | null; cause: string | null; writes: number; missing: string[] } };
+  type Health = { status: string; proxy: { synced: boolean; loadedAt: string | null; writtenAt: string | null; cause: string | null; writes: number; missing: string[] } };
   const health = async () => (await routerApi<Health>('/health')).json;
   const dockerApi = (id: number, method: string, path: string) => new Promise<number>((resolve, reject) => {
     const req = request({ socketPath: daemons.get(id)?.socket, method, path }, (res) => {
@@ -257,7 +257,7 @@ describe('route server with real dockerds and the real Traefik', () => {
         return x.status === 'degraded' && x.proxy.cause ? x : undefined;
       }, 20_000);
       assert.match(h.proxy.cause ?? '', new RegExp(`Traefik did not load the last .*rediacc-routes\\.yml: 1 published router\\(s\\) not loaded \\(http/auto-late-${A}\\)`));
-      assert.equal(h.proxySynced, false);
+      assert.equal(h.proxy.synced, false);
       assert.equal((await viaTraefik(`late-${A}.${domain}`)).status, 404);
       assert.equal((await viaTraefik(`app.${domain}`)).status, 200, 'Traefik keeps its previous routes');
     } finally {

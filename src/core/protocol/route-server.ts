@@ -6,10 +6,10 @@ import { bool, int, list, nullable, object, oneOf, optional, str, type Out } fro
  */
 
 /** Traefik's own view (its API) of the routes file the route server writes. */
-const proxySync = object({ file: str, writtenAt: nullable(str), loadedAt: nullable(str), synced: bool, cause: nullable(str) });
+const proxySync = object({ file: str, api: optional(str), writtenAt: nullable(str), loadedAt: nullable(str), synced: bool, cause: nullable(str) });
 
 const daemonHealth = object({ networkId: int, socket: optional(str), ok: bool, containers: int, error: nullable(str), downSince: optional(nullable(str)) });
-const conflict = object({ kind: str, value: str, owner: int, loser: int, router: str, container: str });
+const conflict = object({ kind: oneOf('host', 'tcp-entrypoint', 'udp-entrypoint'), value: str, owner: int, loser: int, router: str, container: str });
 const containerError = object({ networkId: int, container: str, errors: list(str) });
 
 /** A service in a rollout: which containers Traefik is given, which are held back, and why (a pin names the published one, or the rule "no candidate while the old one runs"). */
@@ -32,7 +32,6 @@ export const routerHealth = object({
   services: int,
   autoRoutes: int,
   autoRoutesEnabled: optional(bool),
-  proxySynced: optional(bool),
   daemons: list(daemonHealth),
   conflicts: list(conflict),
   errors: list(containerError),

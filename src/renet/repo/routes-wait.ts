@@ -1,3 +1,4 @@
+import type { RouterHealth } from '../../core/protocol/route-server.js';
 import { parseRouteOwners, ROUTE_OWNERS_PATH, type RouteOwner } from '../../core/protocol/route-owners.js';
 import type { ContainerReport, RouteClaims } from '../../core/protocol/repo-reply.js';
 import { repoClaims, type ClaimSources } from '../../core/repo/route-claims.js';
@@ -6,11 +7,6 @@ import { parseApi, traefikRawData } from '../route-server/traefik-api.js';
 import { waitUntil } from '../../core/util/wait-until.js';
 import { localGet } from '../local.js';
 import { switchedTo } from '../rollout/switch.js';
-
-interface Health {
-  daemons?: { networkId: number; ok: boolean; containers: number }[];
-  proxy?: { api?: string };
-}
 
 /** Every container of a repo daemon, running or not (Docker Engine API over its socket); undefined when the daemon does not answer. */
 export async function repoContainers(socket: string): Promise<ContainerReport[] | undefined> {
@@ -34,7 +30,7 @@ export async function waitForRoutes(routerPort: number, networkId: number, socke
   const held = await waitUntil(async () => {
     const health = await localGet({ port: routerPort }, '/health', 2000);
     if (health.status !== 200) return undefined;
-    const h = JSON.parse(health.body) as Health & ClaimSources['health'];
+    const h = JSON.parse(health.body) as RouterHealth;
     last = h;
     const daemon = h.daemons?.find((d) => d.networkId === networkId);
     const seen = want === 0 ? !daemon || (daemon.ok && daemon.containers === 0) : Boolean(daemon?.ok && daemon.containers === want);

@@ -33,7 +33,6 @@ export function createRouteApi(server: RouteServer, autoRoutesEnabled: boolean):
       services: build.counts.services,
       autoRoutes: build.counts.autoRoutes,
       autoRoutesEnabled,
-      proxySynced: proxy.synced,
       proxy,
       daemons: daemons.map((d) => ({ networkId: d.networkId, socket: d.socket, ok: d.ok, containers: d.containers.length, error: d.error ?? null, downSince: d.downSince ? new Date(d.downSince).toISOString() : null })),
       conflicts: build.conflicts,
