@@ -4,7 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { parse } from 'yaml';
 import { parseHealthLabels, type HealthSettings } from '../../core/compose/health-labels.js';
 import { ipVariable } from '../../core/compose/rewrite.js';
-import { onServer, SERVER_PATHS } from '../../core/infra/server-layout.js';
+import { pinsDir } from '../route-server/pins-watcher.js';
 import { prepareCompose, type ComposeJob } from '../compose-check.js';
 import type { Compose } from '../compose-tool.js';
 import { candidateAddress, candidateModel, candidateServiceName } from './candidate.js';
@@ -49,18 +49,13 @@ export async function rolloutUp(u: RolloutUpJob): Promise<{ code: number } | { u
   const switching = observed.plan.filter((p) => p.action === 'switch');
   const health = new Map<string, HealthSettings>();
   for (const p of switching) {
-    const parsed = parseHealthLabels(labelsOf(observed.model, p.service));
-    if (parsed.errors.length) {
-      for (const e of parsed.errors) u.log(`service ${p.service}: ${e}`);
-      u.log('renet compose: refused; nothing was started or changed');
-      return { code: 2 };
-    }
-    health.set(p.service, parsed.settings);
+    // prepareCompose's rewrite already refused bad health labels (exit 2): only the settings are wanted here.
+    health.set(p.service, parseHealthLabels(labelsOf(observed.model, p.service)).settings);
   }
   const rolloutDir = join(job.mount, '.rediacc', 'rollout');
   const ctx: RolloutContext = {
     compose: u.compose, project: job.project, dir: job.dir, env: u.env, mainFile: u.file, candidateFile: join(rolloutDir, `${job.project}.candidate.json`),
-    socket: u.socket, networkId: job.networkId, pinsDir: onServer(u.rootPrefix, SERVER_PATHS.routerPins), routerPort: router.listen.port,
+    socket: u.socket, networkId: job.networkId, pinsDir: pinsDir(router.stateDir), routerPort: router.listen.port,
     traefikApi: router.traefikApi, settings: router, log: u.log,
   };
   const signals = holdSignals(u.log);
@@ -85,7 +80,11 @@ async function switchOne(u: RolloutUpJob, ctx: RolloutContext, p: PlannedService
   const say = (m: string) => u.log(`renet compose: ${p.service}: ${m}`);
   say(`${p.reason}: replacing it without downtime`);
   const inUse = observed.running.map((c) => c.labels['rediacc.service_ip'] ?? '');
-  const ip = candidateAddress(u.job.networkId, u.job.previous, inUse) as string;
+  const ip = candidateAddress(u.job.networkId, u.job.previous, inUse);
+  if (!ip) {
+    say(`no free address left in the repo's /26 for the new container beside the old one; remove a service or split the repo`);
+    return true;
+  }
   const prepared = await prepareCompose({ ...u.job, out: join(dirname(ctx.candidateFile), `${u.job.project}.yml`), ipOverride: { [ipVariable(p.service)]: ip } });
   if (!prepared.ok) {
     for (const e of prepared.errors) u.log(e);
