@@ -9,6 +9,11 @@
 export const CANDIDATE_LABEL = 'rediacc.rollout';
 export const CANDIDATE_VALUE = 'candidate';
 
+/** A rollout's new container: renet's label, which a compose file may not set (the rewrite refuses it). */
+export function isCandidateLabels(labels: Record<string, string>): boolean {
+  return labels[CANDIDATE_LABEL] === CANDIDATE_VALUE;
+}
+
 /**
  * A candidate's compose service is `{service}--candidate-{last octet}` (rollout/candidate.ts). A user's
  * service named that way would be overwritten in the candidate's model and removed as a leftover, so

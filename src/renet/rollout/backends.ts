@@ -1,5 +1,6 @@
 import { containerFragment } from '../route-server/container-routes.js';
 import type { RouteSettings } from '../route-server/model.js';
+import { hostPort } from '../route-server/backend-health.js';
 
 type Obj = Record<string, unknown>;
 
@@ -38,12 +39,7 @@ export function isRouted(b: Backends): boolean {
 /** Every TCP `ip:port` traffic reaches the container on (HTTP URLs' hosts and TCP routes): what a drain watches. */
 export function tcpEndpoints(b: Backends): { ip: string; port: number }[] {
   const seen = new Map<string, { ip: string; port: number }>();
-  const fromUrl = (u: string) => {
-    const url = new URL(u);
-    // URL drops a scheme's default port: http://ip:80 has port ''.
-    return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
-  };
-  for (const where of [...b.http.map(fromUrl), ...b.tcp]) {
+  for (const where of [...b.http.map(hostPort), ...b.tcp]) {
     const at = where.lastIndexOf(':');
     const ip = where.slice(0, at).replace(/^\[|\]$/g, '');
     const port = Number(where.slice(at + 1));

@@ -1,4 +1,4 @@
-import { CANDIDATE_LABEL, CANDIDATE_VALUE } from '../../core/repo/rollout-pins.js';
+import { isCandidateLabels } from '../../core/repo/rollout-pins.js';
 import { localGet, localRequest } from '../local.js';
 import type { ObservedContainer } from './plan.js';
 
@@ -22,7 +22,7 @@ export async function projectContainers(socket: string, project: string, all = f
       service: labels['rediacc.service_name'] ?? labels['com.docker.compose.service'] ?? '',
       configHash: labels['com.docker.compose.config-hash'],
       imageId: labels['com.docker.compose.image'],
-      candidate: labels[CANDIDATE_LABEL] === CANDIDATE_VALUE,
+      candidate: isCandidateLabels(labels),
       labels,
     };
   });

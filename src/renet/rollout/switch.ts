@@ -1,7 +1,8 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { parsePins, pinsFileName, serializePins, type RepoPins } from '../../core/repo/rollout-pins.js';
+import { pinsFileName, serializePins, type RepoPins } from '../../core/repo/rollout-pins.js';
+import { readPinsFile } from '../route-server/pins-watcher.js';
 
 type Obj = Record<string, unknown>;
 
@@ -12,15 +13,7 @@ type Obj = Record<string, unknown>;
 
 /** The repo's pins (none when the file is absent, or is not a regular file: a symlink is not followed, a FIFO not waited on). */
 export function readPins(pinsDir: string, networkId: number): RepoPins {
-  let fd: number | undefined;
-  try {
-    fd = openSync(join(pinsDir, pinsFileName(networkId)), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    return fstatSync(fd).isFile() ? parsePins(readFileSync(fd, 'utf8')) : { services: {} };
-  } catch {
-    return { services: {} };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  return readPinsFile(join(pinsDir, pinsFileName(networkId)));
 }
 
 /** Pins `service` to container `id` (or removes its pin with `undefined`): root-only, written atomically; an empty file goes. */

@@ -1,5 +1,5 @@
-import { constants, mkdirSync, watch, type FSWatcher } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, watch, type FSWatcher } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isNetworkId } from '../../core/infra/network.js';
 import { SERVER_PATHS } from '../../core/infra/server-layout.js';
@@ -85,7 +85,7 @@ export class PinsWatcher {
     for (const name of names.sort()) {
       const m = /^([0-9]+)\.json$/.exec(name);
       if (!m || !isNetworkId(Number(m[1]))) continue;
-      const pins = parsePins(await readSmall(join(this.#dir, name)));
+      const pins = readPinsFile(join(this.#dir, name));
       if (Object.keys(pins.services).length) table.set(Number(m[1]), pins);
     }
     const text = JSON.stringify([...table]);
@@ -98,21 +98,22 @@ export class PinsWatcher {
 }
 
 /**
- * The file's text, or '' when it is gone (renamed over or deleted between readdir and open), too big,
- * or not a regular file: a symlink is not followed and a FIFO is not waited on (either would let one
- * odd entry stall every repo's pins).
+ * One pins file (renet's rollout and the route server both read through this): no pins when it is
+ * gone (renamed over or deleted between readdir and open), too big, malformed, or not a regular file:
+ * a symlink is not followed and a FIFO is not waited on (either would let one odd entry stall every
+ * repo's pins, or point renet, which runs as root, at another file).
  */
-async function readSmall(file: string): Promise<string> {
-  const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
-  if (!fh) return '';
+export function readPinsFile(file: string): RepoPins {
+  let fd: number | undefined;
   try {
-    if (!(await fh.stat()).isFile()) return '';
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return { services: {} };
     const buf = Buffer.alloc(MAX_BYTES + 1);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return bytesRead > MAX_BYTES ? '' : buf.subarray(0, bytesRead).toString('utf8');
+    const bytesRead = readSync(fd, buf, 0, buf.length, 0);
+    return bytesRead > MAX_BYTES ? { services: {} } : parsePins(buf.subarray(0, bytesRead).toString('utf8'));
   } catch {
-    return '';
+    return { services: {} };
   } finally {
-    await fh.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }

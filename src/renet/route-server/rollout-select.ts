@@ -1,4 +1,4 @@
-import { CANDIDATE_LABEL, CANDIDATE_VALUE, type RepoPins } from '../../core/repo/rollout-pins.js';
+import { isCandidateLabels, type RepoPins } from '../../core/repo/rollout-pins.js';
 import { LABELS } from './labels.js';
 import type { ContainerInfo } from './model.js';
 import type { Rollout } from '../../core/protocol/route-server.js';
@@ -8,8 +8,8 @@ export type PinTable = ReadonlyMap<number, RepoPins>;
 
 /** A service with more than one running container (a rollout in progress): which one Traefik gets (/health lists them). */
 
-export function isCandidate(c: ContainerInfo): boolean {
-  return (c.labels[CANDIDATE_LABEL] ?? '').trim() === CANDIDATE_VALUE;
+function isCandidate(c: ContainerInfo): boolean {
+  return isCandidateLabels(c.labels);
 }
 
 /**
