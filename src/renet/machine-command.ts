@@ -38,7 +38,7 @@ export async function machineCommand(args: string[], stdin: string): Promise<Mac
 }
 
 async function status(req: MachineRequest): Promise<MachineStatusReply> {
-  const [proxy, health, routes, owners, repos, repoVolumes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json?peek'),
+  const [proxy, health, routes, owners, repos, repoVolumes] = await Promise.all([proxyStatus(req.rootPrefix), getJson(req.routerPort, '/health'), getJson(req.routerPort, '/routes.json'),
     getJson(req.routerPort, ROUTE_OWNERS_PATH), repoServiceStates(req.rootPrefix), typeof req.datastore === 'string' ? repoStates(req.rootPrefix, req.datastore) : []]);
   let settings: Obj = {};
   try {

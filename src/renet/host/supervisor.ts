@@ -75,7 +75,11 @@ export async function stopService(s: HostService, removeUnit = false): Promise<b
   if (usesSystemd(s.rootPrefix) && existsSync(unitFile(s.unit))) {
     was = (await hostExec('systemctl', ['is-active', '--quiet', s.unit])).code === 0;
     await hostExec('systemctl', ['disable', '--now', s.unit]);
-    if (removeUnit) rmSync(unitFile(s.unit), { force: true });
+    if (removeUnit) {
+      rmSync(unitFile(s.unit), { force: true });
+      // Else systemd keeps the unit loaded with no file behind it.
+      await hostExec('systemctl', ['daemon-reload']);
+    }
   }
   if (supervisorPid(s.pidfile)) {
     was = true;
@@ -97,5 +101,7 @@ async function stopSupervisor(s: HostService): Promise<void> {
   const pid = supervisorPid(s.pidfile);
   if (!pid) return;
   process.kill(pid, 'SIGTERM');
-  await waitUntil(() => (supervisorPid(s.pidfile) ? undefined : true), { timeoutMs: s.stopWithinMs, everyMs: 50 });
+  const stopped = await waitUntil(() => (supervisorPid(s.pidfile) ? undefined : true), { timeoutMs: s.stopWithinMs, everyMs: 50 });
+  // Going on would start a second supervisor beside it, or unmount what its service still uses.
+  if (!stopped) throw new Error(`renet supervise (pid ${pid}) for ${s.unit} did not stop within ${s.stopWithinMs / 1000}s; see ${s.log}`);
 }

@@ -61,8 +61,6 @@ export interface ContainerError {
   errors: string[];
 }
 
-/** One forwarded TCP/UDP port as /ports serves it: the protocol's type (rdc machine ports reads it). */
-
 export function emptyState(): RouteState {
   return { hostClaims: {}, tcpOwners: {}, udpOwners: {}, allocations: {} };
 }
