@@ -1,6 +1,6 @@
 import { VOLUME_KINDS, type VolumeKind } from '../config/validators.js';
-import type { RouteOwner } from './route-owners.js';
-import { bool, int, list, nullable, num, object, oneOf, opaque, optional, record, str, type Out } from './check.js';
+import { routeOwnerList } from './route-owners.js';
+import { bool, int, list, nullable, num, object, oneOf, optional, record, str, type Out } from './check.js';
 
 export type { VolumeKind };
 
@@ -76,8 +76,8 @@ export const repoReply = object({
   sync: optional(object({ placed: int, chmod: int, deleted: int, kept: int, upload: int })),
   steps: optional(list(lifecycleStep)),
   containers: optional(list(containerReport)),
-  /** The repo's routers and what each serves (the route server's /owners.json; parseRouteOwners reads them whole). */
-  routes: optional(opaque<RouteOwner[]>('array')),
+  /** The repo's routers and what each serves (the route server's /owners.json, checked by parseRouteOwners). */
+  routes: optional(routeOwnerList),
   routesSettled: optional(bool),
   claims: optional(routeClaims),
   /** renet's own phase timings in ms. */

@@ -1,4 +1,5 @@
 import { RdcError } from '../errors.js';
+import { FieldProblem, type Check } from './check.js';
 
 /**
  * Who owns what on a machine's proxy: the route server's `GET /owners.json`, beside Traefik's own
@@ -78,3 +79,12 @@ export function parseRouteOwners(raw: unknown, source: string): RouteOwners {
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** The same check inside a reply (a repo reply's `routes`): a misfit names the reply's field. */
+export const routeOwnerList: Check<RouteOwner[]> = (value, at) => {
+  try {
+    return parseRouteOwners({ routes: value }, at).routes;
+  } catch (err) {
+    throw new FieldProblem(at, (err as Error).message.slice(at.length + 2).replace(/; rdc and renet disagree.*$/, ''));
+  }
+};

@@ -101,3 +101,10 @@ async function closedPort(): Promise<number> {
   await new Promise((r) => server.close(r));
   return port;
 }
+
+test('a repo reply whose routes do not fit the route owners is named by field, not a TypeError later', () => {
+  assert.throws(() => checkReply('repo up', repoReply, { ok: true, exists: true, routes: [{ kind: 'x' }] }),
+    (err: unknown) => err instanceof RdcError && /renet repo up replied "routes" as routes\[0\]\.kind is "x", not http, tcp or udp/.test(err.message));
+  const owner = { kind: 'http', router: 'auto-web-2816', networkId: 2816, service: 'web', container: 'c', level: 1, hosts: ['web-2816.example.com'], ports: [], entryPoints: ['web'], backends: ['http://127.0.11.2:80'] };
+  assert.deepEqual(checkReply('repo up', repoReply, { ok: true, exists: true, routes: [owner] }).routes, [owner]);
+});
