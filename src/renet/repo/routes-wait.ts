@@ -77,14 +77,24 @@ async function traefikHolds(api: string, mine: RouteOwner[], all: RouteOwner[]):
 /**
  * Waits until the route server publishes a rollout's service at `want` and no longer at `away`,
  * and Traefik has loaded that (its /api/rawdata, not a guess about a reload). False when the time
- * ran out first.
+ * ran out first, with what was still missing (the route server or Traefik's API not answering, or
+ * Traefik not having loaded the switch).
  */
-export async function waitForSwitch(routerPort: number, api: { host: string; port: number }, want: string, away: string, timeoutMs: number): Promise<boolean> {
+export async function waitForSwitch(routerPort: number, api: { host: string; port: number }, want: string, away: string, timeoutMs: number): Promise<{ ok: boolean; cause: string }> {
+  let cause = 'nothing checked yet';
   const done = await waitUntil(async () => {
-    const routes = await localGet({ port: routerPort }, '/routes.json', 2000);
-    if (routes.status !== 200) return undefined;
+    const routes = await localGet({ port: routerPort }, '/routes.json', 2000).catch((err: Error) => ({ status: 0, body: err.message }));
+    if (routes.status !== 200) {
+      cause = `the route server's /routes.json answered ${routes.status || routes.body}`;
+      return undefined;
+    }
     const raw = await traefikRawData(api, 2000);
-    return raw && switchedTo(JSON.parse(routes.body) as Record<string, unknown>, raw as Record<string, unknown>, want, away) ? true : undefined;
+    if (!raw) {
+      cause = `Traefik's API at ${api.host}:${api.port} did not answer`;
+      return undefined;
+    }
+    cause = `Traefik still serves ${away} (or not yet ${want})`;
+    return switchedTo(JSON.parse(routes.body) as Record<string, unknown>, raw as Record<string, unknown>, want, away) ? true : undefined;
   }, { timeoutMs, everyMs: 25 });
-  return done === true;
+  return { ok: done === true, cause };
 }

@@ -81,8 +81,9 @@ export async function rolloutService(ctx: RolloutContext, r: ServiceRollout): Pr
     say(`healthy (${gate.how}); switching its routes to it`);
     setPin(ctx.pinsDir, ctx.networkId, r.service, candidate.id);
     pinned = true;
-    if (!(await waitForSwitch(ctx.routerPort, ctx.traefikApi, r.candidateIp, r.realIp, SWITCH_TIMEOUT_MS))) {
-      return { reason: `Traefik did not serve the switch to the new container within ${SWITCH_TIMEOUT_MS / 1000}s`, logs: [], serving: 'old' };
+    const toNew = await waitForSwitch(ctx.routerPort, ctx.traefikApi, r.candidateIp, r.realIp, SWITCH_TIMEOUT_MS);
+    if (!toNew.ok) {
+      return { reason: `Traefik did not serve the switch to the new container within ${SWITCH_TIMEOUT_MS / 1000}s: ${toNew.cause}`, logs: [], serving: 'old' };
     }
     await drainOrSay(say, 'the old container', tcpEndpoints(backends(r.old.labels)), r.health);
     // A candidate of an earlier failed rollout served until the pin moved: it drains and goes too.
@@ -101,8 +102,9 @@ export async function rolloutService(ctx: RolloutContext, r: ServiceRollout): Pr
   const gate = await healthGate(ctx.socket, fresh.id, backends(r.labels), r.health);
   if (!gate.healthy) return { reason: `the new version at ${r.realIp} is not healthy: ${gate.reason}${keeps}`, logs: gate.logs, serving: 'candidate' };
   setPin(ctx.pinsDir, ctx.networkId, r.service, fresh.id);
-  if (!(await waitForSwitch(ctx.routerPort, ctx.traefikApi, r.realIp, r.candidateIp, SWITCH_TIMEOUT_MS))) {
-    return { reason: `Traefik did not serve the switch back to ${r.realIp} within ${SWITCH_TIMEOUT_MS / 1000}s; both containers run, pinned to the new one`, logs: [], serving: 'candidate' };
+  const toReal = await waitForSwitch(ctx.routerPort, ctx.traefikApi, r.realIp, r.candidateIp, SWITCH_TIMEOUT_MS);
+  if (!toReal.ok) {
+    return { reason: `Traefik did not serve the switch back to ${r.realIp} within ${SWITCH_TIMEOUT_MS / 1000}s (${toReal.cause}); both containers run, pinned to the new one`, logs: [], serving: 'candidate' };
   }
   await drainOrSay(say, 'the candidate', tcpEndpoints(backends(r.candidateLabels)), r.health);
   await removeContainer(ctx.socket, candidate.id);
@@ -136,7 +138,7 @@ export async function clearLeftovers(ctx: RolloutContext, running: ObservedConta
 async function rollBack(ctx: RolloutContext, r: ServiceRollout, candidateId: string, pinned: boolean, back: { pin?: string; ip: string }): Promise<void> {
   if (pinned) {
     setPin(ctx.pinsDir, ctx.networkId, r.service, back.pin);
-    if (await waitForSwitch(ctx.routerPort, ctx.traefikApi, back.ip, r.candidateIp, SWITCH_TIMEOUT_MS)) {
+    if ((await waitForSwitch(ctx.routerPort, ctx.traefikApi, back.ip, r.candidateIp, SWITCH_TIMEOUT_MS)).ok) {
       await drain(tcpEndpoints(routeBackends(r.candidateLabels, ctx.networkId, ctx.settings)), r.health.drainTimeoutMs);
     }
   }
