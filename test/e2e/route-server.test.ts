@@ -158,6 +158,18 @@ describe('route server with real dockerds and the real Traefik', () => {
     req.end();
   });
 
+  /** Waits until Traefik has loaded the last write and no write came for a second. */
+  const waitForSettled = () => {
+    let last = -1;
+    return waitFor('the route server to settle (synced, no write for 1 s)', async () => {
+      const h = await health();
+      const settled = h.proxy.synced && h.proxy.writes === last;
+      last = h.proxy.writes;
+      if (!settled) await new Promise((r) => setTimeout(r, 1000));
+      return settled ? true : undefined;
+    }, 30_000);
+  };
+
   test('Traefik loads the file the route server renames into its watched directory, and /health says when', async () => {
     const h = await waitFor('/health to show Traefik synced', async () => ((await health()).proxy.synced ? health() : undefined));
     assert.equal(h.status, 'ok');
@@ -246,6 +258,10 @@ describe('route server with real dockerds and the real Traefik', () => {
   });
 
   test('a file Traefik cannot decode in its directory freezes its routes: /health says degraded and why, and recovers', async () => {
+    // Start from a settled route server: events of an earlier test (a flapping container) can still
+    // be in flight on a loaded machine, and a write after the broken file would not load either.
+    await waitForSettled();
+    assert.equal((await viaTraefik(`web-${A}.${domain}`)).status, 200, 'web is routed before the file breaks');
     const broken = join(root, 'opt/rediacc/proxy/traefik/dynamic/zz-hand-edited.yml');
     writeFileSync(broken, 'http:\n  routers:\n    mine:\n      nosuchkey: 1\n');
     try {
