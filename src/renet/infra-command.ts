@@ -14,7 +14,7 @@ import { ensureRouter, routerHealth, routerSupervisorPid } from './infra/router-
  * and the report goes to stdout as JSON. `status` only looks; `apply` changes, under the lock.
  */
 export async function infraCommand(args: string[], stdin: string): Promise<InfraStatusReply | InfraApplyReply> {
-  const req = parseInfraRequest(stdin);
+  const req = parseInfraRequest(args[0] ?? '', stdin);
   if (args[0] === 'status') return status(req);
   if (args[0] === 'apply') {
     // The swap must finish even if the SSH session that started it is cut (SIGHUP) or someone asks

@@ -22,7 +22,7 @@ type Obj = Record<string, unknown>;
  * check that every backend accepts connections (the usual cause of a 502).
  */
 export async function machineCommand(args: string[], stdin: string): Promise<MachineStatusReply | MachineRoutesReply | MachinePortsReply> {
-  const req = parseMachineRequest(stdin);
+  const req = parseMachineRequest(args[0] ?? '', stdin);
   if (args[0] === 'routes') {
     // A 503 body ({status: 'starting'}) is no list of routes: DNS sync must not read it as "none".
     const owners = await getJson(req.routerPort, ROUTE_OWNERS_PATH);

@@ -19,7 +19,7 @@ import { availableKinds, checkCredential, chooseKind, chooseVolume, createVolume
  * reply. `plan` is what `--dry-run` and `status` read: it never changes anything.
  */
 export async function repoCommand(args: string[], stdin: string): Promise<RepoReply> {
-  const req = parseRepoRequest(stdin);
+  const req = parseRepoRequest(args[0] ?? '', stdin);
   const p = repoPaths(req);
   if (['create', 'up', 'down', 'delete'].includes(args[0] ?? '')) {
     // One change at a time per repo: two `rdc repo up` at once must not interleave their syncs.

@@ -10,7 +10,7 @@ import { daemonPaths, daemonRunning, startDaemon, stopDaemon, type DaemonTarget 
  */
 export async function repoDaemonCommand(args: string[], stdin: string): Promise<RepoDaemonReply | { captured: string[] } | RestoreReport> {
   if (args[0] === 'capture' || args[0] === 'restore') return restoreHook(args);
-  const t = parseRepoDaemonRequest<DaemonTarget>(stdin);
+  const t = parseRepoDaemonRequest<DaemonTarget>(args[0] ?? '', stdin);
   const socket = daemonPaths(t).socket;
   if (args[0] === 'status') return { networkId: t.networkId, socket, running: await daemonRunning(t) };
   if (args[0] === 'start') return { networkId: t.networkId, socket, action: await startDaemon(t) };

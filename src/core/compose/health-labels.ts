@@ -3,6 +3,8 @@
  * for both readers: renet's rollout (is the new container healthy? how long to drain the old one?)
  * and the route server (the Traefik health check on the routes it emits).
  */
+import { goDurationNs } from '../util/go-duration.js';
+
 export const HEALTH_LABELS = {
   /** HTTP path probed on the service's backend; 2xx and 3xx are healthy. Unset: a TCP connect. */
   path: 'rediacc.healthcheck.path',
@@ -27,16 +29,14 @@ export interface HealthSettings {
 
 export const HEALTH_DEFAULTS: Omit<HealthSettings, 'path'> = { intervalMs: 1000, timeoutMs: 3000, waitMs: 60_000, drainTimeoutMs: 30_000 };
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const MAX_MS = 3_600_000;
 
-/** `500ms`, `2s`, `1m30s` (Go's duration syntax, whole units ms..h), within 1 hour. */
+/** `500ms`, `2s`, `1m30s` (Go's duration syntax), in whole milliseconds (rounded up), within 1 hour. */
 export function parseDurationMs(value: string): number | undefined {
-  const v = value.trim();
-  if (!/^(?:[0-9]{1,7}(?:ms|s|m|h))+$/.test(v)) return undefined;
-  let total = 0;
-  for (const m of v.matchAll(/([0-9]+)(ms|s|m|h)/g)) total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
-  return total <= MAX_MS ? total : undefined;
+  const ns = goDurationNs(value);
+  if (ns === undefined) return undefined;
+  const ms = Math.ceil(ns / 1e6);
+  return ms <= MAX_MS ? ms : undefined;
 }
 
 /** Reads the labels; every bad one is an error naming the label and the fix. */

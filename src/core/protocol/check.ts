@@ -106,3 +106,34 @@ export function checkReply<T>(verb: string, check: Check<T>, value: unknown): T 
       { hint: 'rdc and the renet on the server disagree on the protocol: rdc context push-infra MACHINE installs the renet this rdc carries.' });
   }
 }
+
+/** A check narrowed by a test, e.g. `where(str, 'an absolute path', (v) => v.startsWith('/'))`. */
+export function where<T>(check: Check<T>, expected: string, test: (value: T) => boolean): Check<T> {
+  return (value, at) => {
+    const v = check(value, at);
+    if (!test(v)) throw new FieldProblem(at, `${shown(value)}, not ${expected}`);
+    return v;
+  };
+}
+
+/**
+ * renet's side: the JSON request of `renet <verb>` on stdin, decoded and checked before any path is
+ * built from it. A misfit names the verb and the field, e.g. `renet machine status: the request on
+ * stdin has "routerPort" as "x", not an integer`; renet is driven by rdc, which sends the request.
+ */
+export function parseRequest<T>(verb: string, check: Check<T>, text: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const got = text.trim() === '' ? 'nothing' : 'text that is not JSON';
+    throw new RdcError(`renet ${verb} reads a JSON request on stdin and got ${got}: run it through rdc, or pipe the request in.`);
+  }
+  try {
+    return check(value, '');
+  } catch (err) {
+    if (!(err instanceof FieldProblem)) throw err;
+    const what = err.problem === 'missing' ? `came without "${err.field}"` : err.field !== '' ? `came with ${err.message}` : `was ${err.problem}`;
+    throw new RdcError(`renet ${verb}: the request on stdin ${what}.`);
+  }
+}

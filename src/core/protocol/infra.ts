@@ -1,34 +1,26 @@
-import type { DesiredFile } from '../plan/file-plan.js';
-import { bool, int, list, nullable, object, oneOf, str, type Out } from './check.js';
+import { bool, int, list, nullable, object, oneOf, optional, parseRequest, str, where, type Out } from './check.js';
+import { absolutePath, filesByHash, port } from './request-fields.js';
 
 /** `renet infra status` only looks; `apply` changes, under the server-side lock. */
 export type InfraVerb = 'status' | 'apply';
 
 /** What rdc sends `renet infra status|apply` on stdin (JSON). */
-export interface InfraRequest {
-  rootPrefix: string;
+const infraRequest = object({
+  rootPrefix: absolutePath,
   /** Every file of the rendered tree, by hash; content travels separately (stdin of `renet stage`). */
-  files: DesiredFile[];
-  routerPort: number;
+  files: filesByHash,
+  routerPort: port,
   /** True when rdc just installed a different renet: the route server must restart on it. */
-  renetChanged?: boolean;
-  lockTimeoutMs?: number;
+  renetChanged: optional(bool),
+  lockTimeoutMs: optional(where(int, 'a timeout in ms', (v) => v >= 0)),
   /** This push's own staging dir (renet stage wrote the contents there); see infraBatchDir. */
-  batch?: string;
-}
+  batch: optional(where(str, '8 to 64 hex digits', (v) => /^[0-9a-f]{8,64}$/.test(v))),
+});
+export type InfraRequest = Out<typeof infraRequest>;
 
 /** renet's side: the request checked field by field before any path is built from it. */
-export function parseInfraRequest(text: string): InfraRequest {
-  const req = JSON.parse(text) as InfraRequest;
-  if (typeof req.rootPrefix !== 'string' || !req.rootPrefix.startsWith('/')) throw new Error('infra request: rootPrefix must be an absolute path');
-  if (!Array.isArray(req.files)) throw new Error('infra request: files must be a list');
-  for (const f of req.files) {
-    if (typeof f.path !== 'string' || f.path.startsWith('/') || f.path.split('/').includes('..')) throw new Error(`infra request: bad path ${JSON.stringify(f.path)}`);
-    if (!/^[0-9a-f]{64}$/.test(f.sha256) || !Number.isInteger(f.mode)) throw new Error(`infra request: bad hash or mode for ${f.path}`);
-  }
-  if (req.batch !== undefined && !/^[0-9a-f]{8,64}$/.test(req.batch)) throw new Error('infra request: batch must be 8 to 64 hex digits');
-  if (!Number.isInteger(req.routerPort)) throw new Error('infra request: routerPort must be a port');
-  return req;
+export function parseInfraRequest(verb: string, text: string): InfraRequest {
+  return parseRequest(`infra ${verb}`, infraRequest, text);
 }
 
 /** One file of the plan, as reports show it. */

@@ -1,22 +1,20 @@
 import type { Phase } from '../repo/lifecycle-plan.js';
-import { bool, list, object, type Out } from './check.js';
+import { bool, list, object, oneOf, parseRequest, record, str, type Out } from './check.js';
+import { absolutePath } from './request-fields.js';
 import { lifecycleStep } from './repo-reply.js';
 
 /** What `renet lifecycle` reads on stdin: the Rediaccfiles of one directory, without volume or sync (tests, tools). */
-export interface LifecycleRequest {
-  repoPath: string;
-  phase: Phase;
+const lifecycleRequest = object({
+  repoPath: absolutePath,
+  phase: oneOf<Phase>('up', 'down', 'prep-only'),
   /** REPOSITORY_*, DOCKER_HOST and every {SERVICE}_IP. */
-  env: Record<string, string>;
-}
+  env: record(str),
+});
+export type LifecycleRequest = Out<typeof lifecycleRequest>;
 
 /** renet's side. */
 export function parseLifecycleRequest(text: string): LifecycleRequest {
-  const req = JSON.parse(text) as LifecycleRequest;
-  if (typeof req.repoPath !== 'string' || typeof req.phase !== 'string' || typeof req.env !== 'object' || req.env === null) {
-    throw new Error('lifecycle request: repoPath, phase and env are required');
-  }
-  return req;
+  return parseRequest('lifecycle', lifecycleRequest, text);
 }
 
 /** `renet lifecycle`: every step with its output; ok unless one failed. */

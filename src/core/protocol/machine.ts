@@ -1,4 +1,5 @@
-import { bool, int, list, nullable, object, oneOf, opaque, optional, str, type Out } from './check.js';
+import { bool, int, list, nullable, object, oneOf, opaque, optional, parseRequest, str, type Out } from './check.js';
+import { absolutePath, port } from './request-fields.js';
 import type { RouteOwners } from './route-owners.js';
 import { portRoutes, routerHealth } from './route-server.js';
 
@@ -6,18 +7,17 @@ import { portRoutes, routerHealth } from './route-server.js';
 export type MachineVerb = 'status' | 'routes' | 'ports';
 
 /** What rdc sends `renet machine <verb>` on stdin. */
-export interface MachineRequest {
-  rootPrefix: string;
-  routerPort: number;
+const machineRequest = object({
+  rootPrefix: absolutePath,
+  routerPort: port,
   /** Where the repos' volumes live: status lists each repo and whether it is running or locked. */
-  datastore?: string;
-}
+  datastore: optional(absolutePath),
+});
+export type MachineRequest = Out<typeof machineRequest>;
 
 /** renet's side. */
-export function parseMachineRequest(text: string): MachineRequest {
-  const req = JSON.parse(text) as MachineRequest;
-  if (typeof req.rootPrefix !== 'string' || !Number.isInteger(req.routerPort)) throw new Error('machine request: rootPrefix and routerPort are required');
-  return req;
+export function parseMachineRequest(verb: string, text: string): MachineRequest {
+  return parseRequest(`machine ${verb}`, machineRequest, text);
 }
 
 const storedCertificate = object({ resolver: str, domain: str, sans: list(str), issuer: nullable(str), notBefore: nullable(str), notAfter: nullable(str) });

@@ -1,41 +1,38 @@
-import { isNetworkId } from '../infra/network.js';
-import { checkGuid, checkName, type VolumeKind } from '../config/validators.js';
-import type { SourceFile } from '../repo/sync-plan.js';
+import { VOLUME_KINDS, type VolumeKind } from '../config/validators.js';
+import { bool, int, object, oneOf, optional, parseRequest, str, where, type Out } from './check.js';
+import { absolutePath, filesByHash, guid, networkId, port, repoName } from './request-fields.js';
 
 /** `renet repo <verb>`; `plan` and `status` only look, `check-key` tests a credential without opening the volume. */
 export type RepoVerb = 'create' | 'up' | 'plan' | 'down' | 'status' | 'delete' | 'check-key';
 
 /** What rdc sends `renet repo <verb>` on stdin. The credential travels only here, never in argv. */
-export interface RepoRequest {
-  rootPrefix: string;
-  datastore: string;
-  routerPort: number;
-  name: string;
-  guid: string;
-  networkId: number;
+const repoRequest = object({
+  rootPrefix: absolutePath,
+  datastore: absolutePath,
+  routerPort: port,
+  name: repoName,
+  guid,
+  networkId,
   /** Wanted at creation: a kind, or `auto` (LUKS where device-mapper exists, else a plain image, else a directory). */
-  volume: VolumeKind | 'auto';
-  sizeBytes: number;
-  credential: string;
-  manifest?: SourceFile[];
-  mount?: boolean;
-  unmount?: boolean;
-  prepOnly?: boolean;
+  volume: oneOf<VolumeKind | 'auto'>(...VOLUME_KINDS, 'auto'),
+  sizeBytes: where(int, 'a size in bytes', (v) => v >= 0),
+  credential: str,
+  manifest: optional(filesByHash),
+  mount: optional(bool),
+  unmount: optional(bool),
+  prepOnly: optional(bool),
   /** `rdc repo up --unsafe`: the compose policy is not applied to this repo (the only way to skip it). */
-  unsafe?: boolean;
-  routesTimeoutMs?: number;
+  unsafe: optional(bool),
+  routesTimeoutMs: optional(where(int, 'a timeout in ms', (v) => v >= 0)),
   /** `plan` for `rdc repo up --dry-run`: also what up would do to each compose service (slower: compose runs). */
-  planServices?: boolean;
-}
+  planServices: optional(bool),
+});
+export type RepoRequest = Out<typeof repoRequest>;
 
 /** What a verb adds to the fields every request carries. */
 export type RepoRequestExtra = Pick<RepoRequest, 'manifest' | 'mount' | 'unmount' | 'prepOnly' | 'unsafe' | 'routesTimeoutMs' | 'planServices'>;
 
 /** renet's side: the same validators rdc applies to its config, since renet builds paths from these fields. */
-export function parseRepoRequest(text: string): RepoRequest {
-  const req = JSON.parse(text) as RepoRequest;
-  const ok = typeof req.rootPrefix === 'string' && typeof req.datastore === 'string' && isNetworkId(req.networkId) && checkName(String(req.name)).ok
-    && checkGuid(String(req.guid)).ok && typeof req.credential === 'string' && Number.isInteger(req.routerPort);
-  if (!ok) throw new Error('repo request: rootPrefix, datastore, routerPort, name, guid, networkId and credential are required');
-  return req;
+export function parseRepoRequest(verb: string, text: string): RepoRequest {
+  return parseRequest(`repo ${verb}`, repoRequest, text);
 }

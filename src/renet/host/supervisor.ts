@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { waitUntil } from '../../core/util/wait-until.js';
 import { hostExec } from '../infra/host-exec.js';
@@ -48,15 +48,17 @@ export function supervisorPid(pidfile: string): number | undefined {
 /** Starts the service, or restarts it when `restart` (its config or renet changed); enabled for the next boot. */
 export async function startService(s: HostService, restart = false): Promise<StartResult> {
   if (usesSystemd(s.rootPrefix)) {
-    if (s.unitText !== undefined) writeFileSync(unitFile(s.unit), s.unitText);
-    const active = (await hostExec('systemctl', ['is-active', '--quiet', s.unit])).code === 0;
-    await hostExec('systemctl', ['daemon-reload']);
-    await hostExec('systemctl', ['enable', s.unit]);
-    if (active && !restart) return 'running';
-    const verb = active ? 'restart' : 'start';
+    // Idempotent by content: an unchanged unit is not rewritten and systemd is not reloaded, so a
+    // no-op push or repo up costs one `systemctl show` here instead of three systemctl calls.
+    const wrote = s.unitText !== undefined && writeIfChanged(unitFile(s.unit), s.unitText);
+    const unit = await unitState(s.unit);
+    if (wrote || unit.needsReload) await hostExec('systemctl', ['daemon-reload']);
+    if (!unit.enabled) await hostExec('systemctl', ['enable', s.unit]);
+    if (unit.active && !restart) return 'running';
+    const verb = unit.active ? 'restart' : 'start';
     const r = await hostExec('systemctl', [verb, s.unit]);
     if (r.code !== 0) throw new Error(`systemctl ${verb} ${s.unit} failed: ${r.stderr.trim()}`);
-    return active ? 'restarted' : 'started';
+    return unit.active ? 'restarted' : 'started';
   }
   const running = supervisorPid(s.pidfile);
   if (running && !restart) return 'running';
@@ -86,6 +88,33 @@ export async function stopService(s: HostService, removeUnit = false): Promise<b
     await stopSupervisor(s);
   }
   return was;
+}
+
+/** Writes the file only when its content differs; whether it wrote. */
+function writeIfChanged(path: string, text: string): boolean {
+  if (existsSync(path) && readFileSync(path, 'utf8') === text) return false;
+  writeFileSync(path, text);
+  return true;
+}
+
+interface UnitState {
+  active: boolean;
+  enabled: boolean;
+  /** The file on disk is not what systemd loaded (push-infra shipped a new one), or it never loaded it. */
+  needsReload: boolean;
+}
+
+/** One `systemctl show` for what startService needs to decide. */
+async function unitState(unit: string): Promise<UnitState> {
+  const r = await hostExec('systemctl', ['show', '-p', 'ActiveState', '-p', 'UnitFileState', '-p', 'LoadState', '-p', 'NeedDaemonReload', unit]);
+  const p = new Map(r.stdout.split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const));
+  return {
+    // What `systemctl is-active` calls active: a unit still activating (or waiting to restart
+    // after a crash) gets `systemctl start`, which waits for it.
+    active: ['active', 'reloading'].includes(p.get('ActiveState') ?? ''),
+    enabled: p.get('UnitFileState') === 'enabled',
+    needsReload: r.code !== 0 || p.get('LoadState') !== 'loaded' || p.get('NeedDaemonReload') === 'yes',
+  };
 }
 
 /** `renet supervise` in its own session (setsid), its output in the log file. */

@@ -1,3 +1,4 @@
+import { goDurationNs } from '../../core/util/go-duration.js';
 import { findField, type KeyNode } from './key-tree.js';
 import { LIMITS } from './limits.js';
 import { TRAEFIK_KEYS } from './traefik-keys.generated.js';
@@ -198,15 +199,12 @@ function typedValue(shape: KeyNode, value: string): Typed {
   return { ok: true, value };
 }
 
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 /** Go's time.ParseDuration (or paerser's whole seconds), within a bound: an int64 overflow makes Traefik refuse the whole config. */
 function durationOk(v: string): boolean {
   const max = 10 * 366 * 24 * 3600e9;
   if (/^[0-9]{1,9}$/.test(v)) return Number(v) * 1e9 <= max;
-  if (!/^(?:[0-9]{1,6}(?:\.[0-9]{1,6})?(?:ns|us|µs|ms|s|m|h)){1,4}$/.test(v)) return false;
-  let total = 0;
-  for (const m of v.matchAll(/([0-9.]+)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * (UNIT_NS[m[2] as string] as number);
-  return total <= max;
+  const ns = goDurationNs(v);
+  return ns !== undefined && ns <= max;
 }
 
 /** `domains[3]` alone leaves holes that JSON writes as null; Traefik wants whole items, in order. */

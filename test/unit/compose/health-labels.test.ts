@@ -19,12 +19,14 @@ test('healthcheck.path: anything that is not one path on the backend is refused,
   }
 });
 
-test('durations: zero only for the drain; negative, unitless, fractional or over an hour refused, each naming its label', () => {
+test('durations: Go\'s syntax, fractions included (the route server reads the same); zero only for the drain; negative, unitless or over an hour refused, each naming its label', () => {
   assert.equal(parseHealthLabels({ 'rediacc.drain_timeout': '0' }).settings.drainTimeoutMs, 0);
   assert.equal(parseHealthLabels({ 'rediacc.drain_timeout': '0s' }).settings.drainTimeoutMs, 0);
   assert.equal(parseHealthLabels({ 'rediacc.healthcheck.wait': '1m30s' }).settings.waitMs, 90_000);
+  assert.equal(parseHealthLabels({ 'rediacc.healthcheck.interval': '1.5s' }).settings.intervalMs, 1500);
+  assert.equal(parseHealthLabels({ 'rediacc.drain_timeout': '250us' }).settings.drainTimeoutMs, 1, 'rounded up to whole ms');
   const bad: Record<string, string[]> = {
-    'rediacc.healthcheck.interval': ['0', '0s', '50ms', '-1s', '1.5s', '5', '2h', '1h1ms', '99999999s'],
+    'rediacc.healthcheck.interval': ['0', '0s', '50ms', '-1s', '0.05s', '5', '2h', '1h1ms', '99999999s'],
     'rediacc.healthcheck.timeout': ['0ms', ' ', 's'],
     'rediacc.healthcheck.wait': ['999ms', '1d'],
     'rediacc.drain_timeout': ['-0', '-5s', '61m', '00'],

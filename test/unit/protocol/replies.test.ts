@@ -81,7 +81,7 @@ test('what renet itself prints on an empty server fits the checks rdc reads it w
   const rootPrefix = mkdtempSync(join(tmpdir(), 'rdc-protocol-'));
   try {
     const port = await closedPort();
-    const machine = { rootPrefix, routerPort: port, datastore: 'mnt/rediacc' };
+    const machine = { rootPrefix, routerPort: port, datastore: '/mnt/rediacc' };
     const seen = readRenetReply('machine status', machineStatusReply, await renetSays(['machine', 'status'], machine));
     assert.equal(seen?.router.httpStatus, 0, 'no route server here');
     assert.equal(seen?.traefik.running, false);
