@@ -6,9 +6,10 @@ import { marker, planDns, wantedRecords, zoneFor, type DnsOp } from '../../core/
 import { loadMachine } from './connect-machine.js';
 import type { Deps } from './deps.js';
 import type { RouteOwner } from '../../core/protocol/route-owners.js';
-import { machineOwners } from './machine-inspect.js';
+import { machineOwners, type LoadedMachine } from './machine-inspect.js';
 
 interface DnsContext {
+  loaded: LoadedMachine;
   machine: Machine;
   client: CloudflareDns;
   zone: { id: string; name: string };
@@ -16,19 +17,20 @@ interface DnsContext {
 
 /** The machine, a client with its token, and its zone (looked up once, then cached in the config). */
 async function prepare(deps: Deps, name: string): Promise<DnsContext> {
-  const { machine } = await loadMachine(deps, name);
+  const loaded = await loadMachine(deps, name);
+  const { machine } = loaded;
   const { cfDnsApiToken: token, baseDomain } = machine.infra;
   if (!token) throw new UserError(`${name} has no Cloudflare token.`, { hint: `rdc context set-infra ${name} --cf-dns-token - (a token with Zone:DNS:Edit)` });
   if (!baseDomain) throw new UserError(`${name} has no base domain.`, { hint: `rdc context set-infra ${name} --base-domain example.com` });
   const client = new CloudflareDns(token.reveal(), deps.io.env);
   const cached = machine.dnsZone;
-  if (cached && (baseDomain === cached.name || baseDomain.endsWith(`.${cached.name}`))) return { machine, client, zone: cached };
+  if (cached && (baseDomain === cached.name || baseDomain.endsWith(`.${cached.name}`))) return { loaded, machine, client, zone: cached };
   const zone = zoneFor(baseDomain, await client.zones());
   if (!zone) throw new UserError(`No Cloudflare zone that the token can see holds ${baseDomain}.`, { hint: 'Give the token access to that zone (Zone:Read and Zone:DNS:Edit), or check --base-domain.' });
   await deps.store.update((fresh) => {
     selectMachine(selectContext(fresh, deps.flags.context), name).dnsZone = zone;
   });
-  return { machine, client, zone };
+  return { loaded, machine, client, zone };
 }
 
 /**
@@ -37,12 +39,12 @@ async function prepare(deps: Deps, name: string): Promise<DnsContext> {
  * marker are ever changed or deleted.
  */
 export async function dnsSync(deps: Deps, name: string, dryRun: boolean, knownRoutes?: RouteOwner[]) {
-  const { machine, client, zone } = await prepare(deps, name);
+  const { loaded, machine, client, zone } = await prepare(deps, name);
   const base = machine.infra.baseDomain as string;
   if (!machine.infra.publicIPv4 && !machine.infra.publicIPv6) throw new UserError(`${name} has no public address to point records at.`, { hint: `rdc context set-infra ${name} --public-ipv4 IP` });
   // Hosts must be known for sure: a guess could delete records that are still in use. Auto routes
   // (level 1) ride on the wildcard; every Host()/HostSNI() a repo declares gets records of its own.
-  const routes = knownRoutes ?? (await machineOwners(deps, name));
+  const routes = knownRoutes ?? (await machineOwners(deps, name, loaded));
   const hosts = routes.flatMap((r) => (r.level === 2 ? r.hosts : []));
   const { wanted, outside } = wantedRecords({ zone: zone.name, baseDomain: base, ipv4: machine.infra.publicIPv4, ipv6: machine.infra.publicIPv6, hosts });
   const ops = planDns(wanted, await client.records(zone), name);

@@ -13,9 +13,11 @@ import { loadMachine, withConnection } from './connect-machine.js';
 import type { Deps } from './deps.js';
 import { localRenet } from './renet-bundle.js';
 
+/** A registered machine and its context, as loadMachine read them (once per command). */
+export type LoadedMachine = Awaited<ReturnType<typeof loadMachine>>;
+
 /** One SSH round trip: renet on the machine answers for the route server and Traefik. */
-async function askMachine<T>(deps: Deps, name: string, verb: MachineVerb, check: Check<T>): Promise<T> {
-  const { machine, context } = await loadMachine(deps, name);
+async function askMachine<T>(deps: Deps, name: string, { machine, context }: LoadedMachine, verb: MachineVerb, check: Check<T>): Promise<T> {
   return withConnection(deps, name, machine, context, (runner) => askOver(runner, name, machine, verb, check));
 }
 
@@ -44,31 +46,31 @@ function repoNamesOn(context: Context, name: string): Record<number, string> {
 }
 
 export async function machineStatus(deps: Deps, name: string) {
-  const status = await askMachine(deps, name, 'status', machineStatusReply);
+  const loaded = await loadMachine(deps, name);
+  const status = await askMachine(deps, name, loaded, 'status', machineStatusReply);
   // Findings name repos as the user knows them, not by network ID.
-  const { context } = await loadMachine(deps, name);
-  const repoNames = repoNamesOn(context, name);
+  const repoNames = repoNamesOn(loaded.context, name);
   const now = new Date();
   const certificates = status.acme ? certificateRows(status.acme, now) : [];
   return { machine: name, ...status, certificates, findings: [...diagnose(status, name, repoNames), ...certificateFindings(status.acme, name, now)] };
 }
 
 /** Who owns each of the machine's routes, over a connection of its own. */
-export async function machineOwners(deps: Deps, name: string): Promise<RouteOwner[]> {
-  return ownersOf(name, await askMachine(deps, name, 'routes', machineRoutesReply));
+export async function machineOwners(deps: Deps, name: string, loaded: LoadedMachine): Promise<RouteOwner[]> {
+  return ownersOf(name, await askMachine(deps, name, loaded, 'routes', machineRoutesReply));
 }
 
 export async function machineRoutes(deps: Deps, name: string) {
-  const owners = await machineOwners(deps, name);
-  const { context } = await loadMachine(deps, name);
-  return { machine: name, routes: routeRows(owners, repoNamesOn(context, name)) };
+  const loaded = await loadMachine(deps, name);
+  const owners = await machineOwners(deps, name, loaded);
+  return { machine: name, routes: routeRows(owners, repoNamesOn(loaded.context, name)) };
 }
 
 export async function machinePorts(deps: Deps, name: string) {
-  const ports = await askMachine(deps, name, 'ports', machinePortsReply);
+  const loaded = await loadMachine(deps, name);
+  const ports = await askMachine(deps, name, loaded, 'ports', machinePortsReply);
   if (!ports) throw new UserError(`The route server on ${name} does not answer.`, { hint: `rdc machine status ${name} tells why.` });
-  const { context } = await loadMachine(deps, name);
-  const names = repoNamesOn(context, name);
+  const names = repoNamesOn(loaded.context, name);
   const named = (rows: PortRoute[]) => rows.map((p) => (names[p.networkId] === undefined ? p : { ...p, repo: names[p.networkId] }));
   return { machine: name, tcp: named(ports.tcp), udp: named(ports.udp) };
 }
