@@ -1,11 +1,11 @@
 import type { Phase } from '../repo/lifecycle-plan.js';
-import { bool, list, object, oneOf, parseRequest, record, str, type Out } from './check.js';
-import { absolutePath } from './request-fields.js';
+import { bool, list, object, oneOf, parseRequest, record, str, where, type Out } from './check.js';
 import { lifecycleStep } from './repo-reply.js';
 
 /** What `renet lifecycle` reads on stdin: the Rediaccfiles of one directory, without volume or sync (tests, tools). */
 const lifecycleRequest = object({
-  repoPath: absolutePath,
+  /** Any directory (a path with spaces or quotes included): renet only runs the Rediaccfiles in it. */
+  repoPath: where(str, 'an absolute path', (v) => v.startsWith('/')),
   phase: oneOf<Phase>('up', 'down', 'prep-only'),
   /** REPOSITORY_*, DOCKER_HOST and every {SERVICE}_IP. */
   env: record(str),

@@ -31,6 +31,7 @@ test('a request rdc sends comes back as it came, typed', () => {
   assert.deepEqual(parseMachineRequest('status', JSON.stringify({ rootPrefix: '/srv/t', routerPort: 7111, datastore: '/mnt/rediacc' })).rootPrefix, '/srv/t');
   assert.equal(parseRepoDaemonRequest('start', JSON.stringify({ rootPrefix: '/', networkId: 2816, dataRoot: '/mnt/rediacc/mounts/x/.docker', name: 'x' })).networkId, 2816);
   assert.equal(parseLifecycleRequest(JSON.stringify({ repoPath: '/r', phase: 'prep-only', env: { A: '1' } })).phase, 'prep-only');
+  assert.equal(parseLifecycleRequest(JSON.stringify({ repoPath: "/tmp/my-app it's", phase: 'up', env: {} })).repoPath, "/tmp/my-app it's", 'any directory: renet lifecycle only runs its Rediaccfiles');
 });
 
 test('empty or non-JSON stdin names the verb and says what renet wanted', () => {
