@@ -9,7 +9,7 @@ import { CloudflareApi } from '../helpers/cloudflare-api.js';
 import { runCli } from '../helpers/run-cli.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd, type Dockerd } from '../helpers/testbed/dockerd.js';
-import { freePort, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
+import { distinctFreePorts, freePort, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
 import { startTestServer, type TestServer } from '../helpers/testbed/server.js';
 import { startSshd, type Sshd } from '../helpers/testbed/sshd.js';
 
@@ -45,8 +45,9 @@ describe('DNS through the Cloudflare SDK', () => {
     sshd = await startSshd(sshdDir);
     server = await startTestServer(dir);
     assert.equal((await rdc(['context', 'add-machine', 's1', '--ip', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--ssh-key', sshd.clientKey, '--root-prefix', server.rootPrefix])).code, 0);
+    const port = distinctFreePorts();
     const set = await rdc(['context', 'set-infra', 's1', '--public-ipv4', listen, '--listen-address', listen, '--base-domain', 'example.test', '--cert-email', 'ops@example.test',
-      '--cf-dns-token', '-', '--http-port', String(await freePort()), '--https-port', String(await freePort()), '--route-server-port', String(await freePort())], {}, GOOD);
+      '--cf-dns-token', '-', '--http-port', String(await port()), '--https-port', String(await port()), '--route-server-port', String(await port())], {}, GOOD);
     assert.equal(set.code, 0, set.stderr);
     // push-infra syncs DNS itself when a token is set: the wildcard appears, rdc's stale record goes.
     const push = await rdc(['context', 'push-infra', 's1']);

@@ -9,6 +9,7 @@ import { ROOT } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd, type Dockerd } from '../helpers/testbed/dockerd.js';
 import { httpGet } from '../helpers/testbed/http.js';
+import { waitFor } from '../helpers/testbed/ports.js';
 
 type Reply = { ok: boolean; steps: { fn: string; status: string; output: string }[] };
 
@@ -185,7 +186,8 @@ describe('hostile compose files are refused on the canonical model, and nothing 
     writeFileSync(join(repo, 'compose.yaml'), `${GOOD}  fine:\n    image: ${BUSYBOX_IMAGE}\n    init: true\n    cap_add: [NET_BIND_SERVICE]\n    security_opt: ["no-new-privileges:true"]\n    sysctls: {kernel.shmmax: 100000000}\n    environment: { BIND: "\${FINE_IP}", PORT: "8081", NAME: fine }\n    volumes: ["./data:/data", "cache:/cache", {type: tmpfs, target: /tmp}]\nvolumes:\n  cache: {}\n`);
     const r = lifecycle('up');
     assert.equal(r.ok, true, JSON.stringify(r.steps));
-    assert.match((await httpGet(serviceIp(id, 1), 8081, '/')).body, /hello from fine/);
+    // Compose returns once the container runs; its shell still has to exec httpd.
+    assert.match((await waitFor('fine on its own address', () => httpGet(serviceIp(id, 1), 8081, '/'), 10_000, 50)).body, /hello from fine/);
   });
 
   test('compose\'s own tags (!reset, !override) run without a YAML warning in the output', () => {

@@ -21,7 +21,7 @@ import { FIXTURES, ROOT } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd, type Dockerd } from '../helpers/testbed/dockerd.js';
 import { getJson, httpGet } from '../helpers/testbed/http.js';
-import { freePort, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
+import { distinctFreePorts, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
 import { startProcess, type Proc } from '../helpers/testbed/process.js';
 import { startTraefik } from '../helpers/testbed/traefik.js';
 import { requireTool } from '../helpers/testbed/tools.js';
@@ -53,8 +53,12 @@ describe('hostile labels against the real Traefik', () => {
   let webPort = 0;
   let generation = 0;
 
-  /** Serves `dynamic` to both providers and waits until Traefik shows the marker router of this generation from both, or times out. */
-  async function load(dynamic: Record<string, unknown>): Promise<{ loaded: boolean; routers: Router[] }> {
+  /**
+   * Serves `dynamic` to both providers and waits until Traefik shows the marker router of this generation from both, or times out.
+   * A config that should load gets 30 s (a large one through both providers on a loaded machine); only the control, which
+   * proves a refusal by the time running out, passes a short `timeoutMs`.
+   */
+  async function load(dynamic: Record<string, unknown>, timeoutMs = 30_000): Promise<{ loaded: boolean; routers: Router[] }> {
     const marker = `marker-${++generation}`;
     const doc = structuredClone(dynamic) as { http?: { routers?: Record<string, unknown>; services?: Record<string, unknown> } };
     doc.http ??= {};
@@ -69,19 +73,14 @@ describe('hostile labels against the real Traefik', () => {
       routers = (await getJson<Router[]>('127.0.0.1', apiPort, '/api/http/routers?per_page=1000')).json;
       const seen = ['http', 'file'].every((p) => routers.some((r) => r.name === `${marker}@${p}`));
       return seen ? true : undefined;
-    }, 8000).catch(() => false);
+      // Every 200 ms: the answer lists up to 1000 routers, and serialising it costs the Traefik being waited for.
+    }, timeoutMs, 200).catch(() => false);
     return { loaded, routers };
   }
 
   before(async () => {
     // freePort() closes its probe, so two calls may give the same port: keep them distinct.
-    const taken = new Set<number>();
-    const port = async (): Promise<number> => {
-      for (;;) {
-        const p = await freePort();
-        if (!taken.has(p)) return taken.add(p), p;
-      }
-    };
+    const port = distinctFreePorts();
     [apiPort, webPort] = [await port(), await port()];
     const providerPort = await port();
     mkdirSync(join(root, 'dynamic'));
@@ -175,7 +174,7 @@ describe('hostile labels against the real Traefik', () => {
 
   test('control: one key over Traefik\'s limit makes it refuse the whole config (the reason for the bounds)', async () => {
     const bad = { http: { middlewares: { h: { headers: { customRequestHeaders: { [`X${'a'.repeat(2000)}`]: 'v' } } } } } };
-    const { loaded } = await load(bad);
+    const { loaded } = await load(bad, 8000);
     assert.equal(loaded, false, 'Traefik should have refused it');
     // And the next good config loads again: the refusal is what froze routing, not a crash.
     assert.equal((await load({})).loaded, true);
@@ -212,7 +211,8 @@ describe('a hostile repo on the real route server and Traefik', () => {
       '-e', `BIND=${serviceIp(id, slot)}`, '-e', 'PORT=8080', '-e', `NAME=${name}-${id}`, BUSYBOX_IMAGE);
 
   before(async () => {
-    const machine: Machine = testMachine(root, { baseDomain: domain, listenAddress: listen, httpPort: await freePort(), httpsPort: await freePort(), routeServerPort: await freePort(), apiPort: await freePort() });
+    const port = distinctFreePorts();
+    const machine: Machine = testMachine(root, { baseDomain: domain, listenAddress: listen, httpPort: await port(), httpsPort: await port(), routeServerPort: await port(), apiPort: await port() });
     routerPort = machine.infra.routeServerPort;
     const cfg = renderRouterConfig('e2e', machine, ['compress', 'security-headers']);
     mkdirSync(cfg.socketDir, { recursive: true });

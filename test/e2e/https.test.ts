@@ -132,10 +132,10 @@ describe('HTTPS with certificates from a real ACME server (Pebble, TLS-ALPN-01)'
     assert.ok(r.stdout.includes(`https://${appHost}:${bed.ports.https}/`), r.stdout);
     assert.doesNotMatch(r.stdout, /self-signed/);
 
-    const served = await waitFor(`a certificate for ${appHost} from Pebble (Pebble: ${pebble.proc.output().slice(-600)})`, async () => {
+    const served = await waitFor(`a certificate for ${appHost} from Pebble`, async () => {
       const h = await handshake(bed.listen, bed.ports.https, appHost, issuerRoot);
       return h.authorized ? h : undefined;
-    }, 120_000, 500);
+    }, 120_000, 500).catch((err: Error) => { throw new Error(`${err.message} (Pebble: ${pebble.proc.output().slice(-600)})`); });
     assert.equal(served.error, undefined);
     assert.match(served.cert.subjectaltname ?? '', new RegExp(`DNS:${appHost.replace(/\./g, '\\.')}`));
     assert.match(String(served.cert.issuer.CN), /Pebble Intermediate/);
@@ -152,7 +152,8 @@ describe('HTTPS with certificates from a real ACME server (Pebble, TLS-ALPN-01)'
 
     // acme.json: Traefik's storage, private to root, holding the certificate it serves.
     assert.equal(statSync(acmeJson()).mode & 0o777, 0o600);
-    const stored = JSON.parse(readFileSync(acmeJson(), 'utf8')) as { letsencrypt: { Certificates: { domain: { main: string }; certificate: string }[] } };
+    // Read until it parses: Traefik rewrites the file (truncate, then write) whenever an order completes.
+    const stored = await waitFor('acme.json to parse', async () => JSON.parse(readFileSync(acmeJson(), 'utf8')) as { letsencrypt: { Certificates: { domain: { main: string }; certificate: string }[] } }, 10_000, 100);
     const entry = stored.letsencrypt.Certificates.find((c) => c.domain.main === appHost);
     assert.ok(entry, 'acme.json holds the certificate of the domain');
     const leaf = new X509Certificate(Buffer.from(entry.certificate, 'base64').toString('utf8'));

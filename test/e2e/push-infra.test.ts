@@ -13,7 +13,7 @@ import { startDockerd } from '../helpers/testbed/dockerd.js';
 import { CloudflareApi } from '../helpers/cloudflare-api.js';
 import { runCli } from '../helpers/run-cli.js';
 import { getJson, httpGet, tcpExchange } from '../helpers/testbed/http.js';
-import { freePort, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
+import { distinctFreePorts, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
 import { startTestServer, type TestServer } from '../helpers/testbed/server.js';
 import { startSshd, type Sshd } from '../helpers/testbed/sshd.js';
 
@@ -78,7 +78,8 @@ describe('push-infra over SSH', () => {
     cloudflare.tokens.set(TOKEN, { zones: [cloudflare.addZone('push.test')], edit: true });
     sshd = await startSshd(sshdDir);
     server = await startTestServer(dir);
-    Object.assign(ports, { http: await freePort(), https: await freePort(), router: await freePort(), api: await freePort() });
+    const port = distinctFreePorts();
+    Object.assign(ports, { http: await port(), https: await port(), router: await port(), api: await port() });
     const add = await rdc(['context', 'add-machine', 's1', '--ip', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--ssh-key', sshd.clientKey, '--root-prefix', server.rootPrefix]);
     assert.equal(add.code, 0, add.stderr);
     const set = await rdc(['context', 'set-infra', 's1', '--public-ipv4', listen, '--listen-address', listen, '--base-domain', 'push.test',
@@ -111,9 +112,11 @@ describe('push-infra over SSH', () => {
     assert.match(r.stdout, /Pushed the infra of s1: 6 file\(s\) changed; proxy started; route server started; renet installed/);
     assert.match(r.stdout, /Verified: Traefik running, route server \/health 200/);
     assert.deepEqual(live(), await rendered());
-    assert.equal((await httpGet(listen, ports.http, '/', 'nobody.push.test')).status, 404, 'Traefik\'s 404 for an unknown host');
+    // The push checks that the container runs; Traefik binds its entrypoints a moment later.
+    const unknown = await waitFor('Traefik on its web entrypoint', () => httpGet(listen, ports.http, '/', 'nobody.push.test'));
+    assert.equal(unknown.status, 404, 'Traefik\'s 404 for an unknown host');
     const staticConfig = parse(readFileSync(join(server.rootPrefix, 'opt/rediacc/proxy/traefik/traefik.yml'), 'utf8')) as { entryPoints: Record<string, unknown> };
-    const eps = await getJson<{ name: string }[]>('127.0.0.1', ports.api, '/api/entrypoints');
+    const eps = await waitFor('Traefik\'s API', () => getJson<{ name: string }[]>('127.0.0.1', ports.api, '/api/entrypoints'));
     assert.deepEqual(eps.json.map((e) => e.name).sort(), Object.keys(staticConfig.entryPoints).sort(), 'every rendered entrypoint is live');
     const overview = await getJson<{ providers: string[] }>('127.0.0.1', ports.api, '/api/overview');
     const providers = overview.json.providers.map((p) => p.toLowerCase());

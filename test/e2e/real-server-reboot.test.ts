@@ -115,7 +115,7 @@ describe('a reboot brings back every repo that opens without a credential', () =
       last = `${r.stdout}\n${r.stderr}`;
       const x = r.code === 0 ? JSON.parse(r.stdout) as Status & { traefik: { running: boolean }; router: { httpStatus: number } } : undefined;
       return x?.router.httpStatus === 200 && x.traefik.running ? x : undefined;
-    }, 60_000, 500).catch(async (err: Error) => {
+    }, 120_000, 500).catch(async (err: Error) => {
       const why = await s.host.ssh('root', 'systemctl --no-pager status rediacc-router docker; journalctl -b -q --no-pager -o cat -u rediacc-router | tail -30; ls -la /run/rediacc');
       throw new Error(`${err.message}\nlast status: ${last}\n${why.stdout}\n${why.stderr}`);
     });

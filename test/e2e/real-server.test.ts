@@ -206,7 +206,9 @@ describe('the first session as root on a real server, and a reboot', () => {
 
   test('after a reboot, with no rdc command, both routes and tcp-5432 answer again', async () => {
     await s.host.reboot({ until: 'ssh' });
-    assert.match((await s.answering(`web-${ID}.${domain}`)).body, /Hello from rdc's example app/);
+    // 120 s as in the sibling reboot suites: after sshd, docker, the proxy, the repo's dockerd, its containers and
+    // the route server all still have to come up, which a loaded 2-core machine can stretch past 60 s.
+    assert.match((await s.answering(`web-${ID}.${domain}`, 120_000)).body, /Hello from rdc's example app/);
     assert.equal((await s.answering(`app.${domain}`)).status, 200);
     assert.match(await dbAnswer(), /db ready at 127\./);
     assert.equal((await s.host.sh(`systemctl is-active rediacc-router rediacc-repo-${ID}`)).trim(), 'active\nactive');

@@ -9,6 +9,7 @@ import { ROOT } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd, type Dockerd } from '../helpers/testbed/dockerd.js';
 import { httpGet } from '../helpers/testbed/http.js';
+import { waitFor } from '../helpers/testbed/ports.js';
 
 /**
  * A repo brought up and down the way `rdc repo up` will: renet lifecycle → Rediaccfile →
@@ -61,7 +62,8 @@ describe('renet lifecycle and renet compose on a real repo daemon', () => {
     assert.equal(r.ok, true, JSON.stringify(r.steps));
     const slots = JSON.parse(readFileSync(join(repo, '.rediacc.json'), 'utf8')) as { services: Record<string, { slot: number }> };
     assert.deepEqual(slots, { services: { db: { slot: 0 }, web: { slot: 1 } } });
-    const web = await httpGet(serviceIp(id, 1), 8080, '/');
+    // Compose returns once the container runs; its shell still has to exec httpd.
+    const web = await waitFor('web on its own address', () => httpGet(serviceIp(id, 1), 8080, '/'), 10_000, 50);
     assert.match(web.body, /hello from web at /);
     const labels = JSON.parse(await daemon.docker('inspect', '--format', '{{json .Config.Labels}}', (await daemon.docker('ps', '-q', '--filter', 'label=rediacc.service_name=web')).trim())) as Record<string, string>;
     assert.equal(labels['rediacc.service_ip'], serviceIp(id, 1));

@@ -14,7 +14,7 @@ import { ROOT } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd, type Dockerd } from '../helpers/testbed/dockerd.js';
 import { getJson, httpGet } from '../helpers/testbed/http.js';
-import { freePort, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
+import { distinctFreePorts, privateLoopback, waitFor } from '../helpers/testbed/ports.js';
 import { startProcess, type Proc } from '../helpers/testbed/process.js';
 import { startTraefik } from '../helpers/testbed/traefik.js';
 
@@ -50,7 +50,8 @@ describe('rollout pins with a real dockerd and the real Traefik', () => {
   });
 
   before(async () => {
-    const machine: Machine = testMachine(root, { baseDomain: domain, publicIPv4: listen, listenAddress: listen, httpPort: await freePort(), httpsPort: await freePort(), routeServerPort: await freePort(), apiPort: await freePort() });
+    const port = distinctFreePorts();
+    const machine: Machine = testMachine(root, { baseDomain: domain, publicIPv4: listen, listenAddress: listen, httpPort: await port(), httpsPort: await port(), routeServerPort: await port(), apiPort: await port() });
     routerPort = machine.infra.routeServerPort;
     const cfg = renderRouterConfig('e2e', machine, ['compress', 'security-headers']);
     pins = pinsDir(cfg.stateDir);
@@ -84,7 +85,12 @@ describe('rollout pins with a real dockerd and the real Traefik', () => {
     assert.deepEqual(held.errors, [], 'two containers of one service in a rollout are no duplicate');
     assert.equal(held.status, 'ok');
     // The candidate answers on its own address, yet Traefik still sends everything to the old one.
-    assert.match((await httpGet(serviceIp(A, 40), 8080, '/')).body, /hello from web-new /);
+    // (Its start event is no proof that httpd has bound its port yet: wait for the address.)
+    const direct = await waitFor('the candidate on its own address', async () => {
+      const r = await httpGet(serviceIp(A, 40), 8080, '/');
+      return r.status === 200 ? r : undefined;
+    });
+    assert.match(direct.body, /hello from web-new /);
     await servedBy('web-old');
 
     // A steady load through Traefik while the pin moves the service to the candidate and back.
@@ -126,6 +132,10 @@ describe('rollout pins with a real dockerd and the real Traefik', () => {
   });
 
   test('a route server restarted during a rollout reads the pin before it publishes', async () => {
+    // Whatever the first test left when it stopped at a failed assertion (its containers, a pin).
+    await dockerd.docker('rm', '-f', 'web-old', 'web-new').catch(() => undefined);
+    unpin();
+    await waitFor('no route left', async () => ((await viaTraefik()).status === 404 ? true : undefined));
     await start('web-old', 0);
     const candidate = await start('web-new', 40, { 'rediacc.rollout': 'candidate' });
     await pin({ web: candidate });

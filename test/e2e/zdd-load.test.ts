@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { serviceIp } from '../../src/core/infra/network.js';
+import { readSlots } from '../../src/renet/host/slots-store.js';
 import { describeTotals, startLoad } from '../helpers/load.js';
 import { redeployUnderLoad } from '../helpers/redeploy-under-load.js';
 import { startRepoBed, type RepoBed } from '../helpers/repo-bed.js';
+import { httpGet } from '../helpers/testbed/http.js';
 import { waitFor } from '../helpers/testbed/ports.js';
 import { plainComposeUp, repoOnServer, setZddApp, zddAppSource } from '../helpers/zdd-app.js';
 
@@ -67,13 +70,24 @@ describe('load through Traefik during a redeploy (issue 12 baseline)', () => {
   });
 
   test('the health switch: APP_HEALTHY=no serves the version but no /health (404)', async () => {
-    await plainComposeUp(repoOnServer(bed, 'zdd', id), { version: 'v4', healthy: false }, bed.dir);
-    const get = (path: string) => startLoad({ ...web(), path, inFlight: 1 });
-    const page = get('/');
-    await waitFor('v4 answering', async () => page.firstServed('v4'), 30_000);
-    await page.stop();
-    const health = get('/health');
-    await waitFor('a health answer', async () => (health.records.length > 0 ? true : undefined), 10_000);
-    assert.deepEqual((await health.stop()).failures, { 'http-404': health.records.length });
+    const repo = repoOnServer(bed, 'zdd', id);
+    await plainComposeUp(repo, { version: 'v4', healthy: false }, bed.dir);
+    // The switch on the app's own address: through Traefik, which health-checks /health every 200 ms, the
+    // version and the 404 show only until the first check after the reload, then everything is a 503.
+    const slot = readSlots(repo.mount).slots.services.web?.slot;
+    assert.ok(slot !== undefined, `no slot for web in ${repo.mount}/.rediacc.json`);
+    const ip = serviceIp(id, slot);
+    const page = await waitFor('v4 answering on its own address', async () => {
+      const r = await httpGet(ip, 8080, '/');
+      return /version=v4/.test(r.body) ? r : undefined;
+    }, 30_000);
+    assert.equal(page.status, 200);
+    assert.equal((await httpGet(ip, 8080, '/health')).status, 404);
+    // …and Traefik's own check of /health takes it out of rotation: the stable end state.
+    const out = await waitFor('Traefik to take v4 out of rotation (503)', async () => {
+      const r = await httpGet(web().host, web().port, '/', web().hostHeader);
+      return r.status === 503 ? r : undefined;
+    }, 20_000);
+    assert.match(out.body, /no available server/i);
   });
 });

@@ -19,6 +19,7 @@ describe('zero-downtime redeploys with rdc repo up', () => {
   let bed: RepoBed;
   let src: string;
   let id: number;
+  /** The version that serves: advanced only once a deploy of the next one has answered, so one failed up does not make every later test wait for a version that never went live. */
   let version = 1;
   const web = () => ({ host: bed.listen, port: bed.ports.http, hostHeader: `web-${id}.${bed.domain}`, inFlight: 6 });
   const docker = (...args: string[]) => execFileSync('docker', ['-H', `unix://${repoOnServer(bed, 'zdd', id).socket}`, ...args], { encoding: 'utf8' }).trim();
@@ -32,7 +33,8 @@ describe('zero-downtime redeploys with rdc repo up', () => {
   before(async () => {
     bed = await startRepoBed('zdd');
     id = bed.networkId(0);
-    src = zddAppSource(bed.dir, 'zdd', { version: 'v1' }, { healthWait: '5s' });
+    // 15 s for each health gate (as real-server-zdd): on a loaded machine the shell may take a while to exec httpd.
+    src = zddAppSource(bed.dir, 'zdd', { version: 'v1' }, { healthWait: '15s' });
     // A worker beside the web service: it listens nowhere its (auto) route would lead, so compose recreates it.
     // SICK_AT (.env) names an address where the web service has no /health: the second gate's failure.
     const compose = readFileSync(join(src, 'compose.yaml'), 'utf8')
@@ -59,10 +61,11 @@ describe('zero-downtime redeploys with rdc repo up', () => {
   test('a routed service changed and redeployed 10 times under load: no failed request, only the old or new version; the worker recreated each time', async (t) => {
     for (let i = 0; i < 10; i++) {
       const from = `v${version}`;
-      const to = `v${++version}`;
+      const to = `v${version + 1}`;
       const worker = containerOf('worker');
       setZddApp(src, { version: to });
       const { totals } = await redeployUnderLoad(web(), from, to, up, { steadyAnswers: 20 });
+      version++; // `to` answered: only now is it the version that serves
       t.diagnostic(`${from} → ${to}: ${describeTotals(totals)}`);
       assert.equal(totals.failed, 0, describeTotals(totals));
       assert.deepEqual(Object.keys(totals.versions).filter((v) => v !== from && v !== to), [], describeTotals(totals));
@@ -77,12 +80,13 @@ describe('zero-downtime redeploys with rdc repo up', () => {
   test('a request in flight when traffic switches completes', async (t) => {
     const slow = startLoad({ ...web(), path: '/cgi-bin/slow?3', inFlight: 2, pauseMs: 0 });
     const from = `v${version}`;
-    const to = `v${++version}`;
+    const to = `v${version + 1}`;
     setZddApp(src, { version: to });
     try {
       await waitFor('slow requests under way', async () => (slow.now() > 500 ? true : undefined), 10_000);
       const deployStart = slow.now();
       const { totals } = await redeployUnderLoad(web(), from, to, up, { steadyAnswers: 20 });
+      version++;
       const deployEnd = slow.now();
       const s = await slow.stop();
       t.diagnostic(`slow: ${describeTotals(s)}; fast: ${describeTotals(totals)}`);
@@ -107,7 +111,7 @@ describe('zero-downtime redeploys with rdc repo up', () => {
       const totals = await l.stop();
       t.diagnostic(describeTotals(totals));
       assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
-      assert.match(r.stderr, /web: the new version is not healthy: not healthy within 5s \(rediacc\.healthcheck\.wait\); GET http:\/\/127\.[0-9.]+:8080\/health: HTTP 404/);
+      assert.match(r.stderr, /web: the new version is not healthy: not healthy within 15s \(rediacc\.healthcheck\.wait\); GET http:\/\/127\.[0-9.]+:8080\/health: HTTP 404/);
       assert.match(r.stderr, /the old one keeps serving/);
       assert.equal(totals.failed, 0, describeTotals(totals));
       assert.deepEqual(Object.keys(totals.versions), [from], describeTotals(totals));
@@ -118,20 +122,22 @@ describe('zero-downtime redeploys with rdc repo up', () => {
       await l.stop();
     }
     // Fixed again: the next up switches to it.
-    setZddApp(src, { version: `v${++version}` });
+    setZddApp(src, { version: `v${version + 1}` });
     await up();
+    version++;
   });
 
   test('a failure at the second gate (the real address) leaves the candidate serving the new version; the next up replaces it', async (t) => {
     const realIp = docker('inspect', '--format', '{{index .Config.Labels "rediacc.service_ip"}}', containerOf('web'));
     const from = `v${version}`;
-    const to = `v${++version}`;
+    const to = `v${version + 1}`;
     setZddApp(src, { version: to });
     writeFileSync(join(src, '.env'), `${readFileSync(join(src, '.env'), 'utf8')}SICK_AT=${realIp}:8080\n`);
     let failed = { code: 0, stdout: '', stderr: '' };
     const first = await redeployUnderLoad(web(), from, to, async () => {
       failed = await bed.rdc(['repo', 'up', 'zdd']);
     }, { steadyAnswers: 20 });
+    version++; // `to` answers, from its candidate
     t.diagnostic(`second gate fails: ${describeTotals(first.totals)}`);
     assert.equal(failed.code, 1, `${failed.stdout}\n${failed.stderr}`);
     assert.match(failed.stderr, new RegExp(`the new version at ${realIp.replace(/\./g, '\\.')} is not healthy: .*HTTP 404; the new version keeps serving from its candidate container`));
@@ -140,9 +146,10 @@ describe('zero-downtime redeploys with rdc repo up', () => {
     assert.notEqual(candidate, '', 'the candidate serves');
     assert.deepEqual(JSON.parse(readFileSync(pinsFile(), 'utf8')), { services: { web: candidate } });
     // Fixed: the next up replaces the pinned candidate too, without a failed request.
-    const next = `v${++version}`;
+    const next = `v${version + 1}`;
     setZddApp(src, { version: next });
     const second = await redeployUnderLoad(web(), to, next, up, { steadyAnswers: 20 });
+    version++;
     t.diagnostic(`fixed: ${describeTotals(second.totals)}`);
     assert.equal(second.totals.failed, 0, describeTotals(second.totals));
     assert.equal(docker('ps', '-aq', '--filter', 'label=rediacc.rollout=candidate'), '', 'no candidate left');

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { freePort, waitFor } from './testbed/ports.js';
+import { distinctFreePorts, waitFor } from './testbed/ports.js';
 import { startProcess, type Proc } from './testbed/process.js';
 
 /** Where .ci/setup installs Pebble, pebble-challtestsrv and the module's test certificates. */
@@ -49,8 +49,9 @@ function requirePebble(): void {
  */
 export async function startChallTestSrv(fallbackIPv4 = '127.0.0.2'): Promise<ChallTestSrv> {
   requirePebble();
-  const dnsPort = await freePort();
-  const management = await freePort();
+  const nextPort = distinctFreePorts();
+  const dnsPort = await nextPort();
+  const management = await nextPort();
   const proc = startProcess(CHALLTESTSRV_BIN, [
     '-dnsserver', `127.0.0.1:${dnsPort}`, '-management', `127.0.0.1:${management}`,
     '-http01', '', '-https01', '', '-tlsalpn01', '', '-doh', '', '-defaultIPv4', fallbackIPv4, '-defaultIPv6', '',
@@ -93,8 +94,9 @@ export async function startChallTestSrv(fallbackIPv4 = '127.0.0.2'): Promise<Cha
 export async function startPebble(dir: string, opts: { dnsServer: string; httpPort: number; tlsPort: number; authzReuse?: number }): Promise<Pebble> {
   requirePebble();
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
-  const management = await freePort();
+  const nextPort = distinctFreePorts();
+  const port = await nextPort();
+  const management = await nextPort();
   const config = {
     pebble: {
       listenAddress: `127.0.0.1:${port}`,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { ROOT } from './paths.js';
 import { runCli, type CliResult } from './run-cli.js';
-import { freePort, privateLoopback } from './testbed/ports.js';
+import { distinctFreePorts, privateLoopback } from './testbed/ports.js';
 import { startTestServer, type TestServer } from './testbed/server.js';
 import { startSshd, type Sshd } from './testbed/sshd.js';
 
@@ -36,7 +36,8 @@ export async function startRepoBed(label: string, extraEnv: Record<string, strin
   const domain = `${label}.test`;
   const sshd = await startSshd(join(dir, 'sshd'));
   const server = await startTestServer(join(dir, 'server'));
-  const ports = { http: await freePort(), https: await freePort(), router: await freePort() };
+  const port = distinctFreePorts();
+  const ports = { http: await port(), https: await port(), router: await port() };
   const ok = (r: CliResult) => assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   ok(await rdc(['context', 'add-machine', 's1', '--ip', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--ssh-key', sshd.clientKey, '--root-prefix', server.rootPrefix]));
   ok(await rdc(['context', 'set-infra', 's1', '--public-ipv4', listen, '--listen-address', listen, '--base-domain', domain,

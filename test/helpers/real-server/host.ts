@@ -132,7 +132,8 @@ export async function bootHost(opts: { variant?: Variant; aptProxy?: boolean; lo
     }
     await start();
     await ready();
-    if (variant === 'full') await host.sh(importImagesCommand());
+    // Up to 10 min: importing the Traefik and busybox tars inside nspawn on slow IO can near the default 120 s.
+    if (variant === 'full') await host.sh(importImagesCommand(), { timeoutMs: 600_000 });
     return host;
   } catch (err) {
     const log = tail();

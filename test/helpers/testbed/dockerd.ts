@@ -37,7 +37,9 @@ export async function startDockerd(socket: string, dataDir: string): Promise<Doc
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const pid = child.pid as number;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(`dockerd on ${socket} (log: ${log.slice(-300)})`, async () => ((await ping(socket)) ? true : undefined), 30_000, 50);
+  // The log goes into the message when the wait fails (read now it would always be empty).
+  await waitFor(`dockerd on ${socket}`, async () => ((await ping(socket)) ? true : undefined), 30_000, 50)
+    .catch((err: Error) => { throw new Error(`${err.message} (log: ${log.slice(-300)})`); });
   const docker = async (...args: string[]) => (await run(dockerCli, ['-H', `unix://${socket}`, ...args], { maxBuffer: 16 << 20 })).stdout;
   let stopped = false;
   let orphans: number[] = [];

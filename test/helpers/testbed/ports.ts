@@ -14,6 +14,20 @@ export function freePort(): Promise<number> {
 }
 
 /**
+ * A source of free ports that never gives the same one twice: freePort() closes its probe, so two
+ * calls may return the same port, and a describe block that binds several would then clash.
+ */
+export function distinctFreePorts(): () => Promise<number> {
+  const taken = new Set<number>();
+  return async () => {
+    for (;;) {
+      const p = await freePort();
+      if (!taken.has(p)) return taken.add(p), p;
+    }
+  };
+}
+
+/**
  * A loopback address of its own for one test file (127.0.X.Y with X in 1-10), so that several
  * Traefiks binding the same entrypoint ports (5432, 53/udp…) never clash, even in parallel files.
  * Below 127.0.11.0, where the repos' own addresses start: set-infra refuses a listener there.

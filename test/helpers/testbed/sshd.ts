@@ -41,10 +41,11 @@ export async function startSshd(dir: string, opts: { hostKeyName?: string; port?
     'LogLevel VERBOSE', '',
   ].join('\n'));
   const proc = startProcess(sshd, ['-D', '-e', '-f', join(dir, 'sshd_config')]);
-  await waitFor(`sshd on 127.0.0.1:${port} (${proc.output().slice(-300)})`, () => new Promise<true | undefined>((resolve) => {
+  // Its output goes into the message when the wait fails (read now it would always be empty).
+  await waitFor(`sshd on 127.0.0.1:${port}`, () => new Promise<true | undefined>((resolve) => {
     const s = connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
     s.on('error', () => resolve(undefined));
-  }));
+  })).catch((err: Error) => { throw new Error(`${err.message} (${proc.output().slice(-300)})`); });
   const [algo, blob] = readFileSync(`${hostKeyPath}.pub`, 'utf8').trim().split(' ');
   return Object.assign(proc, { port, hostKey: `${algo} ${blob}`, clientKey, dir });
 }

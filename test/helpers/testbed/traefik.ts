@@ -23,9 +23,10 @@ export async function startTraefik(dir: string, infra: Partial<Infra>): Promise<
   config.providers.file.directory = join(dir, 'dynamic');
   writeFileSync(join(dir, 'traefik.yml'), stringify(config));
   const proc = startProcess(requireTool('traefik'), [`--configFile=${join(dir, 'traefik.yml')}`]);
-  await waitFor(`Traefik's API on ${api.host}:${api.port} (output: ${proc.output().slice(-500)})`, async () => {
+  // Its output goes into the message when the wait fails (read now it would always be empty).
+  await waitFor(`Traefik's API on ${api.host}:${api.port}`, async () => {
     if (proc.child.exitCode !== null) throw new Error(`Traefik exited: ${proc.output().slice(-800)}`);
     return (await httpGet(api.host, api.port, '/api/version')).status === 200 ? true : undefined;
-  });
+  }).catch((err: Error) => { throw new Error(`${err.message} (output: ${proc.output().slice(-500)})`); });
   return Object.assign(proc, { infra: full, api });
 }
