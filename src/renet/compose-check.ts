@@ -8,7 +8,8 @@ import { outsideReason, type PathScope } from '../core/compose/host-paths.js';
 import { checkComposeModel, formatFinding, type Finding } from '../core/compose/policy.js';
 import { checkNestedBinds } from '../core/compose/nested-binds.js';
 import { rewriteCompose, type Slots } from '../core/compose/rewrite.js';
-import { composeTool, type Compose } from './compose-tool.js';
+import { checkKey, codeAndModels, DiskRecorder, dropCheck, keyedEnv, lookupCheck, storeCheck, type CheckEntry } from './compose-check-cache.js';
+import { composeFrom, composeTool, type Compose } from './compose-tool.js';
 import { SESSION_VARIABLE } from './lifecycle-session.js';
 
 type Obj = Record<string, unknown>;
@@ -31,6 +32,8 @@ export interface ComposeJob {
   out: string;
   /** `{SERVICE}_IP` values that win over the slots': a rollout's candidate address (never recorded). */
   ipOverride?: Record<string, string>;
+  /** Keep the verdict beside `out` and reuse it while nothing it looked at changed (compose-check-cache.ts). */
+  cache?: boolean;
 }
 
 export type Prepared =
@@ -45,10 +48,11 @@ export type Prepared =
  * and THAT model is checked too. So nothing can differ between what is checked and what runs.
  */
 export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
-  const compose = await composeTool(job.env);
   const mount = realpathLoose(job.mount);
   const dir = realpathLoose(job.dir);
-  const scope: PathScope = { mount, baseDir: dir, realpath: realpathLoose };
+  // Everything the check reads or resolves goes through the recorder: that is what its verdict depends on.
+  const disk = new DiskRecorder(realpathLoose, readIfFile);
+  const scope: PathScope = { mount, baseDir: dir, realpath: disk.realpath };
   const found: Finding[] = [];
   const dirWhy = outsideReason(dir, scope, false);
   if (dirWhy && !job.unsafe) return { ok: false, errors: [`renet compose runs in a directory of the repo: ${dirWhy}`], warnings: [] };
@@ -59,10 +63,17 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
   // a file's lines): stop before it runs.
   const own = outsideReason(file, scope, false);
   if (own) found.push({ setting: name, problem: own, fix: 'keep the compose file itself inside the repo' });
-  else found.push(...checkFileRefs(file, { mount, realpath: realpathLoose }, readIfFile));
+  else found.push(...checkFileRefs(file, { mount, realpath: disk.realpath }, disk.read, disk.read));
   if (found.length && !job.unsafe) return refuse(found, name);
   // Nor the lifecycle session's token: compose would hand it to any container that interpolates it.
   const env = composeEnv(job.env);
+  const caching = job.cache === true && job.checked && !job.unsafe && !job.ipOverride;
+  const key = caching ? checkKey([1, job.project, dir, file, job.globals, job.networkId, job.previous, keyedEnv(env, disk.names), codeAndModels(job.out)]) : '';
+  const kept = caching ? lookupCheck(job.out, key, realpathLoose, readIfFile) : undefined;
+  if (kept) return { ok: true, file: job.out, env: { ...env, ...kept.envAdd }, slots: kept.slots, warnings: kept.warnings, compose: keepingHashes(composeFrom(kept.cli), job.out, kept) };
+  if (caching) dropCheck(job.out);
+  const compose = await composeTool(job.env);
+  const base = { ...env };
   Object.assign(env, ipEnv(rawServices(file), job.networkId, job.previous), job.ipOverride);
   let canonical = await compose.config(job.project, dir, file, job.globals, env);
   if ('error' in canonical) return { ok: false, errors: [`${name}: ${canonical.error}`], warnings: [] };
@@ -91,10 +102,29 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
     const unique = dedupe(found);
     if (unique.length && !job.unsafe) return refuse(unique, name, rewritten.warnings);
     renameSync(scratch, job.out);
-    return { ok: true, file: job.out, env, slots: rewritten.slots, warnings: [...rewritten.warnings, ...unique.map((f) => formatFinding(f, true))], compose };
+    const warnings = [...rewritten.warnings, ...unique.map((f) => formatFinding(f, true))];
+    if (!caching) return { ok: true, file: job.out, env, slots: rewritten.slots, warnings, compose };
+    const envAdd = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && base[k] !== v)) as Record<string, string>;
+    const entry = { key, reads: [...disk.reads], reals: [...disk.reals], slots: rewritten.slots, envAdd, warnings, cli: compose.cli };
+    storeCheck(job.out, entry);
+    return { ok: true, file: job.out, env, slots: rewritten.slots, warnings, compose: keepingHashes(compose, job.out, entry) };
   } finally {
     rmSync(scratch, { force: true });
   }
+}
+
+/** The compose of a kept verdict: `config --hash=*` of its model is asked once, then kept with it. */
+function keepingHashes(compose: Compose, out: string, entry: Omit<CheckEntry, 'outSha'>): Compose {
+  return {
+    ...compose,
+    async hashes(project, dir, file, globals, env) {
+      if (file !== out) return compose.hashes(project, dir, file, globals, env);
+      if (entry.hashes) return entry.hashes;
+      const hashes = await compose.hashes(project, dir, file, globals, env);
+      if (!('error' in hashes && typeof hashes.error === 'string')) storeCheck(out, { ...entry, hashes: hashes as Record<string, string> });
+      return hashes;
+    },
+  };
 }
 
 function refuse(found: Finding[], name: string, warnings: string[] = []): Prepared {

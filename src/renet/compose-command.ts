@@ -43,7 +43,7 @@ export async function composeCommand(args: string[], log: (line: string) => void
   const project = projectName(session.name, repoPath, cwd);
   // In the repo's own state directory, which no container may bind: nothing can swap it between check and run.
   const out = join(repoPath, '.rediacc', 'compose', `${project}.yml`);
-  const job = { dir: cwd, mount: repoPath, networkId, project, previous, env, globals, checked: parsed.checked, unsafe, out };
+  const job = { dir: cwd, mount: repoPath, networkId, project, previous, env, globals, checked: parsed.checked, unsafe, out, cache: true };
   const prepared = await prepareCompose(job);
   for (const w of prepared.warnings) log(`warning: ${w}`);
   if (!prepared.ok && !parsed.checked && existsSync(out)) {

@@ -7,6 +7,8 @@ type Obj = Record<string, unknown>;
 
 export interface Compose {
   v2: boolean;
+  /** How it is called (kept with a check's verdict, so a reuse does not probe again). */
+  cli: ComposeCli;
   config(project: string, dir: string, file: string, globals: string[], env: NodeJS.ProcessEnv): Promise<{ model: Obj } | { error: string }>;
   run(project: string, dir: string, file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number>;
   /** `config --hash=*`: each service the command would bring up → the config hash compose compares with its container's label. */
@@ -15,13 +17,15 @@ export interface Compose {
 
 /** Compose, as host/compose-cli.ts chose it, for `renet compose`: its model check and its run. */
 export async function composeTool(env: NodeJS.ProcessEnv): Promise<Compose> {
-  return makeCompose(await composeCli(env));
+  return composeFrom(await composeCli(env));
 }
 
-function makeCompose({ v2, bin: cmd, base: cli }: ComposeCli): Compose {
+export function composeFrom(chosen: ComposeCli): Compose {
+  const { v2, bin: cmd, base: cli } = chosen;
   const base = (project: string, dir: string, file: string) => [...cli, '-p', project, '--project-directory', dir, '-f', file];
   return {
     v2,
+    cli: chosen,
     async config(project, dir, file, globals, env) {
       // Every profile: profiles only select services, so the check covers whichever one runs.
       const flags = [...globals.filter((g, i) => !g.startsWith('--profile') && !globals[i - 1]?.match(/^--profile$/)), ...(v2 ? ['--profile', '*'] : [])];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -233,6 +233,59 @@ describe('hostile compose files are refused on the canonical model, and nothing 
       assert.doesNotMatch(env, /[0-9a-f]{64}/);
     } finally {
       writeFileSync(join(repo, 'compose.yaml'), GOOD);
+    }
+    assert.equal(lifecycle('up').ok, true);
+  });
+
+  test('an unchanged up reuses the kept verdict, but not once a path it resolved leads elsewhere: a bind source swapped for a symlink to /', async () => {
+    const out = join(repo, '.rediacc/compose/hostile.yml');
+    mkdirSync(join(repo, 'kept'));
+    writeFileSync(join(repo, 'compose.yaml'), `${GOOD}  keep:\n    image: ${BUSYBOX_IMAGE}\n    init: true\n    command: ["sleep", "600"]\n    volumes: ["./kept:/k"]\n`);
+    try {
+      // The first up gives keep its slot; the second runs with that slot recorded and keeps its verdict.
+      for (const _ of [1, 2]) {
+        const r = lifecycle('up');
+        assert.equal(r.ok, true, JSON.stringify(r.steps));
+      }
+      const written = statSync(out).mtimeMs;
+      const again = lifecycle('up');
+      assert.equal(again.ok, true, JSON.stringify(again.steps));
+      assert.equal(statSync(out).mtimeMs, written, 'nothing changed: the model is not checked and written again');
+      rmSync(join(repo, 'kept'), { recursive: true });
+      symlinkSync('/', join(repo, 'kept'));
+      const swapped = lifecycle('up');
+      assert.equal(swapped.ok, false, 'no file changed, but the bind now leads to /');
+      assert.match(swapped.steps.find((s) => s.fn === 'up')?.output ?? '', /services\.keep\.volumes\[0\]: .*kept \(a symlink to \/\) is outside the repo/);
+    } finally {
+      await daemon.docker('rm', '-f', 'hostile-keep-1').catch(() => undefined);
+      rmSync(join(repo, 'kept'), { recursive: true, force: true });
+      writeFileSync(join(repo, 'compose.yaml'), GOOD);
+    }
+    assert.equal(lifecycle('up').ok, true);
+  });
+
+  test('an up after an edit of .env or an env_file only runs the new values (the kept verdict follows every file compose reads)', async () => {
+    const envOf = async () => (await daemon.docker('inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', 'hostile-good-1'));
+    writeFileSync(join(repo, 'compose.yaml'), GOOD.replace('NAME: good }', 'NAME: good, X: "${X:-unset}" }\n    env_file: [./app.env]'));
+    writeFileSync(join(repo, '.env'), 'X=one\n');
+    writeFileSync(join(repo, 'app.env'), 'Y=one\n');
+    try {
+      assert.equal(lifecycle('up').ok, true);
+      const first = await envOf();
+      assert.match(first, /^X=one$/m);
+      assert.match(first, /^Y=one$/m);
+      writeFileSync(join(repo, '.env'), 'X=two\n');
+      assert.equal(lifecycle('up').ok, true);
+      assert.match(await envOf(), /^X=two$/m);
+      writeFileSync(join(repo, 'app.env'), 'Y=two\n');
+      assert.equal(lifecycle('up').ok, true);
+      const env = await envOf();
+      assert.match(env, /^X=two$/m);
+      assert.match(env, /^Y=two$/m);
+    } finally {
+      writeFileSync(join(repo, 'compose.yaml'), GOOD);
+      rmSync(join(repo, '.env'), { force: true });
+      rmSync(join(repo, 'app.env'), { force: true });
     }
     assert.equal(lifecycle('up').ok, true);
   });

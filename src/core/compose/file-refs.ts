@@ -12,9 +12,10 @@ type Obj = Record<string, unknown>;
  * the model (env_file values become environment), so one outside the repo (`/etc/shadow`, another
  * repo's files) must never be read. Such a path must be literal (compose would interpolate `${…}`)
  * and resolve inside the mount after symlinks. `read` gives a file's text, or undefined when it
- * does not exist; included and extended files are followed. Pure.
+ * does not exist; included and extended files are followed. `note` is told every other file compose
+ * reads (`.env`, env and label files), checked here by path only: what the model depends on. Pure.
  */
-export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, read: (path: string) => string | undefined): Finding[] {
+export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, read: (path: string) => string | undefined, note: (path: string) => void = () => undefined): Finding[] {
   const found: Finding[] = [];
   const seen = new Set<string>();
   const visit = (path: string, via: string) => {
@@ -34,10 +35,12 @@ export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, r
       const why = outsideReason(value, { ...scope, baseDir: dir }, false);
       if (why) found.push({ setting: where, problem: why, fix: 'keep the file inside the repo' });
       else if (follow) visit(posix.resolve(dir, value), posix.relative(scope.mount, posix.resolve(dir, value)));
+      else note(setting.endsWith('project_directory') ? posix.resolve(dir, value, '.env') : posix.resolve(dir, value));
     };
     // Compose reads the .env beside each project file for interpolation: a symlink out (another repo's secrets) is refused.
     const dotEnv = outsideReason(posix.join(dir, '.env'), { ...scope, baseDir: dir }, false);
     if (dotEnv) found.push({ setting: posix.relative(scope.mount, posix.join(dir, '.env')), problem: dotEnv, fix: 'make .env a regular file of the repo' });
+    else note(posix.join(dir, '.env'));
     for (const doc of parseAllDocuments(text, { merge: true, prettyErrors: false, logLevel: 'error' }) as ReturnType<typeof parseAllDocuments> & unknown[]) {
       if (!('errors' in doc) || doc.errors.length) {
         const first = 'errors' in doc ? doc.errors[0]?.message.split('\n')[0] : undefined;

@@ -3,9 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { createReadStream } from 'node:fs';
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Client, type ConnectConfig } from 'ssh2';
 import { RdcError } from '../../core/errors.js';
 import { toShell, type RemoteCommand } from './command.js';
@@ -176,7 +174,30 @@ async function authOptions(target: SshTarget, env: Record<string, string | undef
 
 /** Writes `head`, then every file's bytes in order, into a channel, and ends it. */
 async function pipeFiles(stream: Writable, head: string | Buffer | undefined, files: string[]): Promise<void> {
-  if (head !== undefined && !stream.write(head)) await once(stream, 'drain');
-  for (const path of files) await pipeline(createReadStream(path), stream, { end: false });
+  // Written chunk by chunk rather than by pipeline(…, { end: false }) per file: that left its
+  // listeners on the channel, one set per file (20,000 files: 20,000 sets, and Node's leak warning).
+  const write = async (chunk: string | Buffer) => {
+    if (!stream.write(chunk)) await drained(stream);
+  };
+  if (head !== undefined) await write(head);
+  for (const path of files) for await (const chunk of createReadStream(path)) await write(chunk as Buffer);
   stream.end();
+}
+
+/** Resolves on 'drain'; rejects if the channel errs or closes first (a wait on 'drain' alone would hang). */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error) => {
+      stream.off('drain', onDrain);
+      stream.off('close', onClose);
+      stream.off('error', settle);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error('the channel closed while stdin was being written'));
+    stream.once('drain', onDrain);
+    stream.once('close', onClose);
+    stream.once('error', settle);
+  });
 }

@@ -36,6 +36,19 @@ describe('files compose reads while building the model', () => {
     assert.deepEqual(refs({ [`${MOUNT}/compose.yaml`]: 'services:\n  a: {extends: {file: base.yaml, service: b}, env_file: .env.app}\n', [`${MOUNT}/base.yaml`]: 'services:\n  b: {image: x}\n' }), []);
   });
 
+  test('every file compose reads is either read or noted (what the model depends on, for renet\'s kept verdict)', () => {
+    const files: Record<string, string> = {
+      [`${MOUNT}/compose.yaml`]: 'include: [{path: [sub/inc.yaml], env_file: inc.env, project_directory: sub}]\nservices:\n  a: {extends: {file: base.yaml, service: b}, env_file: [.env.app, {path: opt.env, required: false}], label_file: labels}\n',
+      [`${MOUNT}/base.yaml`]: 'services:\n  b: {image: x}\n',
+      [`${MOUNT}/sub/inc.yaml`]: 'services:\n  c: {image: x, env_file: c.env}\n',
+    };
+    const read: string[] = [];
+    const noted: string[] = [];
+    checkFileRefs(`${MOUNT}/compose.yaml`, { mount: MOUNT, realpath: (p) => p }, (p) => (read.push(p), files[p]), (p) => noted.push(p));
+    assert.deepEqual(read.sort(), [`${MOUNT}/base.yaml`, `${MOUNT}/compose.yaml`, `${MOUNT}/sub/inc.yaml`]);
+    assert.deepEqual([...new Set(noted)].sort(), [`${MOUNT}/.env`, `${MOUNT}/.env.app`, `${MOUNT}/inc.env`, `${MOUNT}/labels`, `${MOUNT}/opt.env`, `${MOUNT}/sub/.env`, `${MOUNT}/sub/c.env`]);
+  });
+
   test('a !!binary value or key is refused (compose would decode it into a path or a key)', () => {
     assert.match(refs({ [`${MOUNT}/compose.yaml`]: 'services:\n  a:\n    env_file: !!binary L2V0Yy9zaGFkb3c=\n' }).join('\n'), /!!binary/);
     assert.match(refs({ [`${MOUNT}/compose.yaml`]: 'services:\n  a:\n    ? !!binary ZW52X2ZpbGU=\n    : /etc/shadow\n' }).join('\n'), /!!binary/);
