@@ -13,7 +13,7 @@ export const networkId = valid(int, 'a network ID (2816 + 64·n)', checkNetworkI
 export const repoName = valid(str, 'a repository name', checkName);
 export const guid = valid(str, 'a GUID', checkGuid);
 const sha256 = where(str, '64 hex digits (a sha256)', (v) => /^[0-9a-f]{64}$/.test(v));
-const relativePath = where(str, 'a relative path without ..', (v) => v !== '' && !v.startsWith('/') && !v.split('/').includes('..'));
+const relativePath = where(str, 'a path relative to the tree with no .. part', (v) => v !== '' && !v.startsWith('/') && !v.split('/').includes('..'));
 
 /** Files by content (the infra tree, a repo's manifest): each path under the tree, sha256 and mode. */
 export const filesByHash = list(object({ path: relativePath, sha256, mode: where(int, 'a file mode', (v) => v >= 0 && v <= 0o7777) }));

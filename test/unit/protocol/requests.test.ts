@@ -59,7 +59,7 @@ test('fields renet builds paths from are checked as rdc checks its config: no re
     ['a network ID off the grid', () => parseRepoDaemonRequest('stop', JSON.stringify({ rootPrefix: '/', networkId: 2817, dataRoot: '/d' })), /"networkId" as 2817, not a network ID/],
     ['a port out of range', () => parseRepoRequest('up', JSON.stringify({ ...repo, routerPort: 70000 })), /"routerPort" as 70000, not a port/],
     ['an unknown volume kind', () => parseRepoRequest('create', JSON.stringify({ ...repo, volume: 'zfs' })), /"volume" as "zfs", not one of luks, image, directory, auto/],
-    ['a manifest path with ..', () => parseRepoRequest('up', JSON.stringify({ ...repo, manifest: [{ path: '../x', sha256: 'a'.repeat(64), mode: 420 }] })), /"manifest\[0\]\.path" as "\.\.\/x", not a relative path/],
+    ['a manifest path with ..', () => parseRepoRequest('up', JSON.stringify({ ...repo, manifest: [{ path: '../x', sha256: 'a'.repeat(64), mode: 420 }] })), /"manifest\[0\]\.path" as "\.\.\/x", not a path relative to the tree/],
     ['an absolute infra file path', () => parseInfraRequest('apply', JSON.stringify({ ...infra, files: [{ path: '/etc/passwd', sha256: 'a'.repeat(64), mode: 420 }] })), /"files\[0\]\.path"/],
     ['a batch that is not hex', () => parseInfraRequest('apply', JSON.stringify({ ...infra, batch: '../../tmp' })), /"batch" as "\.\.\/\.\.\/tmp", not 8 to 64 hex digits/],
     ['an unknown phase', () => parseLifecycleRequest(JSON.stringify({ repoPath: '/r', phase: 'sideways', env: {} })), /"phase" as "sideways", not one of up, down, prep-only/],
