@@ -87,7 +87,7 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
   }
   Object.assign(env, rewritten.env, job.ipOverride);
   if (rewritten.errors.length) return { ok: false, errors: rewritten.errors.map((e) => `${name}: ${e}`), warnings: rewritten.warnings };
-  if (job.checked) found.push(...checkComposeModel(canonical.model, scope));
+  if (job.checked) found.push(...checkComposeModel(literal(canonical.model), scope));
   // Written aside and renamed into place only once checked: a refusal leaves the last good file.
   const scratch = `${job.out}.${process.pid}.check`;
   mkdirSync(dirname(job.out), { recursive: true });
@@ -96,8 +96,10 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
     if (job.checked) {
       const final = await compose.config(job.project, dir, scratch, job.globals, env);
       if ('error' in final) return { ok: false, errors: [`${name} (as rewritten): ${final.error}`], warnings: [] };
-      found.push(...checkComposeModel(final.model, scope), ...hostNetworking(final.model));
-      found.push(...checkNestedBinds(final.model, scope, recordedModels(job.out, final.model), false));
+      // Compose prints a literal `$` as `$$` (and reads it back so): the policy sees the paths Docker will use.
+      const model = literal(final.model);
+      found.push(...checkComposeModel(model, scope), ...hostNetworking(model));
+      found.push(...checkNestedBinds(model, scope, recordedModels(job.out, final.model).map(literal), false));
     }
     const unique = dedupe(found);
     if (unique.length && !job.unsafe) return refuse(unique, name, rewritten.warnings);
@@ -129,6 +131,19 @@ function keepingHashes(compose: Compose, out: string, entry: Omit<CheckEntry, 'o
 
 function refuse(found: Finding[], name: string, warnings: string[] = []): Prepared {
   return { ok: false, errors: found.map((f) => `${name}: ${formatFinding(f, false)}`), warnings };
+}
+
+/**
+ * A model as `compose config` printed it, with each string as compose will use it: `config` escapes
+ * every literal `$` as `$$` (so that reading the printed model back interpolates nothing), and the
+ * written model is read back that way when it runs. A bind source `./x$${Y}` is the directory
+ * `x${Y}`: checked as printed, a symlink `x${Y}` -> / would pass. (v2's JSON; v1's YAML escapes too.)
+ */
+export function literal<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\$\$/g, '$') as T;
+  if (Array.isArray(value)) return value.map(literal) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [literal(k), literal(v)])) as T;
+  return value;
 }
 
 /** The final model must keep what the rewrite set: every service on host networking. */
