@@ -30,7 +30,7 @@ export interface CheckEntry {
   hashes?: Record<string, string>;
 }
 
-const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+export const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 /** Records what a check looks at on disk, through the two functions it is given for that. */
 export class DiskRecorder {
@@ -109,8 +109,20 @@ export function lookupCheck(out: string, key: string, resolve: (path: string) =>
   return entry;
 }
 
-export function storeCheck(out: string, entry: Omit<CheckEntry, 'outSha'>): void {
-  writeFileAtomic.sync(entryFile(out), JSON.stringify({ ...entry, outSha: sha(readFileSync(out)) }));
+/**
+ * Keeps `entry` for the model it checked (`outSha`: the bytes this check wrote), only while `out`
+ * still is that model: another renet compose of the project may have renamed its own in meanwhile,
+ * and a verdict must never vouch for a model it did not check.
+ */
+export function storeCheck(out: string, entry: CheckEntry): void {
+  let now: string | undefined;
+  try {
+    now = sha(readFileSync(out));
+  } catch {
+    now = undefined;
+  }
+  if (now === entry.outSha) writeFileAtomic.sync(entryFile(out), JSON.stringify(entry));
+  else dropCheck(out);
 }
 
 export function dropCheck(out: string): void {

@@ -8,7 +8,7 @@ import { outsideReason, type PathScope } from '../core/compose/host-paths.js';
 import { checkComposeModel, formatFinding, type Finding } from '../core/compose/policy.js';
 import { checkNestedBinds } from '../core/compose/nested-binds.js';
 import { rewriteCompose, type Slots } from '../core/compose/rewrite.js';
-import { checkKey, codeAndModels, DiskRecorder, dropCheck, keyedEnv, lookupCheck, storeCheck, type CheckEntry } from './compose-check-cache.js';
+import { checkKey, codeAndModels, DiskRecorder, dropCheck, keyedEnv, lookupCheck, sha, storeCheck, type CheckEntry } from './compose-check-cache.js';
 import { composeFrom, composeTool, type Compose } from './compose-tool.js';
 import { SESSION_VARIABLE } from './lifecycle-session.js';
 
@@ -91,7 +91,8 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
   // Written aside and renamed into place only once checked: a refusal leaves the last good file.
   const scratch = `${job.out}.${process.pid}.check`;
   mkdirSync(dirname(job.out), { recursive: true });
-  writeFileAtomic.sync(scratch, `# Written by renet compose from ${name}: the checked model compose runs; do not edit.\n${JSON.stringify(rewritten.model, null, 2)}\n`);
+  const text = `# Written by renet compose from ${name}: the checked model compose runs; do not edit.\n${JSON.stringify(rewritten.model, null, 2)}\n`;
+  writeFileAtomic.sync(scratch, text);
   try {
     if (job.checked) {
       const final = await compose.config(job.project, dir, scratch, job.globals, env);
@@ -107,7 +108,7 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
     const warnings = [...rewritten.warnings, ...unique.map((f) => formatFinding(f, true))];
     if (!caching) return { ok: true, file: job.out, env, slots: rewritten.slots, warnings, compose };
     const envAdd = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && base[k] !== v)) as Record<string, string>;
-    const entry = { key, reads: [...disk.reads], reals: [...disk.reals], slots: rewritten.slots, envAdd, warnings, cli: compose.cli };
+    const entry: CheckEntry = { key, reads: [...disk.reads], reals: [...disk.reals], outSha: sha(text), slots: rewritten.slots, envAdd, warnings, cli: compose.cli };
     storeCheck(job.out, entry);
     return { ok: true, file: job.out, env, slots: rewritten.slots, warnings, compose: keepingHashes(compose, job.out, entry) };
   } finally {
@@ -116,7 +117,7 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
 }
 
 /** The compose of a kept verdict: `config --hash=*` of its model is asked once, then kept with it. */
-function keepingHashes(compose: Compose, out: string, entry: Omit<CheckEntry, 'outSha'>): Compose {
+function keepingHashes(compose: Compose, out: string, entry: CheckEntry): Compose {
   return {
     ...compose,
     async hashes(project, dir, file, globals, env) {
