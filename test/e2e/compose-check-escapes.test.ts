@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,7 +8,7 @@ import { ROOT } from '../helpers/paths.js';
 import { BUSYBOX_IMAGE, importBusybox } from '../helpers/testbed/busybox-image.js';
 import { startDockerd, type Dockerd } from '../helpers/testbed/dockerd.js';
 
-type Reply = { ok: boolean; steps: { fn: string; status: string; output: string }[] };
+type Reply = { ok: boolean; steps: { dir: string; fn: string; status: string; output: string }[] };
 
 /**
  * What the compose check and its kept verdict once let through (found by probing the cache of
@@ -99,5 +99,31 @@ describe('compose check: paths and values as compose uses them, fresh or kept', 
     set('two');
     assert.equal(lifecycle(repo, 'values').ok, true);
     assert.equal(await sh('values-a-1', 'echo $PASS $ESC $BARE'), 'two two two');
+  });
+  test('a Rediaccfile a container wrote into its writable bind (./data) is not run as root by the next lifecycle', async () => {
+    const marker = join(root, 'host-marker');
+    const repo = mkrepo('rfbind', `services:\n  app:\n    image: ${BUSYBOX_IMAGE}\n    init: true\n    command: ["sh", "-c", "printf 'up() { id -u > ${marker}; }\\\\n' > /data/Rediaccfile; sleep 3600"]\n    volumes: ["./data:/data"]\n`);
+    mkdirSync(join(repo, 'data'));
+    assert.equal(lifecycle(repo, 'rfbind').ok, true);
+    for (let i = 0; i < 100 && !existsSync(join(repo, 'data/Rediaccfile')); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(existsSync(join(repo, 'data/Rediaccfile')), 'the container wrote data/Rediaccfile');
+    const r = lifecycle(repo, 'rfbind');
+    // Its prep is refused, which stops the lifecycle (as any failing prep): a planted Rediaccfile is shown, never run.
+    const step = r.steps.find((s) => s.dir === 'data' && s.fn === 'prep');
+    assert.equal(step?.status, 'failed', JSON.stringify(r.steps));
+    assert.match(step?.output ?? '', /refused to run .*\/data\/Rediaccfile: .*\/data is a directory which services\.app\.volumes\[0\] \(rfbind\.yml\) binds writable/);
+    assert.equal(r.ok, false);
+    assert.equal(existsSync(marker), false, 'the container-written Rediaccfile did not run');
+    // Its down() is refused too, the root's still runs.
+    const input = JSON.stringify({ repoPath: repo, phase: 'down', env: { REPOSITORY_NAME: 'rfbind', REPOSITORY_PATH: repo, REPOSITORY_NETWORK_ID: String(id), DOCKER_HOST: `unix://${daemon.socket}` } });
+    let down: Reply;
+    try {
+      down = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'dist/renet/renet.cjs'), 'lifecycle'], { input, encoding: 'utf8' })) as Reply;
+    } catch (err) {
+      down = JSON.parse((err as { stdout: string }).stdout) as Reply;
+    }
+    assert.equal(down.steps.find((s) => s.dir === 'data')?.status, 'failed', JSON.stringify(down.steps));
+    assert.equal(down.steps.find((s) => s.dir === '')?.status, 'ok', JSON.stringify(down.steps));
+    assert.equal(existsSync(marker), false);
   });
 });
