@@ -12,8 +12,7 @@ import type { ComposeCli } from './host/compose-cli.js';
  * - every file the check read (compose files, includes, extends, env files, `.env`), by content;
  * - every path it resolved (bind sources, build contexts…), by its realpath now: a bind source
  *   swapped for a symlink to `/` changes no file the check read, but it changes this;
- * - the environment compose interpolates with (the variables those files name, `DOCKER_*`, HOME,
- *   PATH), the arguments, the slots, the other models of the repo, renet itself and compose's plugin;
+ * - the environment compose runs with (all of it but a few per-connection variables), the arguments, the slots, the other models of the repo, renet itself and compose's plugin;
  * - the model file it wrote, which must still be byte for byte what it wrote.
  * It lives in the repo's own state directory, which no container may bind.
  */
@@ -31,7 +30,7 @@ export interface CheckEntry {
   hashes?: Record<string, string>;
 }
 
-const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+export const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 /** Records what a check looks at on disk, through the two functions it is given for that. */
 export class DiskRecorder {
@@ -50,16 +49,27 @@ export class DiskRecorder {
   readonly read = (path: string): string | undefined => {
     const text = this.readText(path);
     this.reads.set(path, text === undefined ? null : sha(text));
-    // Over-approximated (an escaped $$NAME counts too): a name too many only costs a cache miss.
-    if (text !== undefined) for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) this.names.add(m[1] as string);
+    // Every word: only decides whether a volatile variable (keyedEnv) is keyed; a name too many only costs a cache miss.
+    if (text !== undefined) for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) this.names.add(m[0]);
     return text;
   };
 }
 
-/** The environment a model can depend on: the variables its files name, Docker's own, HOME and PATH. */
+/**
+ * Variables that change from one connection to the next and that no model is expected to use: keyed
+ * only when a file the check read names them (as a word: `$SSH_CLIENT`, `environment: [SSH_CLIENT]`).
+ */
+const VOLATILE = /^(SSH_CLIENT|SSH_CONNECTION|SSH_TTY|SSH_AUTH_SOCK|OLDPWD|_|SHLVL|TERM|COLUMNS|LINES)$/;
+
+/**
+ * The environment a model can depend on: all of it, not just the `${NAME}`s the files spell. Compose
+ * also takes values from it that no `$` names — `environment: [NAME]`, a bare `NAME` line of an env
+ * file, `build.args` — and YAML escapes hide a `$` (`"\x24{NAME}"`) from any scan of the text: a
+ * verdict keyed on the scanned names alone ran the values of its first run ever after.
+ */
 export function keyedEnv(env: NodeJS.ProcessEnv, names: Set<string>): [string, string][] {
   return Object.entries(env)
-    .filter((e): e is [string, string] => e[1] !== undefined && (names.has(e[0]) || e[0].startsWith('DOCKER_') || ['HOME', 'PATH'].includes(e[0])))
+    .filter((e): e is [string, string] => e[1] !== undefined && (!VOLATILE.test(e[0]) || names.has(e[0])))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -99,8 +109,20 @@ export function lookupCheck(out: string, key: string, resolve: (path: string) =>
   return entry;
 }
 
-export function storeCheck(out: string, entry: Omit<CheckEntry, 'outSha'>): void {
-  writeFileAtomic.sync(entryFile(out), JSON.stringify({ ...entry, outSha: sha(readFileSync(out)) }));
+/**
+ * Keeps `entry` for the model it checked (`outSha`: the bytes this check wrote), only while `out`
+ * still is that model: another renet compose of the project may have renamed its own in meanwhile,
+ * and a verdict must never vouch for a model it did not check.
+ */
+export function storeCheck(out: string, entry: CheckEntry): void {
+  let now: string | undefined;
+  try {
+    now = sha(readFileSync(out));
+  } catch {
+    now = undefined;
+  }
+  if (now === entry.outSha) writeFileAtomic.sync(entryFile(out), JSON.stringify(entry));
+  else dropCheck(out);
 }
 
 export function dropCheck(out: string): void {

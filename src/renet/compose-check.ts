@@ -8,7 +8,7 @@ import { outsideReason, type PathScope } from '../core/compose/host-paths.js';
 import { checkComposeModel, formatFinding, type Finding } from '../core/compose/policy.js';
 import { checkNestedBinds } from '../core/compose/nested-binds.js';
 import { rewriteCompose, type Slots } from '../core/compose/rewrite.js';
-import { checkKey, codeAndModels, DiskRecorder, dropCheck, keyedEnv, lookupCheck, storeCheck, type CheckEntry } from './compose-check-cache.js';
+import { checkKey, codeAndModels, DiskRecorder, dropCheck, keyedEnv, lookupCheck, sha, storeCheck, type CheckEntry } from './compose-check-cache.js';
 import { composeFrom, composeTool, type Compose } from './compose-tool.js';
 import { SESSION_VARIABLE } from './lifecycle-session.js';
 
@@ -87,17 +87,20 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
   }
   Object.assign(env, rewritten.env, job.ipOverride);
   if (rewritten.errors.length) return { ok: false, errors: rewritten.errors.map((e) => `${name}: ${e}`), warnings: rewritten.warnings };
-  if (job.checked) found.push(...checkComposeModel(canonical.model, scope));
+  if (job.checked) found.push(...checkComposeModel(literal(canonical.model), scope));
   // Written aside and renamed into place only once checked: a refusal leaves the last good file.
   const scratch = `${job.out}.${process.pid}.check`;
   mkdirSync(dirname(job.out), { recursive: true });
-  writeFileAtomic.sync(scratch, `# Written by renet compose from ${name}: the checked model compose runs; do not edit.\n${JSON.stringify(rewritten.model, null, 2)}\n`);
+  const text = `# Written by renet compose from ${name}: the checked model compose runs; do not edit.\n${JSON.stringify(rewritten.model, null, 2)}\n`;
+  writeFileAtomic.sync(scratch, text);
   try {
     if (job.checked) {
       const final = await compose.config(job.project, dir, scratch, job.globals, env);
       if ('error' in final) return { ok: false, errors: [`${name} (as rewritten): ${final.error}`], warnings: [] };
-      found.push(...checkComposeModel(final.model, scope), ...hostNetworking(final.model));
-      found.push(...checkNestedBinds(final.model, scope, recordedModels(job.out, final.model), false));
+      // Compose prints a literal `$` as `$$` (and reads it back so): the policy sees the paths Docker will use.
+      const model = literal(final.model);
+      found.push(...checkComposeModel(model, scope), ...hostNetworking(model));
+      found.push(...checkNestedBinds(model, scope, recordedModels(job.out, final.model).map(literal), false));
     }
     const unique = dedupe(found);
     if (unique.length && !job.unsafe) return refuse(unique, name, rewritten.warnings);
@@ -105,7 +108,7 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
     const warnings = [...rewritten.warnings, ...unique.map((f) => formatFinding(f, true))];
     if (!caching) return { ok: true, file: job.out, env, slots: rewritten.slots, warnings, compose };
     const envAdd = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && base[k] !== v)) as Record<string, string>;
-    const entry = { key, reads: [...disk.reads], reals: [...disk.reals], slots: rewritten.slots, envAdd, warnings, cli: compose.cli };
+    const entry: CheckEntry = { key, reads: [...disk.reads], reals: [...disk.reals], outSha: sha(text), slots: rewritten.slots, envAdd, warnings, cli: compose.cli };
     storeCheck(job.out, entry);
     return { ok: true, file: job.out, env, slots: rewritten.slots, warnings, compose: keepingHashes(compose, job.out, entry) };
   } finally {
@@ -114,7 +117,7 @@ export async function prepareCompose(job: ComposeJob): Promise<Prepared> {
 }
 
 /** The compose of a kept verdict: `config --hash=*` of its model is asked once, then kept with it. */
-function keepingHashes(compose: Compose, out: string, entry: Omit<CheckEntry, 'outSha'>): Compose {
+function keepingHashes(compose: Compose, out: string, entry: CheckEntry): Compose {
   return {
     ...compose,
     async hashes(project, dir, file, globals, env) {
@@ -129,6 +132,19 @@ function keepingHashes(compose: Compose, out: string, entry: Omit<CheckEntry, 'o
 
 function refuse(found: Finding[], name: string, warnings: string[] = []): Prepared {
   return { ok: false, errors: found.map((f) => `${name}: ${formatFinding(f, false)}`), warnings };
+}
+
+/**
+ * A model as `compose config` printed it, with each string as compose will use it: `config` escapes
+ * every literal `$` as `$$` (so that reading the printed model back interpolates nothing), and the
+ * written model is read back that way when it runs. A bind source `./x$${Y}` is the directory
+ * `x${Y}`: checked as printed, a symlink `x${Y}` -> / would pass. (v2's JSON; v1's YAML escapes too.)
+ */
+export function literal<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\$\$/g, '$') as T;
+  if (Array.isArray(value)) return value.map(literal) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [literal(k), literal(v)])) as T;
+  return value;
 }
 
 /** The final model must keep what the rewrite set: every service on host networking. */

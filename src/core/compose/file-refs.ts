@@ -18,29 +18,37 @@ type Obj = Record<string, unknown>;
 export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, read: (path: string) => string | undefined, note: (path: string) => void = () => undefined): Finding[] {
   const found: Finding[] = [];
   const seen = new Set<string>();
-  const visit = (path: string, via: string) => {
+  // `project`: an included file's `project_directory`, which compose reads its `.env` from and
+  // resolves its relative paths against; both it and the file's own directory are checked.
+  const visit = (path: string, via: string, project?: string) => {
     const real = scope.realpath(path);
-    if (seen.has(real)) return;
-    seen.add(real);
+    const key = project === undefined ? real : `${real}\n${scope.realpath(project)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     const text = read(real);
     if (text === undefined) return; // compose reports a missing file itself
-    const dir = posix.dirname(path);
-    const ref = (setting: string, value: unknown, follow: boolean) => {
+    const dirs = [...new Set([posix.dirname(path), ...(project === undefined ? [] : [project])])];
+    const dir = dirs[0] as string;
+    const ref = (setting: string, value: unknown, follow: boolean, base = dirs, projectDir?: string) => {
       if (typeof value !== 'string') return;
       const where = via ? `${via}: ${setting}` : setting;
       if (value.includes('$')) {
         found.push({ setting: where, problem: `${JSON.stringify(value.slice(0, 80))} is interpolated; compose would read whatever it names`, fix: 'write the path literally' });
         return;
       }
-      const why = outsideReason(value, { ...scope, baseDir: dir }, false);
-      if (why) found.push({ setting: where, problem: why, fix: 'keep the file inside the repo' });
-      else if (follow) visit(posix.resolve(dir, value), posix.relative(scope.mount, posix.resolve(dir, value)));
-      else note(setting.endsWith('project_directory') ? posix.resolve(dir, value, '.env') : posix.resolve(dir, value));
+      for (const d of base) {
+        const why = outsideReason(value, { ...scope, baseDir: d }, false);
+        if (why) found.push({ setting: where, problem: why, fix: 'keep the file inside the repo' });
+        else if (follow) visit(posix.resolve(d, value), posix.relative(scope.mount, posix.resolve(d, value)), projectDir);
+        else if (!setting.endsWith('project_directory')) note(posix.resolve(d, value));
+      }
     };
-    // Compose reads the .env beside each project file for interpolation: a symlink out (another repo's secrets) is refused.
-    const dotEnv = outsideReason(posix.join(dir, '.env'), { ...scope, baseDir: dir }, false);
-    if (dotEnv) found.push({ setting: posix.relative(scope.mount, posix.join(dir, '.env')), problem: dotEnv, fix: 'make .env a regular file of the repo' });
-    else note(posix.join(dir, '.env'));
+    // Compose reads the .env of each project directory for interpolation: a symlink out (another repo's secrets) is refused.
+    for (const d of dirs) {
+      const dotEnv = outsideReason(posix.join(d, '.env'), { ...scope, baseDir: d }, false);
+      if (dotEnv) found.push({ setting: posix.relative(scope.mount, posix.join(d, '.env')), problem: dotEnv, fix: 'make .env a regular file of the repo' });
+      else note(posix.join(d, '.env'));
+    }
     for (const doc of parseAllDocuments(text, { merge: true, prettyErrors: false, logLevel: 'error' }) as ReturnType<typeof parseAllDocuments> & unknown[]) {
       if (!('errors' in doc) || doc.errors.length) {
         const first = 'errors' in doc ? doc.errors[0]?.message.split('\n')[0] : undefined;
@@ -63,9 +71,10 @@ export function checkFileRefs(file: string, scope: Omit<PathScope, 'baseDir'>, r
       entries(model.include).forEach((inc, i) => {
         if (typeof inc === 'string') return ref(`include[${i}]`, inc, true);
         const o = asObj(inc);
-        entries(o.path).forEach((p, j) => ref(`include[${i}].path[${j}]`, p, true));
-        entries(o.env_file).forEach((p, j) => ref(`include[${i}].env_file[${j}]`, p, false));
         if (o.project_directory !== undefined) ref(`include[${i}].project_directory`, o.project_directory, false);
+        const projectDir = typeof o.project_directory === 'string' && !o.project_directory.includes('$') ? posix.resolve(dir, o.project_directory) : undefined;
+        entries(o.path).forEach((p, j) => ref(`include[${i}].path[${j}]`, p, true, [dir], projectDir));
+        entries(o.env_file).forEach((p, j) => ref(`include[${i}].env_file[${j}]`, p, false, [dir]));
       });
       for (const [name, raw] of Object.entries(asObj(model.services))) {
         const s = asObj(raw);

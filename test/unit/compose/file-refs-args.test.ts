@@ -49,6 +49,25 @@ describe('files compose reads while building the model', () => {
     assert.deepEqual([...new Set(noted)].sort(), [`${MOUNT}/.env`, `${MOUNT}/.env.app`, `${MOUNT}/inc.env`, `${MOUNT}/labels`, `${MOUNT}/opt.env`, `${MOUNT}/sub/.env`, `${MOUNT}/sub/c.env`]);
   });
 
+  test('an include\'s project_directory: compose reads its .env and resolves the included file\'s paths there, so both are checked', () => {
+    const files: Record<string, string> = {
+      [`${MOUNT}/compose.yaml`]: 'include: [{path: sub/inc.yaml, project_directory: other}]\nservices:\n  a: {image: x}\n',
+      [`${MOUNT}/sub/inc.yaml`]: 'services:\n  b: {image: x, env_file: [{path: e.env, required: false}]}\n',
+    };
+    const links: Record<string, string> = { [`${MOUNT}/other/.env`]: '/m/g2/.env', [`${MOUNT}/other/e.env`]: '/m/g2/secret.env' };
+    const noted: string[] = [];
+    const found = checkFileRefs(`${MOUNT}/compose.yaml`, { mount: MOUNT, realpath: (p) => links[p] ?? p }, (p) => files[p], (p) => noted.push(p)).map((f) => `${f.setting}: ${f.problem}`);
+    assert.deepEqual(found, [
+      'other/.env: /m/g1/other/.env (a symlink to /m/g2/.env) is outside the repo (/m/g1)',
+      'sub/inc.yaml: services.b.env_file[0]: /m/g1/other/e.env (a symlink to /m/g2/secret.env) is outside the repo (/m/g1)',
+    ]);
+    delete links[`${MOUNT}/other/.env`];
+    delete links[`${MOUNT}/other/e.env`];
+    noted.length = 0;
+    assert.deepEqual(checkFileRefs(`${MOUNT}/compose.yaml`, { mount: MOUNT, realpath: (p) => p }, (p) => files[p], (p) => noted.push(p)), []);
+    for (const p of ['other/.env', 'other/e.env', 'sub/.env', 'sub/e.env']) assert.ok(noted.includes(`${MOUNT}/${p}`), p);
+  });
+
   test('a !!binary value or key is refused (compose would decode it into a path or a key)', () => {
     assert.match(refs({ [`${MOUNT}/compose.yaml`]: 'services:\n  a:\n    env_file: !!binary L2V0Yy9zaGFkb3c=\n' }).join('\n'), /!!binary/);
     assert.match(refs({ [`${MOUNT}/compose.yaml`]: 'services:\n  a:\n    ? !!binary ZW52X2ZpbGU=\n    : /etc/shadow\n' }).join('\n'), /!!binary/);
