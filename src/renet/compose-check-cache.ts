@@ -56,10 +56,11 @@ export class DiskRecorder {
 }
 
 /**
- * Variables that change from one connection to the next and that no model is expected to use: keyed
- * only when a file the check read names them (as a word: `$SSH_CLIENT`, `environment: [SSH_CLIENT]`).
+ * Variables that change from one connection to the next (pam_systemd numbers each SSH session in
+ * XDG_SESSION_ID) and that no model is expected to use: keyed only when a file the check read names
+ * them (as a word: `$SSH_CLIENT`, `environment: [SSH_CLIENT]`).
  */
-const VOLATILE = /^(SSH_CLIENT|SSH_CONNECTION|SSH_TTY|SSH_AUTH_SOCK|OLDPWD|_|SHLVL|TERM|COLUMNS|LINES)$/;
+const VOLATILE = /^(SSH_CLIENT|SSH_CONNECTION|SSH_TTY|SSH_AUTH_SOCK|XDG_SESSION_ID|OLDPWD|_|SHLVL|TERM|COLUMNS|LINES)$/;
 
 /**
  * The environment a model can depend on: all of it, not just the `${NAME}`s the files spell. Compose
