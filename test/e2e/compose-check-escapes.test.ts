@@ -126,4 +126,25 @@ describe('compose check: paths and values as compose uses them, fresh or kept', 
     assert.equal(down.steps.find((s) => s.dir === '')?.status, 'ok', JSON.stringify(down.steps));
     assert.equal(existsSync(marker), false);
   });
+
+  test('an orphan (a container whose service a later model dropped) that writes a Rediaccfile is caught by its daemon mount, not by any model', async () => {
+    const marker = join(root, 'orphan-marker');
+    // The writer plants its Rediaccfile only once told to: after the model that drops it is recorded.
+    const writer = `  writer:\n    image: ${BUSYBOX_IMAGE}\n    init: true\n    command: ["sh", "-c", "while [ ! -e /data/go ]; do sleep 0.1; done; printf 'up() { id -u > ${marker}; }\\\\n' > /data/Rediaccfile; sleep 3600"]\n    volumes: ["./data:/data"]\n`;
+    const repo = mkrepo('rforphan', `services:\n  keep:\n${svc}${writer}`);
+    mkdirSync(join(repo, 'data'));
+    assert.equal(lifecycle(repo, 'rforphan').ok, true);
+    writeFileSync(join(repo, 'compose.yaml'), `services:\n  keep:\n${svc}`);
+    const dropped = lifecycle(repo, 'rforphan');
+    assert.equal(dropped.ok, true, JSON.stringify(dropped.steps));
+    assert.match(await daemon.docker('ps', '--format', '{{.Names}}'), /rforphan-writer-1/, 'compose left the orphan running');
+    writeFileSync(join(repo, 'data/go'), '');
+    for (let i = 0; i < 100 && !existsSync(join(repo, 'data/Rediaccfile')); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(existsSync(join(repo, 'data/Rediaccfile')), 'the orphan wrote data/Rediaccfile');
+    const r = lifecycle(repo, 'rforphan');
+    const step = r.steps.find((x) => x.dir === 'data' && x.fn === 'prep');
+    assert.equal(step?.status, 'failed', JSON.stringify(r.steps));
+    assert.match(step?.output ?? '', /refused to run .*\/data\/Rediaccfile: .*\/data is a directory which container rforphan-writer-1 binds writable/);
+    assert.equal(existsSync(marker), false, 'the orphan\'s Rediaccfile did not run');
+  });
 });

@@ -5,9 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { shellQuote } from '../../core/util/shell-quote.js';
 import { lifecycleSteps, rediaccDirs, type Phase } from '../../core/repo/lifecycle-plan.js';
 import type { LifecycleStepReport } from '../../core/protocol/repo-reply.js';
-import { parse } from 'yaml';
-import { hostPaths } from '../../core/compose/nested-binds.js';
-import { literal, realpathLoose } from '../compose-check.js';
+import { containerWritten } from './rediaccfile-guard.js';
 import { openSession, SESSION_VARIABLE } from '../lifecycle-session.js';
 
 export type StepResult = LifecycleStepReport;
@@ -33,13 +31,13 @@ export async function runLifecycle(repoPath: string, phase: Phase, env: Record<s
     ...(rootPrefix !== undefined ? { rootPrefix } : {}),
   });
   try {
-    return await runSteps(repoPath, phase, { ...env, ...session.env }, only);
+    return await runSteps(repoPath, phase, { ...env, ...session.env }, only, unsafe);
   } finally {
     session.close();
   }
 }
 
-async function runSteps(repoPath: string, phase: Phase, env: Record<string, string>, only?: 'prep' | 'up' | 'down'): Promise<{ ok: boolean; steps: StepResult[] }> {
+async function runSteps(repoPath: string, phase: Phase, env: Record<string, string>, only: 'prep' | 'up' | 'down' | undefined, unsafe: boolean): Promise<{ ok: boolean; steps: StepResult[] }> {
   const steps = lifecycleSteps(repoRediaccDirs(repoPath), phase).filter((s) => !only || s.fn === only);
   // Rediaccfiles call `renet compose …`: a `renet` on their PATH runs this very bundle.
   const fullEnv = { ...env, PATH: `${renetShimDir()}:${process.env.PATH ?? '/usr/bin:/bin'}` };
@@ -51,7 +49,8 @@ async function runSteps(repoPath: string, phase: Phase, env: Record<string, stri
       continue;
     }
     const started = performance.now();
-    const reach = containerWritten(repoPath, step.dir);
+    // An --unsafe repo's containers may be privileged anyway: the guard would protect nothing there.
+    const reach = unsafe ? undefined : await containerWritten(repoPath, step.dir, env.DOCKER_HOST);
     if (reach) {
       results.push({ dir: step.dir, fn: step.fn, status: 'failed', code: null, output: `renet lifecycle: refused to run ${reach}`, ms: 0 });
       if (step.onFailure === 'stop') stopped = true;
@@ -63,39 +62,6 @@ async function runSteps(repoPath: string, phase: Phase, env: Record<string, stri
     if (status === 'failed' && step.onFailure === 'stop') stopped = true;
   }
   return { ok: !results.some((r) => r.status === 'failed'), steps: results };
-}
-
-/**
- * Why the Rediaccfile of `dir` could have been written by a container of the repo, or undefined.
- * A Rediaccfile runs as root on the server; a container may write everything below its writable
- * binds (`./data:/data` is allowed): one binding a first-level directory can put a Rediaccfile
- * there (or rewrite the one there, or the file a Rediaccfile symlink points to), and the next
- * lifecycle would run it. The writable binds are those of the models last run (.rediacc/compose),
- * read before each step: the root's `up()` may just have started such a container.
- */
-function containerWritten(repoPath: string, dir: string): string | undefined {
-  const mount = realpathLoose(repoPath);
-  const models = join(repoPath, '.rediacc', 'compose');
-  let names: string[];
-  try {
-    names = readdirSync(models).filter((n) => n.endsWith('.yml'));
-  } catch {
-    return undefined;
-  }
-  const writable = names.flatMap((n) => {
-    try {
-      const model = literal(parse(readFileSync(join(models, n), 'utf8'), { logLevel: 'error' }) as Record<string, unknown>);
-      return hostPaths(model ?? {}, { mount, baseDir: mount, realpath: realpathLoose }).filter((p) => p.writable).map((p) => ({ ...p, model: n }));
-    } catch {
-      return [];
-    }
-  });
-  const file = join(repoPath, dir, 'Rediaccfile');
-  for (const real of [realpathLoose(join(repoPath, dir)), realpathLoose(file)]) {
-    const bind = writable.find((b) => real === b.real || real.startsWith(`${b.real}/`));
-    if (bind) return `${file}: ${real === bind.real ? `${real} is a directory` : `${real} lies in ${bind.real}`} which ${bind.setting} (${bind.model}) binds writable: its container could have written this Rediaccfile, which runs as root; keep Rediaccfiles out of writable binds (bind a subdirectory, e.g. ./${dir || 'data'}/files)`;
-  }
-  return undefined;
 }
 
 /** A directory holding a `renet` script that execs this bundle (created once, next to it). */
