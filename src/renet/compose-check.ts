@@ -124,7 +124,10 @@ function keepingHashes(compose: Compose, out: string, entry: CheckEntry): Compos
       if (file !== out) return compose.hashes(project, dir, file, globals, env);
       if (entry.hashes) return entry.hashes;
       const hashes = await compose.hashes(project, dir, file, globals, env);
-      if (!('error' in hashes && typeof hashes.error === 'string')) storeCheck(out, { ...entry, hashes: hashes as Record<string, string> });
+      if (!('error' in hashes && typeof hashes.error === 'string')) {
+        entry.hashes = hashes as Record<string, string>;
+        storeCheck(out, entry);
+      }
       return hashes;
     },
   };

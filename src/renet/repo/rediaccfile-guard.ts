@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { hostPaths } from '../../core/compose/nested-binds.js';
@@ -24,8 +25,13 @@ interface WritableBind {
  */
 export async function containerWritten(repoPath: string, dir: string, dockerHost: string | undefined): Promise<string | undefined> {
   const mount = realpathLoose(repoPath);
-  const writable = [...modelBinds(repoPath, mount), ...(await daemonBinds(dockerHost))];
   const file = join(repoPath, dir, 'Rediaccfile');
+  let writable: WritableBind[];
+  try {
+    writable = [...modelBinds(repoPath, mount), ...(await daemonBinds(dockerHost))];
+  } catch (err) {
+    return `${file}: ${(err as Error).message}`;
+  }
   for (const real of [realpathLoose(join(repoPath, dir)), realpathLoose(file)]) {
     const bind = writable.find((b) => real === b.real || real.startsWith(`${b.real}/`));
     if (bind) return `${file}: ${real === bind.real ? `${real} is a directory` : `${real} lies in ${bind.real}`} which ${bind.by} binds writable: its container could have written this Rediaccfile, which runs as root; keep Rediaccfiles out of writable binds (bind a subdirectory, e.g. ./${dir || 'data'}/files)`;
@@ -52,18 +58,38 @@ function modelBinds(repoPath: string, mount: string): WritableBind[] {
   });
 }
 
-/** Writable bind mounts of every container of the repo's daemon (none when it does not answer: it runs no container then). */
+/**
+ * Writable bind mounts of every container of the repo's daemon. None when no daemon listens on the
+ * socket (its containers cannot run, let alone write). A daemon that takes the connection but gives
+ * no list is an error, not an empty list: the guard must not pass a Rediaccfile because the daemon
+ * was slow to answer.
+ */
 async function daemonBinds(dockerHost: string | undefined): Promise<WritableBind[]> {
   const socketPath = dockerHost?.startsWith('unix://') ? dockerHost.slice('unix://'.length) : undefined;
-  if (!socketPath) return [];
-  const r = await localGet({ socketPath }, '/containers/json?all=1', 5000).catch(() => undefined);
-  if (r?.status !== 200) return [];
+  if (!socketPath || !(await accepts(socketPath))) return [];
+  const r = await localGet({ socketPath }, '/containers/json?all=1', 10_000);
+  let containers: { Names?: string[]; Mounts?: { Type?: string; Source?: string; RW?: boolean }[] }[] | undefined;
   try {
-    const containers = JSON.parse(r.body) as { Names?: string[]; Mounts?: { Type?: string; Source?: string; RW?: boolean }[] }[];
-    return containers.flatMap((c) => (c.Mounts ?? [])
-      .filter((m) => m.Type === 'bind' && m.RW && typeof m.Source === 'string')
-      .map((m) => ({ real: realpathLoose(m.Source as string), by: `container ${(c.Names?.[0] ?? '?').replace(/^\//, '')}` })));
+    containers = r.status === 200 ? JSON.parse(r.body) : undefined;
   } catch {
-    return [];
+    containers = undefined;
   }
+  if (!Array.isArray(containers)) {
+    throw new Error(`the repo's Docker daemon (${socketPath}) did not list its containers (HTTP ${r.status || 'no answer'}), so whether one of them could have written a Rediaccfile is unknown: nothing was run; check the daemon (rdc repo status) and retry`);
+  }
+  return containers.flatMap((c) => (c.Mounts ?? [])
+    .filter((m) => m.Type === 'bind' && m.RW && typeof m.Source === 'string')
+    .map((m) => ({ real: realpathLoose(m.Source as string), by: `container ${(c.Names?.[0] ?? '?').replace(/^\//, '')}` })));
+}
+
+/** Whether something accepts connections on the unix socket (a daemon that died leaves its socket file behind). */
+function accepts(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(socketPath);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 }
