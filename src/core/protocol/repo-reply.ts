@@ -86,3 +86,8 @@ export const repoReply = object({
   services: optional(list(servicePlanRow)),
 });
 export type RepoReply = Out<typeof repoReply>;
+
+/** How a failed step ended: its exit code, or refused before it ran (renet ran nothing: no code). */
+export function stepOutcome(s: { code: number | null }): string {
+  return s.code === null ? 'was refused' : `exited ${s.code}`;
+}

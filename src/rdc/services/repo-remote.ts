@@ -1,7 +1,7 @@
 import { RdcError, UserError } from '../../core/errors.js';
 import { readRenetReply, renetRepo, renetStage, type StageFile } from '../remote/commands/renet.js';
 import type { Runner } from '../remote/runner.js';
-import { repoReply, type RepoReply } from '../../core/protocol/repo-reply.js';
+import { repoReply, stepOutcome, type RepoReply } from '../../core/protocol/repo-reply.js';
 import type { RepoRequest, RepoVerb } from '../../core/protocol/repo-request.js';
 import { stageReply } from '../../core/protocol/stage.js';
 import { localRenet } from './renet-bundle.js';
@@ -51,7 +51,7 @@ function refusal(reply: RepoReply, t: RepoTarget): RdcError {
 /** The failing Rediaccfile step with its output, for the error message. */
 export function failedStep(reply: RepoReply): string {
   const bad = (reply.steps ?? []).filter((s) => s.status === 'failed');
-  return bad.map((s) => `${s.fn}() of ${s.dir ? `${s.dir}/Rediaccfile` : 'Rediaccfile'} exited ${s.code}:\n${indent(s.output.trim().split('\n').slice(-20).join('\n'))}`).join('\n');
+  return bad.map((s) => `${s.fn}() of ${s.dir ? `${s.dir}/Rediaccfile` : 'Rediaccfile'} ${stepOutcome(s)}:\n${indent(s.output.trim().split('\n').slice(-20).join('\n'))}`).join('\n');
 }
 
 function indent(text: string): string {

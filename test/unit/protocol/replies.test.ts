@@ -10,7 +10,7 @@ import { RdcError } from '../../../src/core/errors.js';
 import { checkReply } from '../../../src/core/protocol/check.js';
 import { infraApplyReply, infraStatusReply } from '../../../src/core/protocol/infra.js';
 import { machinePortsReply, machineStatusReply } from '../../../src/core/protocol/machine.js';
-import { repoReply } from '../../../src/core/protocol/repo-reply.js';
+import { repoReply, stepOutcome } from '../../../src/core/protocol/repo-reply.js';
 import { stageReply } from '../../../src/core/protocol/stage.js';
 import { readRenetReply, RENET_MISMATCH } from '../../../src/rdc/remote/commands/renet.js';
 import { ROOT } from '../../helpers/paths.js';
@@ -107,4 +107,9 @@ test('a repo reply whose routes do not fit the route owners is named by field, n
     (err: unknown) => err instanceof RdcError && /renet repo up replied "routes" as routes\[0\]\.kind is "x", not http, tcp or udp/.test(err.message));
   const owner = { kind: 'http', router: 'auto-web-2816', networkId: 2816, service: 'web', container: 'c', level: 1, hosts: ['web-2816.example.com'], ports: [], entryPoints: ['web'], backends: ['http://127.0.11.2:80'] };
   assert.deepEqual(checkReply('repo up', repoReply, { ok: true, exists: true, routes: [owner] }).routes, [owner]);
+});
+
+test('a failed step says how it ended: its exit code, or refused before it ran (no code), never "exited null"', () => {
+  assert.equal(stepOutcome({ code: 3 }), 'exited 3');
+  assert.equal(stepOutcome({ code: null }), 'was refused');
 });

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { runWith, type CommandEnv } from '../run.js';
 import { volumeLine } from './print.js';
+import { stepOutcome } from '../../../core/protocol/repo-reply.js';
 
 export function repoDownCommand(env: CommandEnv): Command {
   return new Command('down')
@@ -21,6 +22,6 @@ export function repoDownCommand(env: CommandEnv): Command {
       if (!r.reply.exists) return deps.out.done(`Repo ${r.repo} has nothing on ${r.machine}.`);
       const failed = (r.reply.steps ?? []).filter((s) => s.status === 'failed');
       deps.out.done(`Repo ${r.repo} is down on ${r.machine}: daemon ${r.reply.daemon}${r.reply.mountAction ? `, volume ${r.reply.mountAction}` : ''}.`);
-      for (const s of failed) deps.out.warn(`down() of ${s.dir || '.'} exited ${s.code}: ${s.output.trim().split('\n').slice(-3).join(' / ')}`);
+      for (const s of failed) deps.out.warn(`down() of ${s.dir || '.'} ${stepOutcome(s)}: ${s.output.trim().split('\n').slice(-3).join(' / ')}`);
     }));
 }
